@@ -1,0 +1,39 @@
+"""Queue Celery tasks so that a broker outage is a clear message, not a stuck row."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Task
+from django.conf import settings
+
+from config.env import mask_url
+
+logger = logging.getLogger(__name__)
+
+
+class BrokerUnavailable(Exception):
+    """The Celery broker could not be reached, so nothing was queued."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(
+            f"Could not queue the job: the task broker at {mask_url(settings.CELERY_BROKER_URL)} "
+            f"is unreachable ({reason}). Start Redis (or fix CELERY_BROKER_URL / REDIS_URL) and "
+            "try again; nothing was started."
+        )
+
+
+def enqueue(task: Task, *args, **kwargs) -> str:
+    """Send task to the broker and return its Celery id, or raise BrokerUnavailable."""
+    from kombu.exceptions import OperationalError
+
+    try:
+        result = task.apply_async(args=args, kwargs=kwargs)
+    except (OperationalError, ConnectionError, OSError) as exc:
+        reason = str(exc).split("\n", 1)[0] or exc.__class__.__name__
+        # The broker URL can hold a password; the driver's message sometimes repeats it.
+        reason = reason.replace(settings.CELERY_BROKER_URL, mask_url(settings.CELERY_BROKER_URL))
+        logger.warning("Broker unreachable while queueing %s: %s", task.name, reason)
+        raise BrokerUnavailable(reason) from None
+    return result.id

@@ -1,0 +1,81 @@
+"""Every admin page answers, and a changelist costs the same queries for 1 row or 50."""
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import FACTORIES, UserFactory
+
+OUR_APPS = {"tracks", "library", "wantlist"}
+OUR_MODELS = [model for model in admin.site._registry if model._meta.app_label in OUR_APPS]
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(UserFactory())
+    return client
+
+
+def test_every_domain_model_is_registered():
+    assert {model.__name__ for model in OUR_MODELS} == {
+        "Track", "MetadataFetchTask", "Download", "Tracklist", "TrackDiscovery",
+        "LibraryTrack", "DiscoveryStatistics", "WantList",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", OUR_MODELS, ids=lambda model: model.__name__)
+def test_changelist_add_and_change_pages_answer(superuser_client, model):
+    row = FACTORIES[model]()
+    assert superuser_client.get(admin_url(model, "changelist")).status_code == 200
+    response = superuser_client.get(admin_url(model, "change", row.pk))
+    assert response.status_code == 200
+    assert str(row) in response.content.decode()
+    add = superuser_client.get(admin_url(model, "add"))
+    # Machine-written rows (jobs, statistics) have no add page on purpose.
+    assert add.status_code == (200 if admin.site._registry[model].has_add_permission(add.wsgi_request) else 403)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", OUR_MODELS, ids=lambda model: model.__name__)
+def test_changelist_query_count_does_not_grow_with_rows(superuser_client, model):
+    factory = FACTORIES[model]
+    factory()
+    superuser_client.get(admin_url(model, "changelist"))  # warm the session and content types
+    with CaptureQueriesContext(connection) as one_row:
+        assert superuser_client.get(admin_url(model, "changelist")).status_code == 200
+    factory.create_batch(49)
+    with CaptureQueriesContext(connection) as fifty_rows:
+        response = superuser_client.get(admin_url(model, "changelist"))
+    assert response.context["cl"].result_count == 50
+    assert len(fifty_rows) == len(one_row), [q["sql"] for q in fifty_rows.captured_queries]
+
+
+@pytest.mark.django_db
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get(reverse("admin:tracks_track_changelist"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.django_db
+def test_status_page_shows_where_things_live(superuser_client, settings):
+    response = superuser_client.get(reverse("admin:system_status"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Task broker" in page and "Send a test job" in page
+
+
+@pytest.mark.django_db
+def test_test_job_with_broker_down_says_so(superuser_client, broker_down):
+    response = superuser_client.post(reverse("admin:system_ping"), follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) == 1
+    assert "task broker at redis://127.0.0.1:1/0 is unreachable" in messages[0]
+    assert "nothing was started" in messages[0]
