@@ -110,7 +110,7 @@ else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
+            "LOCATION": str(VAR_DIR / ("cache-test" if TESTING else "cache")),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cratedigger-test" if TESTING else "cratedigger"),
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
@@ -173,6 +173,65 @@ CRATEDIGGER_DEFAULT_SCHEDULES = {
         "task": "celery.backend_cleanup",
         "crontab": {"minute": "0", "hour": "4"},
     },
+}
+
+# --- Providers (see the README and providers/) -------------------------------------
+# Sent in every request's User-Agent; MusicBrainz asks for a way to reach the operator.
+CRATEDIGGER_CONTACT = env.str("CRATEDIGGER_CONTACT", default="https://github.com/cratedigger/cratedigger")
+# The order providers are asked in, for metadata and search, and for downloads.
+METADATA_PROVIDERS = env.list(
+    "METADATA_PROVIDERS", default=["beatport", "discogs", "musicbrainz", "spotify", "soundcharts", "deezer", "itunes"]
+)
+DOWNLOAD_PROVIDERS = env.list("DOWNLOAD_PROVIDERS", default=["slskd"])
+
+MUSICBRAINZ_URL = env.str("MUSICBRAINZ_URL", default="https://musicbrainz.org")
+COVERART_URL = env.str("COVERART_URL", default="https://coverartarchive.org")
+DISCOGS_API_URL = env.str("DISCOGS_API_URL", default="https://api.discogs.com")
+DISCOGS_TOKEN = env.str("DISCOGS_TOKEN", default="")
+SPOTIFY_API_URL = env.str("SPOTIFY_API_URL", default="https://api.spotify.com/v1")
+SPOTIFY_ACCOUNTS_URL = env.str("SPOTIFY_ACCOUNTS_URL", default="https://accounts.spotify.com")
+SPOTIFY_CLIENT_ID = env.str("SPOTIFY_CLIENT_ID", default="")
+SPOTIFY_CLIENT_SECRET = env.str("SPOTIFY_CLIENT_SECRET", default="")
+SOUNDCHARTS_API_URL = env.str("SOUNDCHARTS_API_URL", default="https://customer.api.soundcharts.com")
+SOUNDCHARTS_APP_ID = env.str("SOUNDCHARTS_APP_ID", default="")
+SOUNDCHARTS_API_KEY = env.str("SOUNDCHARTS_API_KEY", default="")
+ITUNES_API_URL = env.str("ITUNES_API_URL", default="https://itunes.apple.com")
+ITUNES_COUNTRY = env.str("ITUNES_COUNTRY", default="us")
+DEEZER_API_URL = env.str("DEEZER_API_URL", default="https://api.deezer.com")
+BEATPORT_API_URL = env.str("BEATPORT_API_URL", default="https://api.beatport.com/v4")
+BEATPORT_TOKEN = env.str("BEATPORT_TOKEN", default="")
+SLSKD_URL = env.str("SLSKD_URL", default="http://localhost:5030")
+SLSKD_API_KEY = env.str("SLSKD_API_KEY", default="")
+SLSKD_DOWNLOADS_DIR = env.str("SLSKD_DOWNLOADS_DIR", default="")
+
+# Requests allowed per provider, held across every process and machine sharing
+# REDIS_URL (or every process on this machine without it): "<count>/<s|m|h>".
+PROVIDER_RATE_LIMITS = {
+    "musicbrainz": env.str("MUSICBRAINZ_RATE_LIMIT", default="1/s"),
+    "coverart": env.str("COVERART_RATE_LIMIT", default="1/s"),
+    "discogs": env.str("DISCOGS_RATE_LIMIT", default="55/m"),
+    "spotify": env.str("SPOTIFY_RATE_LIMIT", default="170/m"),
+    "soundcharts": env.str("SOUNDCHARTS_RATE_LIMIT", default="100/m"),
+    "deezer": env.str("DEEZER_RATE_LIMIT", default="50/m"),
+    "beatport": env.str("BEATPORT_RATE_LIMIT", default="30/m"),
+    "itunes": env.str("ITUNES_RATE_LIMIT", default="20/m"),
+    "slskd": env.str("SLSKD_RATE_LIMIT", default="10/s"),
+}
+SLSKD_MAX_CONCURRENT = env.int("SLSKD_MAX_CONCURRENT", default=5)
+# Waiting longer than this for the rate limiter raises RateLimited, so a task
+# retries later instead of holding a worker.
+PROVIDER_RATE_WAIT_MAX = env.float("PROVIDER_RATE_WAIT_MAX", default=30.0)
+PROVIDER_RETRIES = env.int("PROVIDER_RETRIES", default=3)
+# First backoff in seconds; it doubles per retry (1 s, 2 s, 4 s) up to 30 s.
+PROVIDER_BACKOFF_SECONDS = env.float("PROVIDER_BACKOFF_SECONDS", default=1.0)
+PROVIDER_TIMEOUTS = {"search": 5, "metadata": 10, "download": 300}
+# Seconds each kind of answer is cached; download URLs are never cached.
+PROVIDER_CACHE_TTL = {
+    "metadata": 24 * 3600,
+    "search": 3600,
+    "failed": 6 * 3600,
+    "entity": 7 * 24 * 3600,
+    "purchase_links": 2 * 3600,
 }
 
 # --- Admin user created by `manage.py ensure_admin` -------------------------------

@@ -127,3 +127,18 @@ def wait_for(predicate, timeout: float = 30, interval: float = 0.2, message: str
             return value
         time.sleep(interval)
     raise AssertionError(f"Timed out after {timeout} s waiting for {message}")
+
+
+def clear_test_cache() -> None:
+    """Empty the test run's cache entries only: a shared Redis keeps everyone else's keys."""
+    from django.core.cache import cache
+
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        prefix = settings.CACHES["default"]["KEY_PREFIX"]
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+    else:
+        cache.clear()

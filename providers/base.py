@@ -1,0 +1,193 @@
+"""What every provider shares: errors, capabilities and the neutral dataclasses.
+
+Models and matching code only ever see these dataclasses, never a provider's
+raw payload. Each carries `source` (the provider's name) and `external_id` (the
+provider's own id for the thing).
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+class ProviderError(Exception):
+    """A provider failed or answered with something Cratedigger cannot use."""
+
+    def __init__(self, provider: str, endpoint: str, message: str):
+        self.provider = provider
+        self.endpoint = endpoint
+        self.message = message
+        super().__init__(f"{provider}: {endpoint}: {message}")
+
+
+class Unauthorized(ProviderError):
+    """The provider refused the credentials (401/403)."""
+
+
+class RateLimited(ProviderError):
+    """The provider said to slow down; try again after `retry_after` seconds."""
+
+    def __init__(self, provider: str, endpoint: str, retry_after: float):
+        self.retry_after = retry_after
+        super().__init__(provider, endpoint, f"rate limited; retry after {retry_after:g} s")
+
+
+class ProviderDisabled(ProviderError):
+    """The provider is not configured (missing credentials) and cannot be used."""
+
+
+class Capability(enum.StrEnum):
+    SEARCH = "search"
+    METADATA = "metadata"
+    ISRC_LOOKUP = "isrc_lookup"
+    PURCHASE_LINKS = "purchase_links"
+    AUDIO_FEATURES = "audio_features"
+    DOWNLOAD = "download"
+
+
+@dataclass(frozen=True)
+class TrackCandidate:
+    """One search hit: enough to show a person and to score against a tracklist line."""
+
+    source: str
+    external_id: str
+    title: str
+    artists: tuple[str, ...] = ()
+    album: str = ""
+    duration: int | None = None  # seconds
+    isrc: str = ""
+    release_date: datetime.date | None = None
+    label: str = ""
+    url: str = ""
+    score: float | None = None  # the provider's own relevance, 0..1, where it gives one
+
+    @property
+    def artist(self) -> str:
+        return ", ".join(self.artists)
+
+    def as_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+@dataclass(frozen=True)
+class TrackMetadata:
+    """Everything one provider says about one recording. Empty means "not given"."""
+
+    source: str
+    external_id: str
+    title: str = ""
+    artists: tuple[str, ...] = ()
+    credit_name: str = ""
+    album: str = ""
+    album_artist: str = ""
+    label: str = ""
+    labels: tuple[str, ...] = ()
+    catalog_number: str = ""
+    isrc: str = ""
+    release_date: datetime.date | None = None
+    duration: int | None = None  # seconds
+    genre: str = ""
+    genres: tuple[str, ...] = ()
+    bpm: Decimal | None = None
+    key: str = ""
+    track_number: int | None = None
+    disc_number: int | None = None
+    artwork_url: str = ""
+    slug: str = ""
+    url: str = ""
+    # Ids this provider knows on other services, e.g. {"musicbrainz_recording_id": ...}.
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+@dataclass(frozen=True)
+class PurchaseLink:
+    source: str
+    external_id: str
+    store: str
+    url: str
+    price: Decimal | None = None
+    currency: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+@dataclass(frozen=True)
+class DownloadCandidate:
+    """One file a download source offers."""
+
+    source: str
+    external_id: str  # "<username>\\<remote filename>" for Soulseek
+    username: str
+    filename: str
+    size: int
+    extension: str = ""
+    bitrate: int | None = None  # kbit/s
+    bit_depth: int | None = None
+    sample_rate: int | None = None
+    duration: int | None = None  # seconds
+    is_variable_bitrate: bool = False
+    is_locked: bool = False
+    has_free_upload_slot: bool = False
+    queue_length: int = 0
+    upload_speed: int = 0  # bytes/s
+
+    @property
+    def is_lossless(self) -> bool:
+        return self.extension in {"flac", "wav", "aiff", "aif", "alac", "ape", "wv"}
+
+    def as_dict(self) -> dict[str, Any]:
+        return _jsonable(asdict(self))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    """Return a date from "2019-03-29", "2019-03", "2019" or an ISO datetime; None otherwise."""
+    if not value or not isinstance(value, str):
+        return None
+    text = value.strip()[:10]
+    for fmt, size in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+        try:
+            return datetime.datetime.strptime(text[:size], fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def as_int(value: Any) -> int | None:
+    """Return value as an int, or None for missing or non-numeric values."""
+    if isinstance(value, bool) or value is None or value == "":
+        return None
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def as_decimal(value: Any, places: str = "0.01") -> Decimal | None:
+    """Return value as a rounded positive Decimal, or None."""
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value)).quantize(Decimal(places))
+    except (ArithmeticError, ValueError):
+        return None
+    return number if number > 0 else None
