@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from config.env import mask_url
 from config.queue import BrokerUnavailable, enqueue
+from providers.registry import statuses as provider_statuses
 
 
 class CratediggerAdminSite(admin.AdminSite):
@@ -27,7 +28,7 @@ class CratediggerAdminSite(admin.AdminSite):
         ]
 
     def status_view(self, request: HttpRequest) -> HttpResponse:
-        """Show where data, jobs and cache live, and the latest jobs the workers ran."""
+        """Show where data, jobs and cache live, the providers, and the latest jobs the workers ran."""
         from django_celery_results.models import TaskResult
 
         db = settings.DATABASES["default"]
@@ -39,6 +40,7 @@ class CratediggerAdminSite(admin.AdminSite):
             "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
             "version": settings.VERSION,
             "recent_results": TaskResult.objects.order_by("-date_created")[:10],
+            "providers": provider_statuses(),
         }
         return TemplateResponse(request, "admin/system_status.html", context)
 

@@ -173,6 +173,11 @@ CRATEDIGGER_DEFAULT_SCHEDULES = {
         "task": "celery.backend_cleanup",
         "crontab": {"minute": "0", "hour": "4"},
     },
+    "Refresh stale track metadata": {
+        "task": "tracks.tasks.fetch_all_tracks_metadata",
+        "crontab": {"minute": "30", "hour": "3"},
+        "description": "Fetch metadata for tracks with none, or older than METADATA_STALE_DAYS.",
+    },
 }
 
 # --- Providers (see the README and providers/) -------------------------------------
@@ -234,6 +239,15 @@ PROVIDER_CACHE_TTL = {
     "purchase_links": 2 * 3600,
 }
 
+# --- Catalogue -----------------------------------------------------------------------
+# Metadata older than this many days is fetched again by the daily refresh.
+METADATA_STALE_DAYS = env.int("METADATA_STALE_DAYS", default=30)
+# At most this many tracks per bulk fetch task.
+BULK_CHUNK = env.int("BULK_CHUNK", default=100)
+# A running task whose worker has shown no sign of life for this long may be
+# taken over by another worker (after a crash the broker redelivers it).
+FETCH_TASK_LEASE_SECONDS = env.int("FETCH_TASK_LEASE_SECONDS", default=300)
+
 # --- Admin user created by `manage.py ensure_admin` -------------------------------
 CRATEDIGGER_ADMIN_USERNAME = env.str("CRATEDIGGER_ADMIN_USERNAME", default="admin")
 CRATEDIGGER_ADMIN_EMAIL = env.str("CRATEDIGGER_ADMIN_EMAIL", default="admin@localhost")
@@ -259,5 +273,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # musicbrainzngs logs every XML element it does not know at INFO.
+        "musicbrainzngs": {"level": "WARNING"},
+    },
 }

@@ -17,10 +17,11 @@ from typing import Any
 class ProviderError(Exception):
     """A provider failed or answered with something Cratedigger cannot use."""
 
-    def __init__(self, provider: str, endpoint: str, message: str):
+    def __init__(self, provider: str, endpoint: str, message: str, status: int | None = None):
         self.provider = provider
         self.endpoint = endpoint
         self.message = message
+        self.status = status  # the HTTP status, when the provider answered with one
         super().__init__(f"{provider}: {endpoint}: {message}")
 
 
@@ -180,6 +181,21 @@ def as_int(value: Any) -> int | None:
         return int(float(value))
     except (TypeError, ValueError):
         return None
+
+
+PITCH_CLASSES = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
+
+
+def key_name(key: Any, mode: Any) -> str:
+    """Return a readable key ("G major") from a pitch class 0-11 (or a note name) and mode 1/0; "" if none."""
+    scale = {1: "major", 0: "minor"}.get(as_int(mode), "")
+    if isinstance(key, str) and key.strip() and not key.strip().lstrip("-").isdigit():
+        name = key.strip()
+        return name if not scale or name.lower().endswith(("major", "minor")) else f"{name} {scale}"
+    pitch = as_int(key)
+    if pitch is None or not 0 <= pitch < len(PITCH_CLASSES):
+        return ""  # -1: no key detected
+    return f"{PITCH_CLASSES[pitch]} {scale}".strip()
 
 
 def as_decimal(value: Any, places: str = "0.01") -> Decimal | None:

@@ -82,15 +82,23 @@ class ProviderSession:
         *,
         kind: str = "metadata",
         endpoint: str | None = None,
+        idempotent: bool | None = None,
         **kwargs: Any,
     ) -> requests.Response:
-        """Send one request with rate limit and retries; return a 2xx response or raise."""
+        """Send one request with rate limit and retries; return a 2xx response or raise.
+
+        A POST is sent once unless idempotent=True: a timed-out POST may have been
+        carried out, and sending it again could, say, queue a download twice.
+        """
+        if idempotent is None:
+            idempotent = method.upper() != "POST"
+        attempts = settings.PROVIDER_RETRIES + 1 if idempotent else 1
         endpoint = endpoint or f"{method} {path.split('?', 1)[0]}"
         url = self.url(path)
         kwargs.setdefault("timeout", settings.PROVIDER_TIMEOUTS[kind])
         backoff = settings.PROVIDER_BACKOFF_SECONDS
         retrying = Retrying(
-            stop=stop_after_attempt(settings.PROVIDER_RETRIES + 1),
+            stop=stop_after_attempt(attempts),
             wait=wait_exponential(multiplier=backoff, min=backoff, max=30),
             retry=retry_if_exception_type(_Transient),
             reraise=True,
@@ -102,7 +110,7 @@ class ProviderSession:
         except _Transient as exc:
             raise ProviderError(
                 self.provider, endpoint,
-                f"{exc.description} after {settings.PROVIDER_RETRIES + 1} attempts; try again later",
+                f"{exc.description} after {attempts} attempt{'s' if attempts > 1 else ''}; try again later",
             ) from None
         return response
 
@@ -127,11 +135,14 @@ class ProviderSession:
             raise Unauthorized(
                 self.provider, endpoint,
                 f"{status} {response.reason}: the provider refused the credentials; check its settings",
+                status=status,
             )
         if status == 404:
-            raise NotFound(self.provider, endpoint, "404 Not Found")
+            raise NotFound(self.provider, endpoint, "404 Not Found", status=status)
         if status >= 400:
-            raise ProviderError(self.provider, endpoint, f"{status} {response.reason}: {_excerpt(response.text)}")
+            raise ProviderError(
+                self.provider, endpoint, f"{status} {response.reason}: {_excerpt(response.text)}", status=status
+            )
         return response
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:

@@ -1,6 +1,7 @@
 import pytest
 
-from tests.services import WorkerProcess, require_redis
+from tests.replay import Replay
+from tests.services import WorkerProcess, clear_test_cache, require_redis
 
 
 @pytest.fixture
@@ -29,3 +30,22 @@ def broker_down(settings):
     yield dead
     app.conf.broker_url = original
     app._after_fork()
+
+
+@pytest.fixture
+def replay(httpserver, settings):
+    """A local replay server; no provider request leaves 127.0.0.1."""
+    settings.PROVIDER_BACKOFF_SECONDS = 0.05
+    settings.PROVIDER_RATE_LIMITS = {}
+    root = httpserver.url_for("").rstrip("/")
+    for name in (
+        "MUSICBRAINZ_URL", "COVERART_URL", "DISCOGS_API_URL", "SPOTIFY_ACCOUNTS_URL",
+        "SOUNDCHARTS_API_URL", "ITUNES_API_URL", "DEEZER_API_URL", "SLSKD_URL",
+    ):
+        setattr(settings, name, root)
+    # These two carry a version path in production; keep it so tests see real paths.
+    settings.SPOTIFY_API_URL = f"{root}/v1"
+    settings.BEATPORT_API_URL = f"{root}/v4"
+    clear_test_cache()
+    yield Replay(httpserver)
+    clear_test_cache()

@@ -73,6 +73,14 @@ def test_status_page_shows_where_things_live(superuser_client, settings):
 
 
 @pytest.mark.django_db
+def test_status_page_lists_providers_and_why_one_is_disabled(superuser_client, settings):
+    settings.SPOTIFY_CLIENT_ID = ""
+    page = superuser_client.get(reverse("admin:system_status")).content.decode()
+    assert "MusicBrainz" in page and "isrc_lookup, metadata, search" in page
+    assert "disabled: SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET are not set" in page
+
+
+@pytest.mark.django_db
 def test_test_job_with_broker_down_says_so(superuser_client, broker_down):
     response = superuser_client.post(reverse("admin:system_ping"), follow=True)
     messages = [str(m) for m in response.context["messages"]]

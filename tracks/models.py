@@ -118,7 +118,11 @@ class MetadataFetchTask(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     task_type = models.CharField(max_length=20, choices=TaskType.choices, default=TaskType.BULK_METADATA)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
-    tracks = models.ManyToManyField(Track, related_name="fetch_tasks", blank=True)
+    tracks = models.ManyToManyField(Track, through="MetadataFetchTaskItem", related_name="fetch_tasks", blank=True)
+    provider = models.CharField(
+        max_length=30, blank=True, help_text="Ask only this provider; empty asks every enabled one in order."
+    )
+    force_refresh = models.BooleanField(default=False, help_text="Bypass the provider cache.")
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     successful = models.PositiveIntegerField(default=0)
@@ -130,6 +134,9 @@ class MetadataFetchTask(models.Model):
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life from the worker running it."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -155,6 +162,41 @@ class MetadataFetchTask(models.Model):
     @property
     def progress_percent(self) -> int:
         return round(100 * self.processed / self.total) if self.total else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (FetchTaskStatus.COMPLETED, FetchTaskStatus.FAILED, FetchTaskStatus.CANCELLED)
+
+
+class FetchItemStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class MetadataFetchTaskItem(models.Model):
+    """One track of one fetch task: done or not, so a restarted task skips what is done."""
+
+    Status = FetchItemStatus
+
+    task = models.ForeignKey(MetadataFetchTask, on_delete=models.CASCADE, related_name="items")
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="fetch_items")
+    position = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=FetchItemStatus.choices, default=FetchItemStatus.PENDING)
+    error = models.TextField(blank=True)
+    changed_fields = models.JSONField(default=list, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "track"], name="fetchitem_unique_track"),
+            models.CheckConstraint(condition=Q(status__in=FetchItemStatus.values), name="fetchitem_status_valid"),
+        ]
+        indexes = [models.Index(fields=["task", "status", "position"], name="fetchitem_task_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.track} ({self.get_status_display()})"
 
 
 class DownloadQuality(models.TextChoices):

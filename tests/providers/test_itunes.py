@@ -2,7 +2,7 @@ import datetime
 from decimal import Decimal
 
 from providers.itunes import ITunes
-from tests.providers.conftest import fixture_json
+from tests.replay import fixture_json
 
 ALBUM = "itunes/harmony-lookup-album-1441458047-gb.json"
 

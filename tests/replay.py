@@ -6,11 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from tests.services import clear_test_cache
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def fixture_text(relative: str) -> str:
@@ -62,22 +58,3 @@ class Replay:
     def requests(self):
         """Return the requests the server received, in order."""
         return [request for request, _response in self.server.log]
-
-
-@pytest.fixture
-def replay(httpserver, settings):
-    """A local replay server; no provider request leaves 127.0.0.1."""
-    settings.PROVIDER_BACKOFF_SECONDS = 0.05
-    settings.PROVIDER_RATE_LIMITS = {}
-    root = httpserver.url_for("").rstrip("/")
-    for name in (
-        "MUSICBRAINZ_URL", "COVERART_URL", "DISCOGS_API_URL", "SPOTIFY_ACCOUNTS_URL",
-        "SOUNDCHARTS_API_URL", "ITUNES_API_URL", "DEEZER_API_URL", "SLSKD_URL",
-    ):
-        setattr(settings, name, root)
-    # These two carry a version path in production; keep it so tests see real paths.
-    settings.SPOTIFY_API_URL = f"{root}/v1"
-    settings.BEATPORT_API_URL = f"{root}/v4"
-    clear_test_cache()
-    yield Replay(httpserver)
-    clear_test_cache()

@@ -1,0 +1,149 @@
+"""The catalogue's admin: buttons, actions and pages say what happened."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import TrackFactory, UserFactory
+from tests.replay import fixture_json
+from tests.tracks.conftest import (
+    ALESSIA_CARA,
+    ARTIST_SONGS,
+    SOUNDCHARTS_SONG,
+    SOUNDCHARTS_UUID,
+    SPOTIFY_SEARCH,
+    serve_spotify_token,
+)
+from tracks import services
+from tracks.models import FetchTaskStatus, MetadataFetchTask, Track
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory())
+    return client
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_fetch_now_shows_which_fields_changed(admin_client, replay, credentials, settings):
+    settings.METADATA_PROVIDERS = ["soundcharts"]
+    replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", SOUNDCHARTS_SONG)
+    track = TrackFactory(title="bad guy", label="", genre="", soundcharts_uuid=SOUNDCHARTS_UUID)
+    response = admin_client.post(reverse("admin:tracks_track_fetch_now", args=[track.pk]), follow=True)
+    [message] = messages_of(response)
+    assert message.startswith("Fetched from soundcharts. Changed: ")
+    assert "label" in message and "bpm" in message
+    page = response.content.decode()
+    assert "Source of each field" in page and "soundcharts" in page
+    # Nothing new the second time.
+    response = admin_client.post(reverse("admin:tracks_track_fetch_now", args=[track.pk]), follow=True)
+    assert messages_of(response) == ["Fetched from soundcharts. Nothing changed."]
+
+
+def test_fetch_now_when_the_provider_is_unreachable(admin_client, settings, credentials):
+    settings.METADATA_PROVIDERS = ["soundcharts"]
+    settings.SOUNDCHARTS_API_URL = "http://127.0.0.1:1"
+    settings.PROVIDER_BACKOFF_SECONDS = 0.01
+    track = TrackFactory(soundcharts_uuid=SOUNDCHARTS_UUID)
+    response = admin_client.post(reverse("admin:tracks_track_fetch_now", args=[track.pk]), follow=True)
+    [message] = messages_of(response)
+    assert message.startswith(f"No metadata for “{track}”: soundcharts: GET /api/v2.25/song/{{uuid}}: could not connect")
+
+
+def test_an_edit_in_the_admin_is_kept_by_later_fetches(admin_client, replay, credentials, settings):
+    settings.METADATA_PROVIDERS = ["soundcharts"]
+    replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", SOUNDCHARTS_SONG)
+    track = TrackFactory(title="bad guy", soundcharts_uuid=SOUNDCHARTS_UUID)
+    services.track_metadata_fetch(track=track)
+    track.refresh_from_db()
+    url = reverse("admin:tracks_track_change", args=[track.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    data.update({"label": "Darkroom", "artists": '["Billie Eilish"]', "downloads-TOTAL_FORMS": 0, "downloads-INITIAL_FORMS": 0})
+    data = {key: value for key, value in data.items() if key not in {"id", "metadata_sources", "audience"}}
+    assert admin_client.post(url, data).status_code == 302
+    services.track_metadata_fetch(track=track, force_refresh=True)
+    track.refresh_from_db()
+    assert track.label == "Darkroom" and track.metadata_sources["label"] == "manual"
+
+
+def test_bulk_action_starts_one_task_and_links_to_it(admin_client, django_capture_on_commit_callbacks):
+    tracks = TrackFactory.create_batch(3)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = admin_client.post(
+            reverse("admin:tracks_track_changelist"),
+            {"action": "create_bulk_fetch_task", "_selected_action": [t.pk for t in tracks]},
+        )
+    task = MetadataFetchTask.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("admin:tracks_metadatafetchtask_change", args=[task.pk])
+    assert task.total == 3 and task.status == FetchTaskStatus.PENDING
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Started a fetch task over 3 track(s)" in page and 'class="fetch-progress"' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulk_action_with_the_broker_down_says_so_and_leaves_nothing_pending(admin_client, broker_down):
+    tracks = TrackFactory.create_batch(2)
+    response = admin_client.post(
+        reverse("admin:tracks_track_changelist"),
+        {"action": "create_bulk_fetch_task", "_selected_action": [t.pk for t in tracks]},
+        follow=True,
+    )
+    [message] = messages_of(response)
+    assert "task broker at redis://127.0.0.1:1/0 is unreachable" in message
+    assert not MetadataFetchTask.objects.filter(status__in=["pending", "running"]).exists()
+
+
+def test_progress_endpoint_reports_counts(admin_client):
+    task = MetadataFetchTask.objects.create(total=4, processed=3, successful=2, failed=1, status="running")
+    data = admin_client.get(reverse("admin:tracks_metadatafetchtask_progress"), {"id": [str(task.pk), "junk"]}).json()
+    assert data["tasks"][str(task.pk)] == {
+        "status": "running", "status_display": "Running", "finished": False,
+        "total": 4, "processed": 3, "successful": 2, "failed": 1, "percent": 75,
+    }
+
+
+def test_cancel_and_retry_actions(admin_client, django_capture_on_commit_callbacks):
+    running = MetadataFetchTask.objects.create(total=2, status="running")
+    url = reverse("admin:tracks_metadatafetchtask_changelist")
+    response = admin_client.post(url, {"action": "cancel_tasks", "_selected_action": [running.pk]}, follow=True)
+    assert messages_of(response) == ["Cancelled 1 task(s); finished ones were left alone."]
+    running.refresh_from_db()
+    assert running.status == "cancelled"
+    response = admin_client.post(url, {"action": "retry_failed_tracks", "_selected_action": [running.pk]}, follow=True)
+    assert messages_of(response) == ["No track failed in the selected tasks."]
+
+
+def test_soundcharts_import_form_reports_created_and_skipped(admin_client, replay, credentials, django_capture_on_commit_callbacks):
+    replay.serve(f"/api/v2.21/artist/{ALESSIA_CARA}/songs", ARTIST_SONGS)
+    url = reverse("admin:tracks_track_import_soundcharts")
+    assert "Soundcharts artist UUID" in admin_client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = admin_client.post(url, {"artist_uuid": ALESSIA_CARA, "limit": 3, "offset": 0}, follow=True)
+    [message] = messages_of(response)
+    assert message.startswith("Imported 3 new track(s); skipped 0 already in the catalogue.")
+    assert Track.objects.count() == 3
+    bad = admin_client.post(url, {"artist_uuid": "not-a-uuid", "limit": 3, "offset": 0})
+    assert "Enter a valid UUID." in bad.content.decode()
+
+
+def test_spotify_search_lists_results_and_imports_the_chosen(admin_client, replay, credentials, django_capture_on_commit_callbacks):
+    serve_spotify_token(replay)
+    replay.serve("/v1/search", SPOTIFY_SEARCH)
+    items = fixture_json(SPOTIFY_SEARCH)["tracks"]["items"]
+    url = reverse("admin:tracks_track_search_spotify")
+    page = admin_client.get(url, {"query": "Muse - Supermassive Black Hole"}).content.decode()
+    assert items[0]["name"] in page and items[0]["id"] in page
+    search = [r for r in replay.requests() if r.path == "/v1/search"][0]
+    assert "artist:" in search.args["q"] and "track:" in search.args["q"]
+
+    replay.serve(f"/v1/tracks/{items[0]['id']}", body=__import__("json").dumps(items[0]))
+    with django_capture_on_commit_callbacks(execute=False):
+        response = admin_client.post(url + "?query=Muse", {"spotify_id": [items[0]["id"]]}, follow=True)
+    assert messages_of(response)[0].startswith("Imported 1 new track(s)")
+    track = Track.objects.get(spotify_id=items[0]["id"])
+    assert track.title == items[0]["name"] and track.isrc == items[0]["external_ids"]["isrc"]
