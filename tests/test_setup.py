@@ -90,6 +90,9 @@ def test_install_schedules_keeps_edits_made_in_the_admin():
     call_command("install_schedules", stdout=io.StringIO())
     task = PeriodicTask.objects.get(name="Delete expired task results")
     assert task.task == "celery.backend_cleanup" and task.enabled
+    refresh = PeriodicTask.objects.get(name="Refresh stale track metadata")
+    assert refresh.task == "tracks.tasks.fetch_all_tracks_metadata" and refresh.enabled
+    assert (refresh.crontab.hour, refresh.crontab.minute) == ("3", "30")  # daily
     task.enabled = False
     task.save()
     call_command("install_schedules", stdout=io.StringIO())

@@ -16,7 +16,7 @@ from providers.base import ProviderError
 from tracks import services
 from tracks.forms import SoundchartsImportForm, SpotifySearchForm
 from tracks.metadata import FIELD_MAP, MANUAL
-from tracks.models import PROVIDER_ID_FIELDS, Download, MetadataFetchTask, Track
+from tracks.models import PROVIDER_ID_FIELDS, Download, FetchTaskType, MetadataFetchTask, Track
 
 
 class DownloadInline(admin.TabularInline):
@@ -57,7 +57,10 @@ class TrackAdmin(admin.ModelAdmin):
         ("Record", {"fields": ("id", "slug", "created_at", "updated_at"), "classes": ("collapse",)}),
     )
     inlines = (DownloadInline,)
-    actions = ("fetch_metadata_background", "create_bulk_fetch_task", "enrich_from_musicbrainz", "enrich_from_musicbrainz_force")
+    actions = (
+        "fetch_metadata_background", "create_bulk_fetch_task", "enrich_from_musicbrainz",
+        "enrich_from_musicbrainz_force", "fetch_audience",
+    )
     change_list_template = "admin/tracks/track/change_list.html"
     change_form_template = "admin/tracks/track/change_form.html"
 
@@ -128,6 +131,10 @@ class TrackAdmin(admin.ModelAdmin):
     @admin.action(description="Enrich from MusicBrainz (bypass the cache)", permissions=["change"])
     def enrich_from_musicbrainz_force(self, request, queryset):
         return self._create_task(request, queryset, provider="musicbrainz", force_refresh=True)
+
+    @admin.action(description="Fetch Soundcharts audience (background)", permissions=["change"])
+    def fetch_audience(self, request, queryset):
+        return self._create_task(request, queryset, task_type=FetchTaskType.BULK_AUDIENCE, provider="soundcharts")
 
     # --- Custom pages ----------------------------------------------------------------
 
@@ -232,11 +239,10 @@ class MetadataFetchTaskAdmin(admin.ModelAdmin):
     list_filter = ("status", "task_type", "created_at")
     search_fields = ("celery_task_id", "last_error")
     date_hierarchy = "created_at"
-    readonly_fields = (
-        "task_type", "status", "progress", "total", "processed", "successful", "failed", "provider", "force_refresh",
-        "celery_task_id", "failed_tracks", "last_error", "created_at", "started_at", "heartbeat_at", "finished_at",
+    fields = readonly_fields = (
+        "task_type", "status", "progress", "provider", "force_refresh", "failed_tracks", "last_error",
+        "celery_task_id", "created_at", "started_at", "heartbeat_at", "finished_at",
     )
-    exclude = ("tracks", "error_messages")
     actions = ("cancel_tasks", "retry_failed_tracks")
     change_list_template = "admin/tracks/metadatafetchtask/change_list.html"
     change_form_template = "admin/tracks/metadatafetchtask/change_form.html"
@@ -244,6 +250,11 @@ class MetadataFetchTaskAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         # Jobs are started by actions on tracks, commands and beat, never typed in.
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Every field is written by the worker: the page shows, it does not edit.
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Progress")
     def progress(self, task: MetadataFetchTask) -> str:

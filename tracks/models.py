@@ -128,9 +128,6 @@ class MetadataFetchTask(models.Model):
     successful = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     celery_task_id = models.CharField("Celery task id", max_length=255, blank=True)
-    error_messages = models.JSONField(
-        default=list, blank=True, help_text="One entry per failed track: {track, error}."
-    )
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
