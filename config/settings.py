@@ -173,6 +173,11 @@ CRATEDIGGER_DEFAULT_SCHEDULES = {
         "task": "celery.backend_cleanup",
         "crontab": {"minute": "0", "hour": "4"},
     },
+    "Resume fetch tasks whose worker died": {
+        "task": "tracks.tasks.resume_abandoned_fetch_tasks",
+        "crontab": {"minute": "*/5"},
+        "description": "Queue again running fetch tasks silent for FETCH_TASK_LEASE_SECONDS.",
+    },
     "Refresh stale track metadata": {
         "task": "tracks.tasks.fetch_all_tracks_metadata",
         "crontab": {"minute": "30", "hour": "3"},

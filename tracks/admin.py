@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -11,12 +14,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from config.queue import BrokerUnavailable
+from config.queue import BrokerUnavailable, enqueue
 from providers.base import ProviderError
 from tracks import services
 from tracks.forms import SoundchartsImportForm, SpotifySearchForm
 from tracks.metadata import FIELD_MAP, MANUAL
 from tracks.models import PROVIDER_ID_FIELDS, Download, FetchTaskType, MetadataFetchTask, Track
+from tracks.tasks import fetch_track_metadata
 
 
 class DownloadInline(admin.TabularInline):
@@ -90,9 +94,6 @@ class TrackAdmin(admin.ModelAdmin):
 
     @admin.action(description="Fetch metadata (background, a job per track)", permissions=["change"])
     def fetch_metadata_background(self, request, queryset):
-        from config.queue import enqueue
-        from tracks.tasks import fetch_track_metadata
-
         queued = 0
         for pk in queryset.values_list("pk", flat=True):
             try:
@@ -150,8 +151,6 @@ class TrackAdmin(admin.ModelAdmin):
 
     def _require_change(self, request):
         if not self.has_change_permission(request):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
 
     def fetch_now_view(self, request: HttpRequest, track_id):
@@ -319,8 +318,6 @@ class MetadataFetchTaskAdmin(admin.ModelAdmin):
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:

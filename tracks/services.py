@@ -239,10 +239,9 @@ def metadata_fetch_task_run(*, task_id) -> MetadataFetchTask:
             error = f"Unexpected error for “{item.track}”: {exc.__class__.__name__}: {exc}"
         _record(task_id, item, error, changed)
 
-    with transaction.atomic():
-        MetadataFetchTask.objects.filter(pk=task_id, status=FetchTaskStatus.RUNNING).update(
-            status=FetchTaskStatus.COMPLETED, finished_at=timezone.now()
-        )
+    MetadataFetchTask.objects.filter(pk=task_id, status=FetchTaskStatus.RUNNING).update(
+        status=FetchTaskStatus.COMPLETED, finished_at=timezone.now()
+    )
     return MetadataFetchTask.objects.get(pk=task_id)
 
 
@@ -299,19 +298,32 @@ def stale_tracks_select(*, now: datetime.datetime | None = None) -> QuerySet[Tra
     return Track.objects.filter(Q(metadata_fetched_at__isnull=True) | Q(metadata_fetched_at__lt=cutoff))
 
 
-def stale_tracks_fetch(*, dry_run: bool = False) -> list[MetadataFetchTask]:
+def stale_tracks_fetch() -> list[MetadataFetchTask]:
     """Create bulk tasks of at most BULK_CHUNK stale tracks each, skipping tracks already queued."""
     busy = MetadataFetchTaskItem.objects.filter(
         status=FetchItemStatus.PENDING, task__status__in=[FetchTaskStatus.PENDING, FetchTaskStatus.RUNNING]
     ).values("track_id")
     ids = list(stale_tracks_select().exclude(pk__in=busy).order_by("metadata_fetched_at", "pk").values_list("pk", flat=True))
-    if dry_run:
-        return []
     chunk = settings.BULK_CHUNK
     tasks = []
     for start in range(0, len(ids), chunk):
         tasks.append(metadata_fetch_task_create(tracks=ids[start : start + chunk]))
     return tasks
+
+
+def abandoned_fetch_tasks_resume() -> list[MetadataFetchTask]:
+    """Queue again the running tasks whose worker has shown no sign of life for the lease time.
+
+    A worker killed mid-task leaves its task RUNNING. The broker may redeliver
+    the job too; whichever run claims the task first carries on, and the other
+    finds it taken.
+    """
+    stale = timezone.now() - datetime.timedelta(seconds=settings.FETCH_TASK_LEASE_SECONDS)
+    abandoned = list(MetadataFetchTask.objects.filter(status=FetchTaskStatus.RUNNING, heartbeat_at__lt=stale))
+    for task in abandoned:
+        logger.warning("Fetch task %s lost its worker; queueing it again", task.pk)
+        _queue(task)
+    return abandoned
 
 
 def metadata_fetch_task_release(*, task_id) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from celery.signals import worker_ready
 
 from providers.base import RateLimited
 from tracks import services
@@ -47,3 +48,15 @@ def fetch_all_tracks_metadata() -> dict:
     """Queue bulk fetch tasks for every track whose metadata is missing or stale."""
     tasks = services.stale_tracks_fetch()
     return {"tasks": [str(task.pk) for task in tasks], "tracks": sum(task.total for task in tasks)}
+
+
+@shared_task
+def resume_abandoned_fetch_tasks() -> list[str]:
+    """Queue again the fetch tasks whose worker died."""
+    return [str(task.pk) for task in services.abandoned_fetch_tasks_resume()]
+
+
+@worker_ready.connect
+def _resume_on_worker_start(sender=None, **kwargs) -> None:
+    # A restarted worker picks up what a killed one left, without waiting for beat.
+    resume_abandoned_fetch_tasks.delay()

@@ -40,7 +40,8 @@ def worker_env(url: str) -> dict[str, str]:
     return {
         "SOUNDCHARTS_API_URL": url, "SOUNDCHARTS_APP_ID": "soundcharts", "SOUNDCHARTS_API_KEY": "soundcharts",
         "METADATA_PROVIDERS": "soundcharts", "SOUNDCHARTS_RATE_LIMIT": "100/s",
-        "FETCH_TASK_LEASE_SECONDS": "2", "CELERY_VISIBILITY_TIMEOUT": "3",
+        # A task silent for 2 s counts as abandoned (the default is 300 s).
+        "FETCH_TASK_LEASE_SECONDS": "2",
     }
 
 
@@ -65,6 +66,7 @@ def test_a_killed_worker_restarted_finishes_the_task_without_double_counting(red
         killed.items.filter(status=FetchItemStatus.SUCCEEDED).values_list("track__soundcharts_uuid", flat=True)
     )
 
+    time.sleep(2.5)  # the lease runs out: the task is taken to be abandoned
     second = WorkerProcess(tmp_path / "second.log", extra_env=worker_env(url)).start()
     try:
         finished = wait_for(
