@@ -99,7 +99,7 @@ def track_metadata_gather(*, track: Track, provider: str = "", force_refresh: bo
     for client in _metadata_providers(provider):
         try:
             found = _ask(client, track, force_refresh)
-            if found and client.name == "spotify" and Capability.AUDIO_FEATURES in client.capabilities:
+            if found and Capability.AUDIO_FEATURES in client.capabilities:
                 features = client.audio_features(found.external_id, force_refresh=force_refresh)
                 if features:
                     results.append(features)
