@@ -7,11 +7,10 @@ code asks it for a release's cover URL once MusicBrainz has named the release.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from providers.cache import cached
 from providers.client import Provider
-from providers.http import NotFound, require
+from providers.http import NotFound, path_segment, require
 
 # A release that the check asks about; 200 (art), 307 (redirect to the Internet
 # Archive) and 404 (no art) all prove the service answers.
@@ -30,7 +29,7 @@ class CoverArtArchive(Provider):
     def _release_images(self, release_mbid: str) -> dict[str, Any] | None:
         endpoint = "GET /release/{mbid}"
         try:
-            body = self.http.get_json(f"/release/{quote(release_mbid, safe='')}", kind="metadata", endpoint=endpoint)
+            body = self.http.get_json(f"/release/{path_segment(release_mbid)}", kind="metadata", endpoint=endpoint)
         except NotFound:
             return None
         require(isinstance(body, dict) and isinstance(body.get("images"), list), self.name, endpoint, "no images list")

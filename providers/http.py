@@ -12,6 +12,7 @@ import email.utils
 import logging
 import time
 from typing import Any
+from urllib.parse import quote
 
 import requests
 from django.conf import settings
@@ -170,6 +171,11 @@ def _root_cause(exc: BaseException) -> str:
     while exc.__cause__ or exc.__context__:
         exc = exc.__cause__ or exc.__context__
     return str(exc).split(":")[-1].strip() or exc.__class__.__name__
+
+
+def path_segment(value: str) -> str:
+    """Quote value for use as one URL path segment: ids, terms and usernames may hold '/', '?' or spaces."""
+    return quote(str(value), safe="")
 
 
 def require(condition: bool, provider: str, endpoint: str, what: str) -> None:

@@ -12,14 +12,13 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
-from urllib.parse import quote
 
 from musicbrainzngs import mbxml
 
 from providers.base import Capability, ProviderError, TrackCandidate, TrackMetadata, as_int, parse_date
 from providers.cache import cached, normalise_query
 from providers.client import Provider
-from providers.http import NotFound, require
+from providers.http import NotFound, path_segment, require
 
 # mbxml logs every element it does not know at INFO: hundreds of lines per search
 # under the root INFO level. Only its warnings are worth keeping.
@@ -74,7 +73,7 @@ class MusicBrainz(Provider):
         endpoint = "GET /ws/2/recording/{mbid}"
         try:
             message = self._xml(
-                f"/ws/2/recording/{quote(mbid, safe='')}",
+                f"/ws/2/recording/{path_segment(mbid)}",
                 {"inc": "artists releases isrcs tags genres"},
                 kind="metadata",
                 endpoint=endpoint,
@@ -91,7 +90,7 @@ class MusicBrainz(Provider):
         endpoint = "GET /ws/2/isrc/{isrc}"
         try:
             message = self._xml(
-                f"/ws/2/isrc/{quote(isrc, safe='')}",
+                f"/ws/2/isrc/{path_segment(isrc)}",
                 {"inc": "artists releases"},
                 kind="metadata",
                 endpoint=endpoint,

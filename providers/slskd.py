@@ -17,7 +17,6 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import requests
 from django.conf import settings
@@ -25,7 +24,7 @@ from django.conf import settings
 from providers import ratelimit
 from providers.base import Capability, DownloadCandidate, ProviderError, as_int
 from providers.client import Provider
-from providers.http import NotFound, require
+from providers.http import NotFound, path_segment, require
 
 NAME = "slskd"
 SEARCHES = "/api/v0/searches"
@@ -137,7 +136,7 @@ class Slskd(Provider):
     def _search(self, search_id: str, *, include_responses: bool, endpoint: str) -> Any:
         try:
             return self.http.get_json(
-                f"{SEARCHES}/{_segment(search_id)}",
+                f"{SEARCHES}/{path_segment(search_id)}",
                 params={"includeResponses": "true" if include_responses else "false"},
                 kind="search",
                 endpoint=endpoint,
@@ -167,7 +166,7 @@ class Slskd(Provider):
         """Ask slskd to download the candidate's file; raise ProviderError if it could not queue it."""
         response = self.http.request(
             "POST",
-            f"{DOWNLOADS}/{_segment(candidate.username)}",
+            f"{DOWNLOADS}/{path_segment(candidate.username)}",
             json=[{"filename": candidate.filename, "size": candidate.size}],
             # slskd reaches the remote user before it answers, which can take longer than a poll.
             kind="metadata",
@@ -194,7 +193,7 @@ class Slskd(Provider):
     def transfer(self, username: str, filename: str) -> Transfer | None:
         """Return the download of filename from username, or None if slskd is not tracking it."""
         try:
-            body = self.http.get_json(f"{DOWNLOADS}/{_segment(username)}", kind="search", endpoint=USER_DOWNLOADS)
+            body = self.http.get_json(f"{DOWNLOADS}/{path_segment(username)}", kind="search", endpoint=USER_DOWNLOADS)
         except NotFound:
             return None  # slskd answers 404 when it tracks nothing from this user
         return next((item for item in map_user_transfers(body) if item.filename == filename), None)
@@ -212,7 +211,7 @@ class Slskd(Provider):
         try:
             self.http.request(
                 "DELETE",
-                f"{DOWNLOADS}/{_segment(username)}/{_segment(transfer_id)}",
+                f"{DOWNLOADS}/{path_segment(username)}/{path_segment(transfer_id)}",
                 params={"remove": "true"},
                 kind="search",
                 endpoint=CANCEL,
@@ -366,10 +365,6 @@ def _as_float(value: Any) -> float:
     except ValueError:
         return 0.0
 
-
-def _segment(value: str) -> str:
-    # slskd URL-decodes usernames in routes, and Soulseek usernames may hold spaces or slashes.
-    return quote(value, safe="")
 
 
 def _json_or_none(response: requests.Response, endpoint: str) -> Any:

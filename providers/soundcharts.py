@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 from django.conf import settings
@@ -27,7 +27,7 @@ from providers.base import (
 )
 from providers.cache import cached, normalise_query
 from providers.client import Provider
-from providers.http import NotFound, require
+from providers.http import NotFound, path_segment, require
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ class Soundcharts(Provider):
     def _song(self, uuid: str) -> dict[str, Any] | None:
         endpoint = "GET /api/v2.25/song/{uuid}"
         try:
-            body = self.http.get_json(f"/api/v2.25/song/{_segment(uuid)}", endpoint=endpoint)
+            body = self.http.get_json(f"/api/v2.25/song/{path_segment(uuid)}", endpoint=endpoint)
         except NotFound:
             return None
         return _song_object(body, endpoint)
@@ -80,7 +80,7 @@ class Soundcharts(Provider):
     def _song_by_isrc(self, isrc: str) -> dict[str, Any] | None:
         endpoint = "GET /api/v2.25/song/by-isrc/{isrc}"
         try:
-            body = self.http.get_json(f"/api/v2.25/song/by-isrc/{_segment(isrc)}", endpoint=endpoint)
+            body = self.http.get_json(f"/api/v2.25/song/by-isrc/{path_segment(isrc)}", endpoint=endpoint)
         except NotFound:
             return None
         except ProviderError as exc:
@@ -96,7 +96,7 @@ class Soundcharts(Provider):
         endpoint = "GET /api/v2/song/search/{term}"
         try:
             body = self.http.get_json(
-                f"/api/v2/song/search/{_segment(term)}",
+                f"/api/v2/song/search/{path_segment(term)}",
                 params={"offset": 0, "limit": max(1, min(limit, SEARCH_LIMIT_MAX))},
                 kind="search",
                 endpoint=endpoint,
@@ -110,7 +110,7 @@ class Soundcharts(Provider):
         endpoint = "GET /api/v2.21/artist/{uuid}/songs"
         try:
             body = self.http.get_json(
-                f"/api/v2.21/artist/{_segment(artist_uuid)}/songs",
+                f"/api/v2.21/artist/{path_segment(artist_uuid)}/songs",
                 params={"offset": offset, "limit": limit},
                 endpoint=endpoint,
             )
@@ -126,7 +126,7 @@ class Soundcharts(Provider):
         endpoint = "GET /api/v2/song/{uuid}/audience/{platform}"
         try:
             body = self.http.get_json(
-                f"/api/v2/song/{_segment(song_uuid)}/audience/{_segment(platform)}", endpoint=endpoint
+                f"/api/v2/song/{path_segment(song_uuid)}/audience/{path_segment(platform)}", endpoint=endpoint
             )
         except NotFound:
             return None
@@ -206,10 +206,6 @@ def _log_quota(response: requests.Response, *args: Any, **kwargs: Any) -> None:
         logger.debug("soundcharts: quota remaining %s", remaining[:40])
 
 
-
-def _segment(text: str) -> str:
-    """Quote text for use as one URL path segment (a search term may hold '/' or '?')."""
-    return quote(text, safe="")
 
 
 def _song_object(body: Any, endpoint: str) -> dict[str, Any]:

@@ -12,7 +12,6 @@ import hashlib
 import logging
 import re
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
@@ -29,7 +28,7 @@ from providers.base import (
 )
 from providers.cache import cached, normalise_query
 from providers.client import Provider
-from providers.http import NotFound, ProviderSession, require
+from providers.http import NotFound, ProviderSession, path_segment, require
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +135,7 @@ class Spotify(Provider):
     def _track(self, spotify_id: str) -> dict[str, Any] | None:
         endpoint = "GET /tracks/{id}"
         try:
-            body = self._get(f"/tracks/{quote(spotify_id, safe='')}", endpoint=endpoint)
+            body = self._get(f"/tracks/{path_segment(spotify_id)}", endpoint=endpoint)
         except NotFound:
             return None
         _require_track(body, endpoint)
@@ -146,7 +145,7 @@ class Spotify(Provider):
     def _audio_features(self, spotify_id: str) -> dict[str, Any] | None:
         endpoint = "GET /audio-features/{id}"
         try:
-            body = self._get(f"/audio-features/{quote(spotify_id, safe='')}", endpoint=endpoint)
+            body = self._get(f"/audio-features/{path_segment(spotify_id)}", endpoint=endpoint)
         except NotFound:
             return None
         except Unauthorized as exc:

@@ -188,19 +188,26 @@ class TrackAdmin(admin.ModelAdmin):
             self.message_user(request, "No track has missing or stale metadata.", messages.INFO)
         return HttpResponseRedirect(reverse("admin:tracks_track_changelist"))
 
+    def _import_and_report(self, request: HttpRequest, run_import):
+        """Run an import service and say what it did; return the redirect to the track list on success."""
+        try:
+            result = run_import()
+        except BrokerUnavailable as exc:
+            self.message_user(request, f"The tracks were imported but their metadata fetch was not queued: {exc}", messages.WARNING)
+        except ProviderError as exc:
+            self.message_user(request, f"Nothing was imported: {exc}", messages.ERROR)
+        else:
+            self.message_user(request, result.summary(), messages.SUCCESS if result.created else messages.INFO)
+            return HttpResponseRedirect(reverse("admin:tracks_track_changelist"))
+        return None
+
     def soundcharts_import_view(self, request: HttpRequest):
         self._require_change(request)
         form = SoundchartsImportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                result = services.soundcharts_artist_import(**form.cleaned_data)
-            except BrokerUnavailable as exc:
-                self.message_user(request, f"The songs were imported but their metadata fetch was not queued: {exc}", messages.WARNING)
-            except ProviderError as exc:
-                self.message_user(request, f"Nothing was imported: {exc}", messages.ERROR)
-            else:
-                self.message_user(request, result.summary(), messages.SUCCESS if result.created else messages.INFO)
-                return HttpResponseRedirect(reverse("admin:tracks_track_changelist"))
+            done = self._import_and_report(request, lambda: services.soundcharts_artist_import(**form.cleaned_data))
+            if done:
+                return done
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": "Import from Soundcharts"}
         return TemplateResponse(request, "admin/tracks/track/import_soundcharts.html", context)
 
@@ -210,15 +217,9 @@ class TrackAdmin(admin.ModelAdmin):
         results, error = [], ""
         if request.method == "POST":
             chosen = request.POST.getlist("spotify_id")
-            try:
-                result = services.spotify_tracks_import(spotify_ids=chosen)
-            except ProviderError as exc:
-                self.message_user(request, f"Nothing was imported: {exc}", messages.ERROR)
-            except BrokerUnavailable as exc:
-                self.message_user(request, f"The tracks were imported but their metadata fetch was not queued: {exc}", messages.WARNING)
-            else:
-                self.message_user(request, result.summary(), messages.SUCCESS if result.created else messages.INFO)
-                return HttpResponseRedirect(reverse("admin:tracks_track_changelist"))
+            done = self._import_and_report(request, lambda: services.spotify_tracks_import(spotify_ids=chosen))
+            if done:
+                return done
         if form.is_valid():
             try:
                 results = services.spotify_search(query=form.cleaned_data["query"])

@@ -298,7 +298,7 @@ def stale_tracks_select(*, now: datetime.datetime | None = None) -> QuerySet[Tra
     return Track.objects.filter(Q(metadata_fetched_at__isnull=True) | Q(metadata_fetched_at__lt=cutoff))
 
 
-def stale_tracks_fetch() -> list[MetadataFetchTask]:
+def stale_tracks_fetch(*, provider: str = "", force_refresh: bool = False) -> list[MetadataFetchTask]:
     """Create bulk tasks of at most BULK_CHUNK stale tracks each, skipping tracks already queued."""
     busy = MetadataFetchTaskItem.objects.filter(
         status=FetchItemStatus.PENDING, task__status__in=[FetchTaskStatus.PENDING, FetchTaskStatus.RUNNING]
@@ -307,7 +307,9 @@ def stale_tracks_fetch() -> list[MetadataFetchTask]:
     chunk = settings.BULK_CHUNK
     tasks = []
     for start in range(0, len(ids), chunk):
-        tasks.append(metadata_fetch_task_create(tracks=ids[start : start + chunk]))
+        tasks.append(metadata_fetch_task_create(
+            tracks=ids[start : start + chunk], provider=provider, force_refresh=force_refresh
+        ))
     return tasks
 
 

@@ -50,8 +50,8 @@ class Command(BaseCommand):
             self._fetch_here(tracks, count, provider, force_refresh)
             return
         try:
-            if stale_only and not provider and not force_refresh:
-                tasks = services.stale_tracks_fetch()
+            if stale_only:
+                tasks = services.stale_tracks_fetch(provider=provider, force_refresh=force_refresh)
             else:
                 tasks = [services.metadata_fetch_task_create(tracks=tracks.values_list("pk", flat=True),
                                                              provider=provider, force_refresh=force_refresh)]
