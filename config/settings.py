@@ -37,7 +37,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Applications ---------------------------------------------------------------
 INSTALLED_APPS = [
-    "config.apps.CratediggerAdminConfig",
+    "core.apps.CratediggerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_celery_beat",
     "import_export",
-    "config.apps.CratediggerConfig",
+    "core.apps.CoreConfig",
     "providers",
     "tracks",
     "library",
@@ -168,15 +168,12 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Periodic tasks installed by `manage.py install_schedules` (called by `make run`).
 # They are created once; edits made in the admin (Periodic tasks) are kept.
+# Retired ones (their task no longer exists) are deleted by the same command.
+CRATEDIGGER_RETIRED_SCHEDULES = ["Resume fetch tasks whose worker died"]
 CRATEDIGGER_DEFAULT_SCHEDULES = {
     "Delete expired task results": {
         "task": "celery.backend_cleanup",
         "crontab": {"minute": "0", "hour": "4"},
-    },
-    "Resume fetch tasks whose worker died": {
-        "task": "tracks.tasks.resume_abandoned_fetch_tasks",
-        "crontab": {"minute": "*/5"},
-        "description": "Queue again running fetch tasks silent for FETCH_TASK_LEASE_SECONDS.",
     },
     "Refresh stale track metadata": {
         "task": "tracks.tasks.fetch_all_tracks_metadata",
@@ -247,11 +244,20 @@ PROVIDER_CACHE_TTL = {
 # --- Catalogue -----------------------------------------------------------------------
 # Metadata older than this many days is fetched again by the daily refresh.
 METADATA_STALE_DAYS = env.int("METADATA_STALE_DAYS", default=30)
-# At most this many tracks per bulk fetch task.
+# At most this many tracks per metadata fetch job; larger selections become several jobs.
 BULK_CHUNK = env.int("BULK_CHUNK", default=100)
-# A running task whose worker has shown no sign of life for this long may be
-# taken over by another worker (after a crash the broker redelivers it).
-FETCH_TASK_LEASE_SECONDS = env.int("FETCH_TASK_LEASE_SECONDS", default=300)
+
+# --- Jobs (core.jobs) ------------------------------------------------------------------
+# A running job whose run has shown no sign of life for this long may be taken
+# over by another worker. A live run beats every few seconds, also during one slow
+# item; a dead process on the same machine is noticed at once, without the lease.
+JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=60)
+# Every worker sweeps for abandoned jobs when it starts and this often.
+JOB_RESUME_INTERVAL = env.int("JOB_RESUME_INTERVAL", default=15)
+# Seconds a job may wait for providers' rate limits, with no item done, before it fails.
+JOB_MAX_WAIT = env.int("JOB_MAX_WAIT", default=6 * 3600)
+# Retries of a run that failed in the engine itself (the database went away), with backoff.
+JOB_ERROR_RETRIES = env.int("JOB_ERROR_RETRIES", default=5)
 
 # --- Admin user created by `manage.py ensure_admin` -------------------------------
 CRATEDIGGER_ADMIN_USERNAME = env.str("CRATEDIGGER_ADMIN_USERNAME", default="admin")

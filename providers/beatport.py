@@ -20,6 +20,8 @@ class Beatport(Provider):
     label = "Beatport"
     capabilities = frozenset({Capability.SEARCH, Capability.METADATA, Capability.PURCHASE_LINKS})
     url_setting = "BEATPORT_API_URL"
+    id_field = "beatport_id"
+    id_label = "Beatport id"
     required_settings = ("BEATPORT_TOKEN",)
     credentials_help = "a Beatport API v4 bearer token"
 

@@ -1,36 +1,80 @@
-"""The base class every provider client extends."""
+"""The base class every provider client extends, and the typed capabilities it may declare."""
 
 from __future__ import annotations
 
 import abc
-from typing import ClassVar
+from typing import ClassVar, Protocol, runtime_checkable
 
 from django.conf import settings
 
-from providers.base import Capability
+from providers.base import Capability, DownloadCandidate, PurchaseLink, TrackCandidate, TrackMetadata
 from providers.http import ProviderSession
 
 
+# One Protocol per Capability: a provider that declares a capability implements its
+# Protocol (tests/providers/test_registry.py checks every provider). None means "the
+# provider has no such thing"; failures raise ProviderError.
+@runtime_checkable
+class Searches(Protocol):
+    def search_tracks(
+        self, query: str = "", *, artist: str = "", title: str = "", limit: int = 10, force_refresh: bool = False
+    ) -> list[TrackCandidate]: ...
+
+
+@runtime_checkable
+class GivesMetadata(Protocol):
+    def get_metadata(self, external_id: str, *, force_refresh: bool = False) -> TrackMetadata | None: ...
+
+
+@runtime_checkable
+class LooksUpIsrc(Protocol):
+    def lookup_isrc(self, isrc: str, *, force_refresh: bool = False) -> TrackMetadata | None: ...
+
+
+@runtime_checkable
+class SellsTracks(Protocol):
+    def purchase_links(
+        self, *, artist: str, title: str, isrc: str = "", force_refresh: bool = False
+    ) -> list[PurchaseLink]: ...
+
+
+@runtime_checkable
+class GivesAudioFeatures(Protocol):
+    def audio_features(self, external_id: str, *, force_refresh: bool = False) -> TrackMetadata | None: ...
+
+
+@runtime_checkable
+class Downloads(Protocol):
+    def find_downloads(self, query: str, *, timeout: float = 30) -> list[DownloadCandidate]: ...
+
+
+CAPABILITY_PROTOCOLS: dict[Capability, type] = {
+    Capability.SEARCH: Searches,
+    Capability.METADATA: GivesMetadata,
+    Capability.ISRC_LOOKUP: LooksUpIsrc,
+    Capability.PURCHASE_LINKS: SellsTracks,
+    Capability.AUDIO_FEATURES: GivesAudioFeatures,
+    Capability.DOWNLOAD: Downloads,
+}
+
+
 class Provider(abc.ABC):
-    """One provider: its name, what it can do, the settings it needs, and its endpoints.
+    """One provider: its name, what it can do, the settings it needs, its id on a Track, and its endpoints.
 
     Subclasses set the class attributes, build on `self.http`, and implement the
-    method of each capability they declare, with these signatures:
-
-    - SEARCH: `search_tracks(query="", *, artist="", title="", limit=10, force_refresh=False) -> list[TrackCandidate]`
-    - METADATA: `get_metadata(external_id, *, force_refresh=False) -> TrackMetadata | None`
-    - ISRC_LOOKUP: `lookup_isrc(isrc, *, force_refresh=False) -> TrackMetadata | None`
-    - PURCHASE_LINKS: `purchase_links(*, artist, title, isrc="", force_refresh=False) -> list[PurchaseLink]`
-    - AUDIO_FEATURES: `audio_features(external_id, *, force_refresh=False) -> TrackMetadata | None`
-    - DOWNLOAD: `find_downloads(query, *, timeout=30) -> list[DownloadCandidate]`
-
-    None means "the provider has no such thing"; failures raise ProviderError.
+    Protocol of each capability they declare (CAPABILITY_PROTOCOLS).
     """
 
     name: ClassVar[str]
     label: ClassVar[str]
     capabilities: ClassVar[frozenset[Capability]]
     url_setting: ClassVar[str]
+    # The Track field holding this provider's id for a recording ("" when it has none),
+    # its label in the admin, and its longest value. Track's fields, the metadata
+    # merge and the registry all derive from these three.
+    id_field: ClassVar[str] = ""
+    id_label: ClassVar[str] = ""
+    id_max_length: ClassVar[int] = 20
     # Settings that must be non-empty for the provider to be enabled.
     required_settings: ClassVar[tuple[str, ...]] = ()
     # Where to get the credentials, shown when they are missing.

@@ -38,6 +38,8 @@ class Deezer(Provider):
     label = "Deezer"
     capabilities = frozenset({Capability.SEARCH, Capability.METADATA, Capability.ISRC_LOOKUP})
     url_setting = "DEEZER_API_URL"
+    id_field = "deezer_id"
+    id_label = "Deezer id"
 
     def _get(self, path: str, *, endpoint: str, kind: str = "metadata", params: dict | None = None) -> Any:
         """Return the JSON body, None for Deezer's "no data", or raise for its other errors."""

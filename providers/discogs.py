@@ -78,6 +78,8 @@ class Discogs(Provider):
     label = "Discogs"
     capabilities = frozenset({Capability.SEARCH, Capability.METADATA, Capability.PURCHASE_LINKS})
     url_setting = "DISCOGS_API_URL"
+    id_field = "discogs_id"
+    id_label = "Discogs id"
     required_settings = ("DISCOGS_TOKEN",)
     credentials_help = "a personal access token from https://www.discogs.com/settings/developers"
 

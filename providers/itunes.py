@@ -17,6 +17,8 @@ class ITunes(Provider):
     label = "iTunes Search"
     capabilities = frozenset({Capability.SEARCH, Capability.METADATA, Capability.PURCHASE_LINKS})
     url_setting = "ITUNES_API_URL"
+    id_field = "itunes_id"
+    id_label = "iTunes id"
 
     # Reference: https://performance-partners.apple.com/search-api
     def _search(self, term: str, limit: int) -> list[dict[str, Any]]:

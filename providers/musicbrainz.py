@@ -39,6 +39,9 @@ class MusicBrainz(Provider):
     label = "MusicBrainz"
     capabilities = frozenset({Capability.SEARCH, Capability.METADATA, Capability.ISRC_LOOKUP})
     url_setting = "MUSICBRAINZ_URL"
+    id_field = "musicbrainz_recording_id"
+    id_label = "MusicBrainz recording id"
+    id_max_length = 36
 
     def _xml(self, path: str, params: dict[str, Any], *, kind: str, endpoint: str) -> dict[str, Any]:
         """GET path as XML and return musicbrainzngs' parsed message; raise ProviderError on garbage."""

@@ -46,6 +46,34 @@ def provider_class(name: str):
     return getattr(import_module(module), cls)
 
 
+@dataclass(frozen=True)
+class IdField:
+    """A provider's id field on Track, as the provider class declares it."""
+
+    provider: str
+    field: str
+    label: str
+    max_length: int
+
+
+def id_fields() -> list[IdField]:
+    """Return every provider's id field, in registry order."""
+    fields = []
+    for name in PROVIDER_CLASSES:
+        cls = provider_class(name)
+        if cls.id_field:
+            fields.append(IdField(name, cls.id_field, cls.id_label, cls.id_max_length))
+    return fields
+
+
+def provider_label(name: str) -> str:
+    """Return the provider's name as a person reads it ("Soundcharts"), or name itself if unknown."""
+    try:
+        return provider_class(name).label
+    except (KeyError, ImportError, AttributeError):
+        return name
+
+
 def get_provider(name: str):
     """Return a ready client for name, or raise ProviderDisabled saying why it cannot be used."""
     cls = provider_class(name)

@@ -54,6 +54,9 @@ class Soundcharts(Provider):
     label = "Soundcharts"
     capabilities = frozenset({Capability.SEARCH, Capability.METADATA, Capability.ISRC_LOOKUP})
     url_setting = "SOUNDCHARTS_API_URL"
+    id_field = "soundcharts_uuid"
+    id_label = "Soundcharts UUID"
+    id_max_length = 36
     required_settings = ("SOUNDCHARTS_APP_ID", "SOUNDCHARTS_API_KEY")
     credentials_help = (
         "ask Soundcharts for an app id and API key at https://soundcharts.com/api; "

@@ -51,6 +51,9 @@ class Spotify(Provider):
         {Capability.SEARCH, Capability.METADATA, Capability.ISRC_LOOKUP, Capability.AUDIO_FEATURES}
     )
     url_setting = "SPOTIFY_API_URL"
+    id_field = "spotify_id"
+    id_label = "Spotify id"
+    id_max_length = 62
     required_settings = ("SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET")
     credentials_help = (
         "create an app at https://developer.spotify.com/dashboard and copy its Client ID and Client secret"

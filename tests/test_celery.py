@@ -3,8 +3,8 @@
 import pytest
 from django_celery_results.models import TaskResult
 
-from config.queue import BrokerUnavailable, enqueue
-from config.tasks import ping
+from core.queue import BrokerUnavailable, enqueue
+from core.tasks import ping
 from tests.services import wait_for
 
 

@@ -5,7 +5,9 @@ provider in METADATA_PROVIDERS order that gives a value wins. The default order
 puts Beatport and Discogs first because their BPM, key, label, catalogue number
 and genre are the ones DJs file by; MusicBrainz then settles identity (title,
 credits, ISRC, dates). A field a person edited in the admin (source "manual")
-is never overwritten by a fetch. This module does no I/O.
+is never overwritten by a fetch. A result that describes another recording (a
+different version, a different song) is left out of the merge altogether, so a
+fetch never changes what a track is. This module does no I/O.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import matching
 from providers.base import TrackMetadata
+from providers.registry import id_fields
+from tracks.models import PROVIDER_ID_FIELDS
 
 MANUAL = "manual"
 
@@ -38,19 +43,7 @@ FIELD_MAP = {
     "slug": "slug",
 }
 # Provider ids a provider may report about itself or about other services.
-ID_FIELDS = (
-    "soundcharts_uuid", "musicbrainz_recording_id", "spotify_id", "discogs_id",
-    "beatport_id", "deezer_id", "itunes_id",
-)
-OWN_ID_FIELD = {
-    "soundcharts": "soundcharts_uuid",
-    "musicbrainz": "musicbrainz_recording_id",
-    "spotify": "spotify_id",
-    "discogs": "discogs_id",
-    "beatport": "beatport_id",
-    "deezer": "deezer_id",
-    "itunes": "itunes_id",
-}
+OWN_ID_FIELD = {spec.provider: spec.field for spec in id_fields()}
 
 
 def _given(value: Any) -> bool:
@@ -71,7 +64,7 @@ def merge(results: Iterable[TrackMetadata], order: list[str]) -> dict[str, tuple
         if own and own not in merged and result.external_id:
             merged[own] = (str(result.external_id), result.source)
         for field, value in result.ids.items():
-            if field in ID_FIELDS and field not in merged and value:
+            if field in PROVIDER_ID_FIELDS and field not in merged and value:
                 merged[field] = (str(value), result.source)
     return merged
 
@@ -83,7 +76,7 @@ def apply(track: Any, merged: dict[str, tuple[Any, str]]) -> list[str]:
     for field, (value, provider) in merged.items():
         if sources.get(field) == MANUAL:
             continue
-        if field in ID_FIELDS and getattr(track, field):
+        if field in PROVIDER_ID_FIELDS and getattr(track, field):
             # A known id is the key the track was fetched by; a provider never replaces it.
             continue
         max_length = getattr(track._meta.get_field(field), "max_length", None)
@@ -95,3 +88,42 @@ def apply(track: Any, merged: dict[str, tuple[Any, str]]) -> list[str]:
         sources[field] = provider
     track.metadata_sources = sources
     return changed
+
+
+def recording_of(track: Any) -> matching.Recording:
+    """Return what matching compares of a Track: its title, artists and known ids."""
+    artists = tuple(track.artists or ()) or matching.split_artists(track.credit_name or "")
+    ids = {field: getattr(track, field) for field in PROVIDER_ID_FIELDS if getattr(track, field)}
+    return matching.Recording(
+        title=track.title, artists=artists, duration=track.duration, isrc=track.isrc, ids=ids,
+        label=track.label, catalog_number=track.catalog_number,
+    )
+
+
+def recording_from(found: Any) -> matching.Recording:
+    """Return what matching compares of a provider's TrackCandidate or TrackMetadata."""
+    ids = dict(getattr(found, "ids", {}) or {})
+    own = OWN_ID_FIELD.get(found.source)
+    if own and found.external_id:
+        ids.setdefault(own, str(found.external_id))
+    return matching.Recording(
+        title=found.title, artists=tuple(found.artists), duration=found.duration, isrc=found.isrc or "",
+        ids=ids, label=found.label or "", catalog_number=getattr(found, "catalog_number", "") or "",
+    )
+
+
+def split_by_identity(track: Any, results: Iterable[TrackMetadata]) -> tuple[list[TrackMetadata], list[dict[str, Any]]]:
+    """Return the results about track's own recording, and a note for each that describes another one.
+
+    A result without a title (Discogs describes releases) says nothing about identity and is kept.
+    """
+    own = recording_of(track)
+    agreeing, disagreements = [], []
+    for result in results:
+        if not result.title or matching.same_recording(own, recording_from(result)):
+            agreeing.append(result)
+        else:
+            disagreements.append({
+                "provider": result.source, "title": result.title, "artists": list(result.artists),
+            })
+    return agreeing, disagreements

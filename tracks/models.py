@@ -5,7 +5,10 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
+
+from core.models import ItemStatus, Job, JobItem, JobStatus
+from providers.registry import id_fields
 
 
 def _unique_when_set(field: str) -> models.UniqueConstraint:
@@ -16,18 +19,19 @@ def _unique_when_set(field: str) -> models.UniqueConstraint:
     )
 
 
-PROVIDER_ID_FIELDS = (
-    "soundcharts_uuid",
-    "musicbrainz_recording_id",
-    "spotify_id",
-    "discogs_id",
-    "beatport_id",
-    "deezer_id",
-    "itunes_id",
-)
+def _provider_ids_model() -> type[models.Model]:
+    """Return an abstract model with one id field per provider, as each provider class declares it."""
+    attrs = {"__module__": __name__, "Meta": type("Meta", (), {"abstract": True})}
+    for spec in id_fields():
+        attrs[spec.field] = models.CharField(spec.label, max_length=spec.max_length, blank=True)
+    return type("ProviderIds", (models.Model,), attrs)
 
 
-class Track(models.Model):
+ProviderIds = _provider_ids_model()
+PROVIDER_ID_FIELDS = tuple(spec.field for spec in id_fields())
+
+
+class Track(ProviderIds):
     """One recording as the providers describe it, and its local file if there is one."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -54,14 +58,6 @@ class Track(models.Model):
     track_number = models.PositiveSmallIntegerField(null=True, blank=True)
     disc_number = models.PositiveSmallIntegerField(null=True, blank=True)
     artwork_url = models.URLField(max_length=1000, blank=True)
-
-    soundcharts_uuid = models.CharField("Soundcharts UUID", max_length=36, blank=True)
-    musicbrainz_recording_id = models.CharField("MusicBrainz recording id", max_length=36, blank=True)
-    spotify_id = models.CharField("Spotify id", max_length=62, blank=True)
-    discogs_id = models.CharField("Discogs id", max_length=20, blank=True)
-    beatport_id = models.CharField("Beatport id", max_length=20, blank=True)
-    deezer_id = models.CharField("Deezer id", max_length=20, blank=True)
-    itunes_id = models.CharField("iTunes id", max_length=20, blank=True)
 
     metadata_sources = models.JSONField(
         default=dict, blank=True, help_text="Which provider gave each field: {field: provider}."
@@ -101,99 +97,54 @@ class FetchTaskType(models.TextChoices):
     BULK_AUDIENCE = "bulk_audience", "Bulk audience"
 
 
-class FetchTaskStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
+# Kept under its old names: rows and code written before the job engine use them.
+FetchTaskStatus = JobStatus
+FetchItemStatus = ItemStatus
 
 
-class MetadataFetchTask(models.Model):
-    """One background job that fetches metadata or audience figures for one or many tracks."""
+class MetadataFetchTask(Job):
+    """One job that fetches metadata or audience figures for up to BULK_CHUNK tracks."""
 
     TaskType = FetchTaskType
-    Status = FetchTaskStatus
+    handler = "tracks.jobs.MetadataFetchHandler"
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    task_type = models.CharField(max_length=20, choices=TaskType.choices, default=TaskType.BULK_METADATA)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    kind = models.CharField(max_length=20, choices=FetchTaskType.choices, default=FetchTaskType.BULK_METADATA)
     tracks = models.ManyToManyField(Track, through="MetadataFetchTaskItem", related_name="fetch_tasks", blank=True)
     provider = models.CharField(
         max_length=30, blank=True, help_text="Ask only this provider; empty asks every enabled one in order."
     )
     force_refresh = models.BooleanField(default=False, help_text="Bypass the provider cache.")
-    total = models.PositiveIntegerField(default=0)
-    processed = models.PositiveIntegerField(default=0)
-    successful = models.PositiveIntegerField(default=0)
-    failed = models.PositiveIntegerField(default=0)
-    celery_task_id = models.CharField("Celery task id", max_length=255, blank=True)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="Last sign of life from the worker running it."
-    )
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Job.Meta):
         verbose_name = "metadata fetch task"
         constraints = [
-            models.CheckConstraint(
-                condition=Q(processed=F("successful") + F("failed")),
-                name="fetchtask_processed_is_sum",
-            ),
-            models.CheckConstraint(condition=Q(processed__lte=F("total")), name="fetchtask_processed_lte_total"),
-            models.CheckConstraint(
-                condition=Q(status__in=FetchTaskStatus.values), name="fetchtask_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(task_type__in=FetchTaskType.values), name="fetchtask_type_valid"
-            ),
+            *Job.Meta.constraints,
+            models.CheckConstraint(condition=Q(kind__in=FetchTaskType.values), name="fetchtask_kind_valid"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_task_type_display()} ({self.processed}/{self.total}, {self.get_status_display()})"
+        return f"{self.get_kind_display()} ({self.processed}/{self.total}, {self.status_text})"
 
     @property
-    def progress_percent(self) -> int:
-        return round(100 * self.processed / self.total) if self.total else 0
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (FetchTaskStatus.COMPLETED, FetchTaskStatus.FAILED, FetchTaskStatus.CANCELLED)
+    def is_audience(self) -> bool:
+        return self.kind in (FetchTaskType.AUDIENCE, FetchTaskType.BULK_AUDIENCE)
 
 
-class FetchItemStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+class MetadataFetchTaskItem(JobItem):
+    """One track of one fetch task."""
 
-
-class MetadataFetchTaskItem(models.Model):
-    """One track of one fetch task: done or not, so a restarted task skips what is done."""
-
-    Status = FetchItemStatus
-
-    task = models.ForeignKey(MetadataFetchTask, on_delete=models.CASCADE, related_name="items")
+    job = models.ForeignKey(MetadataFetchTask, on_delete=models.CASCADE, related_name="items")
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="fetch_items")
-    position = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=10, choices=FetchItemStatus.choices, default=FetchItemStatus.PENDING)
-    error = models.TextField(blank=True)
-    changed_fields = models.JSONField(default=list, blank=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["task", "position"]
+    class Meta(JobItem.Meta):
         constraints = [
-            models.UniqueConstraint(fields=["task", "track"], name="fetchitem_unique_track"),
-            models.CheckConstraint(condition=Q(status__in=FetchItemStatus.values), name="fetchitem_status_valid"),
+            *JobItem.Meta.constraints,
+            models.UniqueConstraint(fields=["job", "track"], name="fetchitem_unique_track"),
         ]
-        indexes = [models.Index(fields=["task", "status", "position"], name="fetchitem_task_status_idx")]
+        indexes = [models.Index(fields=["job", "status", "position"], name="fetchitem_task_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.track} ({self.get_status_display()})"
+        return str(self.track)
 
 
 class DownloadQuality(models.TextChoices):

@@ -13,8 +13,13 @@ from tests.tracks.conftest import (
     SPOTIFY_SEARCH,
     serve_spotify_token,
 )
+from core import jobs
 from tracks import services
 from tracks.models import FetchTaskStatus, MetadataFetchTask, Track
+
+
+def bad_guy(**fields):
+    return TrackFactory(**{"title": "bad guy", "credit_name": "Billie Eilish", "artists": ["Billie Eilish"], **fields})
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +37,7 @@ def messages_of(response) -> list[str]:
 def test_fetch_now_shows_which_fields_changed(admin_client, replay, credentials, settings):
     settings.METADATA_PROVIDERS = ["soundcharts"]
     replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", SOUNDCHARTS_SONG)
-    track = TrackFactory(title="bad guy", label="", genre="", soundcharts_uuid=SOUNDCHARTS_UUID)
+    track = bad_guy(label="", genre="", soundcharts_uuid=SOUNDCHARTS_UUID)
     response = admin_client.post(reverse("admin:tracks_track_fetch_now", args=[track.pk]), follow=True)
     [message] = messages_of(response)
     assert message.startswith("Fetched from soundcharts. Changed: ")
@@ -57,7 +62,7 @@ def test_fetch_now_when_the_provider_is_unreachable(admin_client, settings, cred
 def test_an_edit_in_the_admin_is_kept_by_later_fetches(admin_client, replay, credentials, settings):
     settings.METADATA_PROVIDERS = ["soundcharts"]
     replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", SOUNDCHARTS_SONG)
-    track = TrackFactory(title="bad guy", soundcharts_uuid=SOUNDCHARTS_UUID)
+    track = bad_guy(soundcharts_uuid=SOUNDCHARTS_UUID)
     services.track_metadata_fetch(track=track)
     track.refresh_from_db()
     url = reverse("admin:tracks_track_change", args=[track.pk])
@@ -71,18 +76,45 @@ def test_an_edit_in_the_admin_is_kept_by_later_fetches(admin_client, replay, cre
     assert track.label == "Darkroom" and track.metadata_sources["label"] == "manual"
 
 
-def test_bulk_action_starts_one_task_and_links_to_it(admin_client, django_capture_on_commit_callbacks):
+def test_bulk_action_starts_one_job_and_links_to_it(admin_client, django_capture_on_commit_callbacks):
     tracks = TrackFactory.create_batch(3)
     with django_capture_on_commit_callbacks(execute=False):
         response = admin_client.post(
             reverse("admin:tracks_track_changelist"),
             {"action": "create_bulk_fetch_task", "_selected_action": [t.pk for t in tracks]},
         )
-    task = MetadataFetchTask.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("admin:tracks_metadatafetchtask_change", args=[task.pk])
-    assert task.total == 3 and task.status == FetchTaskStatus.PENDING
-    page = admin_client.get(response["Location"]).content.decode()
-    assert "Started a fetch task over 3 track(s)" in page and 'class="fetch-progress"' in page
+    job = MetadataFetchTask.objects.get()
+    url = reverse("admin:tracks_metadatafetchtask_change", args=[job.pk])
+    assert response.status_code == 302 and response["Location"] == url
+    assert job.total == 3 and job.status == FetchTaskStatus.PENDING and job.started_by == "admin"
+    response = admin_client.get(url)
+    [message] = messages_of(response)
+    assert message.startswith("Started 1 job(s) over 3 track(s): ") and f'href="{url}"' in message
+    page = response.content.decode()
+    assert 'class="job-progress"' in page and "0 of 3 (0%)" in page and "Queued" in page
+    assert 'class="job-cancel"' in page  # a queued job can be cancelled from its own page
+    assert ">Delete<" not in page  # an unfinished job is cancelled, not deleted
+
+
+def test_a_large_selection_becomes_several_jobs(admin_client, settings, django_capture_on_commit_callbacks):
+    settings.BULK_CHUNK = 2
+    tracks = TrackFactory.create_batch(5)
+    with django_capture_on_commit_callbacks(execute=False):
+        response = admin_client.post(
+            reverse("admin:tracks_track_changelist"),
+            {"action": "create_bulk_fetch_task", "_selected_action": [t.pk for t in tracks]}, follow=True,
+        )
+    assert sorted(MetadataFetchTask.objects.values_list("total", flat=True)) == [1, 2, 2]
+    assert messages_of(response)[0].startswith("Started 3 job(s) over 5 track(s): ")
+
+
+def test_fetch_in_the_background_from_the_track_page_is_a_job_of_one(admin_client, django_capture_on_commit_callbacks):
+    track = TrackFactory()
+    with django_capture_on_commit_callbacks(execute=False):
+        response = admin_client.post(reverse("admin:tracks_track_fetch_background", args=[track.pk]))
+    job = MetadataFetchTask.objects.get()
+    assert (job.kind, job.total, list(job.tracks.all())) == ("metadata", 1, [track])
+    assert response["Location"] == reverse("admin:tracks_metadatafetchtask_change", args=[job.pk])
 
 
 @pytest.mark.django_db(transaction=True)
@@ -95,27 +127,74 @@ def test_bulk_action_with_the_broker_down_says_so_and_leaves_nothing_pending(adm
     )
     [message] = messages_of(response)
     assert "task broker at redis://127.0.0.1:1/0 is unreachable" in message
-    assert not MetadataFetchTask.objects.filter(status__in=["pending", "running"]).exists()
+    assert not MetadataFetchTask.objects.filter(status__in=["pending", "running", "waiting"]).exists()
 
 
-def test_progress_endpoint_reports_counts(admin_client):
-    task = MetadataFetchTask.objects.create(total=4, processed=3, successful=2, failed=1, status="running")
-    data = admin_client.get(reverse("admin:tracks_metadatafetchtask_progress"), {"id": [str(task.pk), "junk"]}).json()
-    assert data["tasks"][str(task.pk)] == {
-        "status": "running", "status_display": "Running", "finished": False,
-        "total": 4, "processed": 3, "successful": 2, "failed": 1, "percent": 75,
+def test_progress_endpoint_reports_every_field(admin_client):
+    job = MetadataFetchTask.objects.create(total=4, processed=3, successful=2, failed=1, status="running")
+    bad = TrackFactory(title="Broken")
+    job.items.create(track=bad, status="failed", error="soundcharts: 404", position=0)
+    key = f"tracks.metadatafetchtask:{job.pk}"
+    data = admin_client.get(reverse("admin:job_progress"), {"job": [key, "junk", "auth.user:1"], "detail": "1"}).json()
+    assert list(data["jobs"]) == [key]
+    progress = data["jobs"][key]
+    assert {k: progress[k] for k in ("status", "status_text", "finished", "total", "processed", "successful",
+                                     "failed", "percent", "can_cancel", "can_retry")} == {
+        "status": "running", "status_text": "Running", "finished": False, "total": 4, "processed": 3,
+        "successful": 2, "failed": 1, "percent": 75, "can_cancel": True, "can_retry": False,
     }
+    assert progress["failures"] == [{
+        "item": str(bad), "url": reverse("admin:tracks_track_change", args=[bad.pk]), "error": "soundcharts: 404",
+    }]
 
 
-def test_cancel_and_retry_actions(admin_client, django_capture_on_commit_callbacks):
+def test_progress_endpoint_shows_nothing_to_a_user_who_may_not_view_jobs(client):
+    client.force_login(UserFactory(username="viewer", is_superuser=False))
+    job = MetadataFetchTask.objects.create(total=1)
+    data = client.get(reverse("admin:job_progress"), {"job": f"tracks.metadatafetchtask:{job.pk}"}).json()
+    assert data == {"jobs": {}}
+
+
+def test_cancel_and_retry_buttons_on_the_job_page(admin_client, django_capture_on_commit_callbacks):
     running = MetadataFetchTask.objects.create(total=2, status="running")
-    url = reverse("admin:tracks_metadatafetchtask_changelist")
-    response = admin_client.post(url, {"action": "cancel_tasks", "_selected_action": [running.pk]}, follow=True)
-    assert messages_of(response) == ["Cancelled 1 task(s); finished ones were left alone."]
+    cancel = reverse("admin:job_cancel", kwargs={"label": "tracks.metadatafetchtask", "pk": running.pk})
+    response = admin_client.post(cancel, follow=True)
+    assert messages_of(response)[0].startswith("Cancelled ")
     running.refresh_from_db()
     assert running.status == "cancelled"
-    response = admin_client.post(url, {"action": "retry_failed_tracks", "_selected_action": [running.pk]}, follow=True)
-    assert messages_of(response) == ["No track failed in the selected tasks."]
+    retry = reverse("admin:job_retry", kwargs={"label": "tracks.metadatafetchtask", "pk": running.pk})
+    response = admin_client.post(retry, follow=True)
+    assert messages_of(response) == ["Nothing failed in this job; there is nothing to retry."]
+
+    track = TrackFactory()
+    done = MetadataFetchTask.objects.create(total=1, processed=1, failed=1, status="completed")
+    done.items.create(track=track, status="failed", error="boom")
+    with django_capture_on_commit_callbacks(execute=False):
+        response = admin_client.post(
+            reverse("admin:job_retry", kwargs={"label": "tracks.metadatafetchtask", "pk": done.pk}), follow=True
+        )
+    assert "again over 1 item(s)" in messages_of(response)[0]
+    done.refresh_from_db()
+    assert (done.status, done.processed, done.failed) == ("pending", 0, 0)
+
+
+def test_cancel_and_retry_actions(admin_client):
+    running = MetadataFetchTask.objects.create(total=2, status="running")
+    url = reverse("admin:tracks_metadatafetchtask_changelist")
+    response = admin_client.post(url, {"action": "cancel_jobs", "_selected_action": [running.pk]}, follow=True)
+    assert messages_of(response) == ["Cancelled 1 job(s); finished ones were left alone."]
+    running.refresh_from_db()
+    assert running.status == "cancelled"
+    response = admin_client.post(url, {"action": "retry_failed", "_selected_action": [running.pk]}, follow=True)
+    assert messages_of(response) == ["No finished job among those selected had failed items."]
+
+
+def test_the_jobs_page_lists_jobs_of_every_kind_with_who_started_them(admin_client):
+    running = MetadataFetchTask.objects.create(total=2, status="running", started_by="alice")
+    done = MetadataFetchTask.objects.create(total=1, processed=1, failed=1, status="completed", started_by="schedule")
+    page = admin_client.get(reverse("admin:jobs")).content.decode()
+    assert page.index(str(running.pk)) < page.index(str(done.pk))  # running first
+    assert "alice" in page and "schedule" in page and "Completed with 1 failure" in page
 
 
 def test_soundcharts_import_form_reports_created_and_skipped(admin_client, replay, credentials, django_capture_on_commit_callbacks):
@@ -125,7 +204,7 @@ def test_soundcharts_import_form_reports_created_and_skipped(admin_client, repla
     with django_capture_on_commit_callbacks(execute=False):
         response = admin_client.post(url, {"artist_uuid": ALESSIA_CARA, "limit": 3, "offset": 0}, follow=True)
     [message] = messages_of(response)
-    assert message.startswith("Imported 3 new track(s); skipped 0 already in the catalogue.")
+    assert message.startswith("Imported 3 new track(s); skipped 0 already in the catalogue. Their metadata is being fetched: <a href=")
     assert Track.objects.count() == 3
     bad = admin_client.post(url, {"artist_uuid": "not-a-uuid", "limit": 3, "offset": 0})
     assert "Enter a valid UUID." in bad.content.decode()

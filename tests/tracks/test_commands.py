@@ -34,7 +34,8 @@ def test_dry_run_lists_and_changes_nothing():
 def test_sync_fetches_here_with_a_summary_and_fails_when_a_track_failed(replay, credentials, settings):
     settings.METADATA_PROVIDERS = ["soundcharts"]
     replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", SOUNDCHARTS_SONG)
-    good = TrackFactory(soundcharts_uuid=SOUNDCHARTS_UUID, label="")
+    good = TrackFactory(title="bad guy", credit_name="Billie Eilish", artists=["Billie Eilish"],
+                        soundcharts_uuid=SOUNDCHARTS_UUID, label="")
     TrackFactory(title="No ids at all", credit_name="")
     code, out, err = run("--bulk", "--sync")
     assert code == 1
@@ -52,6 +53,14 @@ def test_track_uuid_takes_the_id_too_and_unknown_ones_are_an_error(django_captur
     track = TrackFactory()
     with django_capture_on_commit_callbacks(execute=False):
         code, out, _ = run("--track-uuid", str(track.pk))
-    assert code == 0 and "queued task" in out and "over 1 track(s)" in out
+    assert code == 0 and "queued job" in out and "over 1 track(s)" in out
+    assert MetadataFetchTask.objects.get().started_by == "command"
     with pytest.raises(CommandError, match="No track has the id or Soundcharts UUID 'nope'"):
         call_command("fetch_track_metadata", "--track-uuid", "nope")
+
+
+def test_an_empty_track_uuid_is_an_error_not_every_stale_track(django_capture_on_commit_callbacks):
+    TrackFactory.create_batch(3)
+    with pytest.raises(CommandError, match="--track-uuid is empty"):
+        call_command("fetch_track_metadata", "--track-uuid", " ")
+    assert not MetadataFetchTask.objects.exists()

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from config.queue import BrokerUnavailable
+from core import jobs
+from core.queue import BrokerUnavailable
 from providers.base import TrackMetadata
 from tests.factories import TrackFactory
 from tests.replay import fixture_json
@@ -21,8 +22,15 @@ from tests.tracks.conftest import (
     SPOTIFY_TRACK,
     serve_spotify_token,
 )
-from tracks import metadata, services
+from tracks import metadata, selectors, services
 from tracks.models import FetchItemStatus, FetchTaskStatus, MetadataFetchTask, Track
+
+MB_FLEETWOOD = "musicbrainz/revsrev-search-recording-artist-fleetwood-mac.xml"
+
+
+def bad_guy(**fields):
+    """A track that is the recording the recorded Soundcharts body describes."""
+    return TrackFactory(**{"title": "bad guy", "credit_name": "Billie Eilish", "artists": ["Billie Eilish"], **fields})
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +62,7 @@ def test_fetch_by_soundcharts_uuid_stores_the_recorded_fields(replay, credential
 def test_the_older_soundcharts_shape_gives_its_single_label(replay, credentials, settings):
     settings.METADATA_PROVIDERS = ["soundcharts"]
     replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", SOUNDCHARTS_SONG_V2)
-    track = TrackFactory(label="", genre="", soundcharts_uuid=SOUNDCHARTS_UUID)
+    track = bad_guy(label="", genre="", soundcharts_uuid=SOUNDCHARTS_UUID)
     services.track_metadata_fetch(track=track)
     track.refresh_from_db()
     assert track.label == fixture_json(SOUNDCHARTS_SONG_V2)["object"]["label"]
@@ -66,7 +74,8 @@ def test_fetch_by_spotify_id(replay, credentials, settings):
     serve_spotify_token(replay)
     replay.serve(f"/v1/tracks/{SPOTIFY_ID}", SPOTIFY_TRACK)
     replay.serve(f"/v1/audio-features/{SPOTIFY_ID}", body='{"error": {"status": 403}}', status=403)
-    track = TrackFactory(title="?", credit_name="", spotify_id=SPOTIFY_ID)
+    # Another spelling of the same recording: the provider's spelling is taken.
+    track = TrackFactory(title="Mr Brightside", credit_name="", artists=[], spotify_id=SPOTIFY_ID)
     services.track_metadata_fetch(track=track)
     body = fixture_json(SPOTIFY_TRACK)
     track.refresh_from_db()
@@ -80,7 +89,7 @@ def test_fetch_by_spotify_id(replay, credentials, settings):
 def test_fetch_by_musicbrainz_recording_id(replay, settings):
     settings.METADATA_PROVIDERS = ["musicbrainz"]
     replay.serve(f"/ws/2/recording/{MB_ID}", MB_RECORDING)
-    track = TrackFactory(title="?", musicbrainz_recording_id=MB_ID)
+    track = TrackFactory(title="shades of grey", credit_name="", artists=[], musicbrainz_recording_id=MB_ID)
     services.track_metadata_fetch(track=track)
     track.refresh_from_db()
     assert track.title == "Shades of Gray"
@@ -93,7 +102,7 @@ def test_a_provider_that_fails_does_not_stop_the_others(replay, credentials, set
     serve_spotify_token(replay)
     replay.serve(f"/v1/tracks/{SPOTIFY_ID}", body="<html>oops</html>", content_type="text/html")
     replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", SOUNDCHARTS_SONG)
-    track = TrackFactory(spotify_id=SPOTIFY_ID, soundcharts_uuid=SOUNDCHARTS_UUID, label="")
+    track = bad_guy(spotify_id=SPOTIFY_ID, soundcharts_uuid=SOUNDCHARTS_UUID, label="")
     outcome = services.track_metadata_fetch(track=track)
     assert outcome.sources == ["soundcharts"]
     assert outcome.errors and outcome.errors[0].startswith("spotify: ")
@@ -125,86 +134,142 @@ def test_precedence_is_the_configured_order_and_manual_edits_stay():
     assert track.bpm == Decimal("124.00") and track.metadata_sources["bpm"] == "beatport"
 
 
-# --- Bulk jobs -----------------------------------------------------------------------
+def test_a_search_takes_the_exact_recording_not_an_earlier_live_version(replay, settings):
+    """The reported bug: a search's first hit that is another version must never be taken."""
+    settings.METADATA_PROVIDERS = ["musicbrainz"]
+    replay.serve("/ws/2/recording", MB_FLEETWOOD)
+    replay.serve("/ws/2/recording/bfddd757-089f-4b83-b401-bc277280ec6f", body="", status=404)
+    track = TrackFactory(title="Black Magic Woman", credit_name="Fleetwood Mac", artists=["Fleetwood Mac"], label="")
+    with pytest.raises(services.NothingFound):
+        services.track_metadata_fetch(track=track)
+    looked_up = [r.path for r in replay.requests() if r.path.startswith("/ws/2/recording/")]
+    # "Black Magic Woman (live)" comes first in the answer; the studio recording is the one asked for.
+    assert looked_up == ["/ws/2/recording/bfddd757-089f-4b83-b401-bc277280ec6f"]
+    track.refresh_from_db()
+    assert track.title == "Black Magic Woman" and track.metadata_fetched_at is None
 
 
-def run(task):
-    assert services.metadata_fetch_task_claim(task_id=task.pk)
-    return services.metadata_fetch_task_run(task_id=task.pk)
+def test_a_fetch_never_renames_a_track_into_another_recording(replay, credentials, settings):
+    settings.METADATA_PROVIDERS = ["spotify"]
+    serve_spotify_token(replay)
+    replay.serve(f"/v1/tracks/{SPOTIFY_ID}", SPOTIFY_TRACK)  # "Mr. Brightside" by The Killers
+    replay.serve(f"/v1/audio-features/{SPOTIFY_ID}", body='{"error": {"status": 403}}', status=403)
+    track = TrackFactory(title="Mr. Brightside (Jacques Lu Cont Remix)", credit_name="The Killers",
+                         artists=["The Killers"], album="", spotify_id=SPOTIFY_ID)
+    with pytest.raises(services.NothingFound, match="spotify calls it “Mr. Brightside”, another recording"):
+        services.track_metadata_fetch(track=track)
+    track.refresh_from_db()
+    assert track.title == "Mr. Brightside (Jacques Lu Cont Remix)" and track.album == ""
 
 
-def test_one_failing_track_never_stops_a_bulk_task(replay, credentials, settings, django_capture_on_commit_callbacks):
+# --- Jobs -------------------------------------------------------------------------------
+
+
+def create(tracks, **options):
+    """Create fetch jobs without queueing them, for the test to run here."""
+    return services.metadata_fetch_jobs_create(tracks=tracks, enqueue_now=False, **options)
+
+
+def run(job):
+    jobs.job_run(model=MetadataFetchTask, job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def test_one_failing_track_never_stops_a_job(replay, credentials, settings):
     settings.METADATA_PROVIDERS = ["soundcharts"]
     replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", SOUNDCHARTS_SONG)
     replay.serve("/api/v2.25/song/00000000-0000-0000-0000-000000000000", body="<html>", content_type="text/html")
-    good = TrackFactory(soundcharts_uuid=SOUNDCHARTS_UUID)
+    good = bad_guy(soundcharts_uuid=SOUNDCHARTS_UUID)
     bad = TrackFactory(title="Broken", soundcharts_uuid="00000000-0000-0000-0000-000000000000")
-    with django_capture_on_commit_callbacks(execute=False):
-        task = services.metadata_fetch_task_create(tracks=[bad, good])
-    task = run(task)
-    assert (task.status, task.total, task.processed, task.successful, task.failed) == ("completed", 2, 2, 1, 1)
-    errors = services.error_messages(task)
+    [job] = create([bad, good], started_by="alice")
+    job = run(job)
+    assert (job.status, job.total, job.processed, job.successful, job.failed) == ("completed", 2, 2, 1, 1)
+    assert job.status_text == "Completed with 1 failure" and job.started_by == "alice"
+    errors = selectors.fetch_task_failures(job)
     assert [row["track"] for row in errors] == [str(bad)]
     assert errors[0]["error"].startswith("No metadata for “Artist")
     assert "soundcharts: GET /api/v2.25/song/{uuid}: expected JSON" in errors[0]["error"]
     good.refresh_from_db()
     assert good.label == "Interscope"
+    assert job.items.get(track=good).result["changed"]
 
 
-def test_a_rate_limit_pauses_the_task_and_a_rerun_carries_on_without_double_counting(
+def test_a_rate_limit_makes_the_job_wait_and_a_rerun_carries_on_without_double_counting(
     replay, credentials, settings, django_capture_on_commit_callbacks
 ):
-    from providers.base import RateLimited
-
     settings.METADATA_PROVIDERS = ["soundcharts"]
     replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", SOUNDCHARTS_SONG)
     uuid2 = "11111111-1111-1111-1111-111111111111"
-    replay.serve(f"/api/v2.25/song/{uuid2}", body="slow down", status=429, headers={"Retry-After": "3"}, times=1)
+    replay.serve(f"/api/v2.25/song/{uuid2}", body="slow down", status=429, headers={"Retry-After": "30"}, times=1)
     replay.serve(f"/api/v2.25/song/{uuid2}", SOUNDCHARTS_SONG)
-    first, second = TrackFactory(soundcharts_uuid=SOUNDCHARTS_UUID), TrackFactory(soundcharts_uuid=uuid2)
+    first, second = bad_guy(soundcharts_uuid=SOUNDCHARTS_UUID), bad_guy(soundcharts_uuid=uuid2)
+    [job] = create([first, second])
+    job.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=False):
-        task = services.metadata_fetch_task_create(tracks=[first, second])
-    with pytest.raises(RateLimited) as excinfo:
-        run(task)
-    assert excinfo.value.retry_after == 3
-    services.metadata_fetch_task_release(task_id=task.pk)
-    task.refresh_from_db()
-    assert (task.status, task.processed, task.successful) == ("pending", 1, 1)
-    task = run(task)
-    assert (task.status, task.processed, task.successful, task.failed) == ("completed", 2, 2, 0)
+        result = jobs.job_run(model=MetadataFetchTask, job_id=job.pk)
+    job.refresh_from_db()
+    assert result.outcome == "waiting"
+    assert (job.status, job.processed, job.successful) == ("waiting", 1, 1)
+    assert job.status_text.startswith("Waiting for Soundcharts until ") and job.status_text.endswith("(rate limit)")
+    assert 25 < (job.waiting_until - job.waiting_since).total_seconds() <= 31
+    job = run(job)
+    assert (job.status, job.processed, job.successful, job.failed) == ("completed", 2, 2, 0)
+    assert job.waiting_reason == "" and job.waiting_since is None
     song_requests = [r.path for r in replay.requests() if r.path.startswith("/api/v2.25/song/")]
     assert song_requests.count(f"/api/v2.25/song/{SOUNDCHARTS_UUID}") == 1
 
 
-def test_cancel_stops_before_the_next_track(credentials, django_capture_on_commit_callbacks):
+def test_waiting_longer_than_job_max_wait_fails_the_job_with_the_reason(replay, credentials, settings):
+    settings.METADATA_PROVIDERS = ["soundcharts"]
+    settings.JOB_MAX_WAIT = 3600
+    replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", body="slow down", status=429, headers={"Retry-After": "60"})
+    [job] = create([bad_guy(soundcharts_uuid=SOUNDCHARTS_UUID)])
+    MetadataFetchTask.objects.filter(pk=job.pk).update(waiting_since=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    job = run(job)
+    assert job.status == "failed"
+    assert job.last_error == "Gave up after waiting 1 h for Soundcharts's rate limit; retry the job later."
+
+
+def test_cancel_stops_before_the_next_track(credentials):
     tracks = TrackFactory.create_batch(3)
-    with django_capture_on_commit_callbacks(execute=False):
-        task = services.metadata_fetch_task_create(tracks=tracks)
-    assert services.metadata_fetch_task_cancel(task=task)
-    assert not services.metadata_fetch_task_claim(task_id=task.pk)
-    task.refresh_from_db()
-    assert (task.status, task.processed) == ("cancelled", 0)
-    assert not services.metadata_fetch_task_cancel(task=task)  # finished tasks stay as they are
+    [job] = create(tracks)
+    assert jobs.job_cancel(job=job)
+    assert jobs.job_run(model=MetadataFetchTask, job_id=job.pk).outcome == "not claimed"
+    job.refresh_from_db()
+    assert (job.status, job.processed) == ("cancelled", 0)
+    assert not jobs.job_cancel(job=job)  # finished jobs stay as they are
 
 
-def test_retry_failed_makes_a_task_of_only_the_failed_tracks(replay, credentials, settings, django_capture_on_commit_callbacks):
+def test_retry_failed_runs_only_the_failed_tracks_again(replay, credentials, settings, django_capture_on_commit_callbacks):
     settings.METADATA_PROVIDERS = ["soundcharts"]
     replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", SOUNDCHARTS_SONG)
-    good, bad = TrackFactory(soundcharts_uuid=SOUNDCHARTS_UUID), TrackFactory(soundcharts_uuid="")
-    with django_capture_on_commit_callbacks(execute=False):
-        task = run(services.metadata_fetch_task_create(tracks=[good, bad]))
-        retry = services.metadata_fetch_task_retry_failed(task=task)
-    assert list(retry.tracks.all()) == [bad] and retry.total == 1
+    good, bad = bad_guy(soundcharts_uuid=SOUNDCHARTS_UUID), TrackFactory(soundcharts_uuid="", credit_name="")
+    [job] = create([good, bad])
+    job = run(job)
+    assert (job.processed, job.failed) == (2, 1)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert jobs.job_retry_failed(job=job, started_by="bob") == 1
+    assert len(queued) == 1
+    job.refresh_from_db()
+    assert (job.status, job.processed, job.successful, job.failed, job.started_by) == ("pending", 1, 1, 0, "bob")
+    assert list(job.items.filter(status="pending").values_list("track", flat=True)) == [bad.pk]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_broker_down_leaves_the_task_failed_with_the_reason_not_pending(broker_down):
+def test_broker_down_leaves_the_job_failed_with_the_reason_not_pending(broker_down):
     tracks = TrackFactory.create_batch(2)
     with pytest.raises(BrokerUnavailable, match="is unreachable"):
-        services.metadata_fetch_task_create(tracks=tracks)
-    task = MetadataFetchTask.objects.get()
-    assert task.status == FetchTaskStatus.FAILED
-    assert "Connection refused" in task.last_error or "refused" in task.last_error.lower()
+        services.metadata_fetch_jobs_create(tracks=tracks)
+    job = MetadataFetchTask.objects.get()
+    assert job.status == FetchTaskStatus.FAILED
+    assert "refused" in job.last_error.lower()
+
+
+def test_a_large_selection_becomes_jobs_of_at_most_bulk_chunk(settings):
+    settings.BULK_CHUNK = 2
+    created = create(TrackFactory.create_batch(5))
+    assert [job.total for job in created] == [2, 2, 1]
 
 
 def test_stale_tracks_are_chunked_and_already_queued_ones_skipped(settings, django_capture_on_commit_callbacks):
@@ -214,11 +279,12 @@ def test_stale_tracks_are_chunked_and_already_queued_ones_skipped(settings, djan
     stale = [TrackFactory(metadata_fetched_at=old) for _ in range(3)] + [TrackFactory(metadata_fetched_at=None)]
     TrackFactory(metadata_fetched_at=datetime.datetime.now(datetime.UTC))  # fresh
     with django_capture_on_commit_callbacks(execute=False):
-        tasks = services.stale_tracks_fetch()
-        assert sorted(task.total for task in tasks) == [2, 2]
-        assert {t.pk for task in tasks for t in task.tracks.all()} == {t.pk for t in stale}
+        created = services.stale_tracks_fetch(started_by="schedule")
+        assert sorted(job.total for job in created) == [2, 2]
+        assert {t.pk for job in created for t in job.tracks.all()} == {t.pk for t in stale}
         assert services.stale_tracks_fetch() == []  # all are queued already
-    assert all(item.status == FetchItemStatus.PENDING for task in tasks for item in task.items.all())
+    assert all(item.status == FetchItemStatus.PENDING for job in created for item in job.items.all())
+    assert {job.started_by for job in created} == {"schedule"}
 
 
 def test_soundcharts_import_creates_new_tracks_and_skips_known_ones(replay, credentials, django_capture_on_commit_callbacks):
@@ -228,7 +294,7 @@ def test_soundcharts_import_creates_new_tracks_and_skips_known_ones(replay, cred
     with django_capture_on_commit_callbacks(execute=False):
         result = services.soundcharts_artist_import(artist_uuid=ALESSIA_CARA, limit=5, offset=0)
     assert (len(result.created), result.skipped) == (4, 1)
-    assert result.task.total == 4
+    assert [job.total for job in result.jobs] == [4] and result.jobs[0].started_by == "import"
     created = Track.objects.get(soundcharts_uuid=items[1]["uuid"])
     assert created.title == items[1]["name"] and created.credit_name == items[1]["creditName"]
-    assert result.summary().startswith("Imported 4 new track(s); skipped 1 already in the catalogue.")
+    assert result.summary() == "Imported 4 new track(s); skipped 1 already in the catalogue."

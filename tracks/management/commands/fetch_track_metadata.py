@@ -8,10 +8,10 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from config.queue import BrokerUnavailable
+from core.queue import BrokerUnavailable
 from providers.base import ProviderError, RateLimited
 from providers.registry import PROVIDER_CLASSES
-from tracks import services
+from tracks import selectors, services
 from tracks.models import Track
 
 
@@ -51,17 +51,22 @@ class Command(BaseCommand):
             return
         try:
             if stale_only:
-                tasks = services.stale_tracks_fetch(provider=provider, force_refresh=force_refresh)
+                created = services.stale_tracks_fetch(provider=provider, force_refresh=force_refresh, started_by="command")
             else:
-                tasks = [services.metadata_fetch_task_create(tracks=tracks.values_list("pk", flat=True),
-                                                             provider=provider, force_refresh=force_refresh)]
+                created = services.metadata_fetch_jobs_create(
+                    tracks=tracks.values_list("pk", flat=True), provider=provider, force_refresh=force_refresh,
+                    started_by="command",
+                )
         except (BrokerUnavailable, ProviderError) as exc:
             raise CommandError(str(exc)) from None
-        for task in tasks:
-            self.stdout.write(f"queued task {task.pk} over {task.total} track(s)")
+        for job in created:
+            self.stdout.write(f"queued job {job.pk} over {job.total} track(s)")
 
     def _select(self, track_uuid, bulk):
-        if track_uuid:
+        if track_uuid is not None:
+            track_uuid = track_uuid.strip()
+            if not track_uuid:
+                raise CommandError("--track-uuid is empty; give a track's id or its Soundcharts UUID.")
             query = Q(soundcharts_uuid=track_uuid)
             try:
                 query |= Q(pk=uuid.UUID(track_uuid))
@@ -73,7 +78,7 @@ class Command(BaseCommand):
             return tracks
         if bulk:
             return Track.objects.order_by("title", "pk")
-        return services.stale_tracks_select().order_by("metadata_fetched_at", "pk")
+        return selectors.stale_tracks_select().order_by("metadata_fetched_at", "pk")
 
     def _fetch_here(self, tracks, count, provider, force_refresh):
         fetched = unchanged = failed = 0
@@ -86,6 +91,8 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"\nfailed: {track.pk}  {exc}")
             else:
+                for note in outcome.disagreements:
+                    self.stderr.write(f"\nkept: {track.pk}  {note['provider']} calls it “{note['title']}”, another recording")
                 if outcome.changed:
                     fetched += 1
                 else:

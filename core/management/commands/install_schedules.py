@@ -10,10 +10,13 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 class Command(BaseCommand):
     help = (
         "Create the default periodic tasks (CRATEDIGGER_DEFAULT_SCHEDULES) that do not exist yet. "
-        "Existing ones, and any edits made to them in the admin, are left alone."
+        "Existing ones, and any edits made to them in the admin, are left alone; retired ones are removed."
     )
 
     def handle(self, *args, **options):
+        for name in settings.CRATEDIGGER_RETIRED_SCHEDULES:
+            if PeriodicTask.objects.filter(name=name).delete()[0]:
+                self.stdout.write(f"removed retired: {name}")
         for name, spec in settings.CRATEDIGGER_DEFAULT_SCHEDULES.items():
             if PeriodicTask.objects.filter(name=name).exists():
                 self.stdout.write(f"kept: {name}")

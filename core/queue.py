@@ -24,12 +24,12 @@ class BrokerUnavailable(Exception):
         )
 
 
-def enqueue(task: Task, *args, **kwargs) -> str:
+def enqueue(task: Task, *args, task_id: str | None = None, countdown: float | None = None, **kwargs) -> str:
     """Send task to the broker and return its Celery id, or raise BrokerUnavailable."""
     from kombu.exceptions import OperationalError
 
     try:
-        result = task.apply_async(args=args, kwargs=kwargs)
+        result = task.apply_async(args=args, kwargs=kwargs, task_id=task_id, countdown=countdown)
     except (OperationalError, ConnectionError, OSError) as exc:
         reason = str(exc).split("\n", 1)[0] or exc.__class__.__name__
         # The broker URL can hold a password; the driver's message sometimes repeats it.

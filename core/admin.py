@@ -1,0 +1,229 @@
+"""The admin site: Cratedigger's whole user interface, its system status page, and the jobs of every kind."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from config.env import mask_url
+from core import jobs, selectors
+from core.models import Job
+from core.queue import BrokerUnavailable, enqueue
+from providers.registry import statuses as provider_statuses
+
+
+def started_by(request: HttpRequest) -> str:
+    """Return what a job started from this request records as its starter."""
+    return request.user.get_username() or "admin"
+
+
+def job_link(job: Job) -> str:
+    """Return an HTML link to the job's page, for messages."""
+    return format_html('<a href="{}">{}</a>', selectors.job_admin_url(job), job)
+
+
+class CratediggerAdminSite(admin.AdminSite):
+    site_header = "Cratedigger"
+    site_title = "Cratedigger"
+    index_title = "Your music library"
+
+    def get_urls(self):
+        view = self.admin_view
+        return [
+            path("status/", view(self.status_view), name="system_status"),
+            path("status/ping/", view(require_POST(self.ping_view)), name="system_ping"),
+            path("jobs/", view(self.jobs_view), name="jobs"),
+            path("jobs/progress/", view(self.job_progress_view), name="job_progress"),
+            path("jobs/<str:label>/<uuid:pk>/cancel/", view(require_POST(self.job_cancel_view)), name="job_cancel"),
+            path("jobs/<str:label>/<uuid:pk>/retry/", view(require_POST(self.job_retry_view)), name="job_retry"),
+            *super().get_urls(),
+        ]
+
+    # --- System status ---------------------------------------------------------------
+
+    def status_view(self, request: HttpRequest) -> HttpResponse:
+        """Show where data, jobs and cache live, the providers, and the latest jobs the workers ran."""
+        from django_celery_results.models import TaskResult
+
+        db = settings.DATABASES["default"]
+        context = {
+            **self.each_context(request),
+            "title": "System status",
+            "database": f"{connection.vendor} ({db['NAME']})",
+            "broker": mask_url(settings.CELERY_BROKER_URL),
+            "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+            "version": settings.VERSION,
+            "recent_results": TaskResult.objects.order_by("-date_created")[:10],
+            "providers": provider_statuses(),
+        }
+        return TemplateResponse(request, "admin/system_status.html", context)
+
+    def ping_view(self, request: HttpRequest) -> HttpResponse:
+        """Queue a test job; its result appears on the status page once a worker ran it."""
+        from core.tasks import ping
+
+        try:
+            task_id = enqueue(ping)
+        except BrokerUnavailable as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Queued test job {task_id}. Reload this page: a running worker answers within seconds.",
+            )
+        return HttpResponseRedirect(reverse("admin:system_status"))
+
+    # --- Jobs of every kind ----------------------------------------------------------------
+
+    def _job_models(self, request: HttpRequest, permission: str = "view") -> list[type[Job]]:
+        allowed = []
+        for model in jobs.job_models():
+            model_admin = self._registry.get(model)
+            check = getattr(model_admin, f"has_{permission}_permission", None)
+            if check and check(request):
+                allowed.append(model)
+        return allowed
+
+    def _job(self, request: HttpRequest, label: str, pk, permission: str) -> Job:
+        try:
+            model = jobs.model_for(label)
+        except LookupError:
+            raise Http404("No such kind of job.") from None
+        if model not in self._job_models(request, permission):
+            raise PermissionDenied
+        return get_object_or_404(model, pk=pk)
+
+    def jobs_view(self, request: HttpRequest) -> HttpResponse:
+        """List the running and recent jobs of every kind, with live progress and what started them."""
+        models = self._job_models(request)
+        if not models:
+            raise PermissionDenied
+        rows = [
+            {"job": job, "key": selectors.job_key(job), "url": selectors.job_admin_url(job),
+             "kind": job._meta.verbose_name, "progress": selectors.job_progress(job, with_failures=False)}
+            for job in selectors.jobs_recent(models=models)
+        ]
+        context = {**self.each_context(request), "title": "Jobs", "rows": rows}
+        return TemplateResponse(request, "admin/core/jobs.html", context)
+
+    def job_progress_view(self, request: HttpRequest) -> JsonResponse:
+        """Return the progress of the jobs named in ?job=<label>:<id>, for the components to refresh themselves."""
+        allowed = {jobs.label_of(model): model for model in self._job_models(request)}
+        wanted: dict[str, list] = {}
+        for key in request.GET.getlist("job")[:200]:
+            label, _, pk = key.partition(":")
+            if label in allowed and _is_uuid(pk):
+                wanted.setdefault(label, []).append(pk)
+        detail = request.GET.get("detail") == "1"
+        found = {}
+        for label, pks in wanted.items():
+            for job in allowed[label].objects.filter(pk__in=pks):
+                found[selectors.job_key(job)] = selectors.job_progress(job, with_failures=detail)
+        return JsonResponse({"jobs": found})
+
+    def job_cancel_view(self, request: HttpRequest, label: str, pk) -> HttpResponse:
+        job = self._job(request, label, pk, "change")
+        if jobs.job_cancel(job=job):
+            messages.success(request, format_html("Cancelled {}: it stops before its next item.", job_link(job)))
+        else:
+            messages.info(request, format_html("{} had already finished; nothing to cancel.", job_link(job)))
+        return HttpResponseRedirect(selectors.job_admin_url(job))
+
+    def job_retry_view(self, request: HttpRequest, label: str, pk) -> HttpResponse:
+        job = self._job(request, label, pk, "change")
+        try:
+            count = jobs.job_retry_failed(job=job, started_by=started_by(request))
+        except BrokerUnavailable as exc:
+            messages.error(request, str(exc))
+        else:
+            job.refresh_from_db()
+            if count:
+                messages.success(request, format_html("Queued {} again over {} item(s).", job_link(job), count))
+            elif job.is_active:
+                messages.info(request, "The job is still running; retry it once it has finished.")
+            else:
+                messages.info(request, "Nothing failed in this job; there is nothing to retry.")
+        return HttpResponseRedirect(selectors.job_admin_url(job))
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+class JobAdmin(admin.ModelAdmin):
+    """The admin of one kind of job: read-only, with the live progress component, cancel and retry."""
+
+    list_display = ("__str__", "kind", "progress", "started_by", "created_at", "finished_at")
+    list_filter = ("status", "kind", "created_at")
+    search_fields = ("started_by", "last_error", "celery_task_id")
+    date_hierarchy = "created_at"
+    job_fields: tuple[str, ...] = ("kind",)
+    change_form_template = "admin/core/job/change_form.html"
+    change_list_template = "admin/core/job/change_list.html"
+    actions = ("cancel_jobs", "retry_failed")
+
+    def get_fields(self, request, obj=None):
+        return (*self.job_fields, "started_by", "created_at", "runs", "celery_task_id")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        # Jobs are started by actions, commands and beat, never typed in.
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A job a worker may be running is cancelled, not deleted.
+        if obj is not None and obj.is_active:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}), "show_save": False, "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "can_change_job": self.has_change_permission(request, obj),
+            "progress": selectors.job_progress(obj) if obj else None,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="Progress")
+    def progress(self, job: Job) -> str:
+        from django.template.loader import render_to_string
+
+        return render_to_string("admin/core/job_progress.html", {"p": selectors.job_progress(job, with_failures=False)})
+
+    @admin.action(description="Cancel (the worker stops before its next item)", permissions=["change"])
+    def cancel_jobs(self, request, queryset):
+        cancelled = sum(jobs.job_cancel(job=job) for job in queryset)
+        self.message_user(request, f"Cancelled {cancelled} job(s); finished ones were left alone.", messages.SUCCESS)
+
+    @admin.action(description="Retry the failed items", permissions=["change"])
+    def retry_failed(self, request, queryset):
+        retried = []
+        for job in queryset:
+            try:
+                if jobs.job_retry_failed(job=job, started_by=started_by(request)):
+                    retried.append(job)
+            except BrokerUnavailable as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return
+        if retried:
+            self.message_user(request, f"Queued {len(retried)} job(s) again over their failed items.", messages.SUCCESS)
+        else:
+            self.message_user(request, "No finished job among those selected had failed items.", messages.INFO)

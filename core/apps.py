@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+
+
+class CratediggerAdminConfig(AdminConfig):
+    default_site = "core.admin.CratediggerAdminSite"
+
+
+class CoreConfig(AppConfig):
+    """What every feature shares: the job engine, enqueueing, the admin site and status page, setup commands."""
+
+    name = "core"
+    verbose_name = "Jobs and system"

@@ -1,0 +1,83 @@
+"""Reads of jobs for the admin: a job's progress, and the running and recent jobs of every kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import ForeignKey
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from core.jobs import handler_for, item_model_for, job_models, label_of
+from core.models import ACTIVE_STATUSES, ItemStatus, Job
+
+# Failed items listed on a job's page; the rest are counted.
+ERRORS_SHOWN = 50
+
+
+def job_key(job: Job) -> str:
+    """Return "app_label.model:pk", the id the progress endpoint and the buttons take."""
+    return f"{label_of(type(job))}:{job.pk}"
+
+
+def job_admin_url(job: Job) -> str:
+    opts = job._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[job.pk])
+
+
+def _target_url(item) -> str:
+    """Return the admin page of what the item is about (its track, say), or "" if there is none."""
+    for field in item._meta.fields:
+        if isinstance(field, ForeignKey) and field.name != "job" and field.related_model in admin.site._registry:
+            opts = field.related_model._meta
+            try:
+                return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[getattr(item, field.attname)])
+            except NoReverseMatch:
+                return ""
+    return ""
+
+
+def job_failures(job: Job, limit: int = ERRORS_SHOWN) -> list[dict[str, str]]:
+    """Return {item, url, error} for the job's failed items, in order, at most limit."""
+    items = item_model_for(type(job)).objects.filter(job_id=job.pk, status=ItemStatus.FAILED).order_by("position")
+    items = handler_for(type(job)).select_items(items)[:limit]
+    return [{"item": str(item), "url": _target_url(item), "error": item.error} for item in items]
+
+
+def job_progress(job: Job, *, with_failures: bool = True) -> dict[str, Any]:
+    """Return everything the progress component shows, as JSON-ready values."""
+
+    def when(value):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+    return {
+        "key": job_key(job),
+        "status": job.status,
+        "status_text": job.status_text,
+        "finished": job.is_finished,
+        "total": job.total,
+        "processed": job.processed,
+        "successful": job.successful,
+        "failed": job.failed,
+        "percent": job.progress_percent,
+        "waiting_reason": job.waiting_reason if job.status == job.Status.WAITING else "",
+        "last_error": job.last_error,
+        "started_at": when(job.started_at),
+        "heartbeat_at": when(job.heartbeat_at),
+        "finished_at": when(job.finished_at),
+        "can_cancel": job.is_active,
+        "can_retry": job.is_finished and (job.failed > 0 or job.processed < job.total),
+        "failures": job_failures(job) if with_failures else [],
+    }
+
+
+def jobs_recent(*, models: list[type[Job]] | None = None, limit: int = 50) -> list[Job]:
+    """Return the unfinished jobs of every kind, then the latest finished ones, newest first."""
+    found: list[Job] = []
+    for model in models if models is not None else job_models():
+        found.extend(model.objects.filter(status__in=ACTIVE_STATUSES).order_by("-created_at")[:limit])
+        found.extend(model.objects.exclude(status__in=ACTIVE_STATUSES).order_by("-created_at")[:limit])
+    active = sorted((job for job in found if job.is_active), key=lambda job: job.created_at, reverse=True)
+    done = sorted((job for job in found if not job.is_active), key=lambda job: job.created_at, reverse=True)
+    return (active + done)[: max(limit, len(active))]

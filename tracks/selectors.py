@@ -1,0 +1,33 @@
+"""Reads of the catalogue that are more than one filter."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from core.models import ACTIVE_STATUSES, ItemStatus
+from tracks.models import MetadataFetchTask, MetadataFetchTaskItem, Track
+
+
+def stale_tracks_select(*, now: datetime.datetime | None = None) -> QuerySet[Track]:
+    """Return tracks with no metadata or metadata older than METADATA_STALE_DAYS."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.METADATA_STALE_DAYS)
+    return Track.objects.filter(Q(metadata_fetched_at__isnull=True) | Q(metadata_fetched_at__lt=cutoff))
+
+
+def busy_track_ids() -> QuerySet:
+    """Return the ids of tracks that an unfinished fetch job has still to fetch."""
+    return MetadataFetchTaskItem.objects.filter(
+        status=ItemStatus.PENDING, job__status__in=ACTIVE_STATUSES
+    ).values("track_id")
+
+
+def fetch_task_failures(task: MetadataFetchTask) -> list[dict[str, str]]:
+    """Return {track, track_id, error} for every failed track of task, in order."""
+    return [
+        {"track": str(item.track), "track_id": str(item.track_id), "error": item.error}
+        for item in task.items.filter(status=ItemStatus.FAILED).select_related("track").order_by("position")
+    ]
