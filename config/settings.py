@@ -109,7 +109,7 @@ else:
     # Shared by the web server and the workers, unlike the per-process LocMemCache.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "core.cache.FileCache",
             "LOCATION": str(VAR_DIR / ("cache-test" if TESTING else "cache")),
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cratedigger-test" if TESTING else "cratedigger"),
             "OPTIONS": {"MAX_ENTRIES": 50_000},

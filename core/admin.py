@@ -167,7 +167,7 @@ def _is_uuid(value: str) -> bool:
 class JobAdmin(admin.ModelAdmin):
     """The admin of one kind of job: read-only, with the live progress component, cancel and retry."""
 
-    list_display = ("__str__", "kind", "progress", "started_by", "created_at", "finished_at")
+    list_display = ("__str__", "progress", "started_by", "created_at", "finished_at")
     list_filter = ("status", "kind", "created_at")
     search_fields = ("started_by", "last_error", "celery_task_id")
     date_hierarchy = "created_at"
@@ -177,7 +177,8 @@ class JobAdmin(admin.ModelAdmin):
     actions = ("cancel_jobs", "retry_failed")
 
     def get_fields(self, request, obj=None):
-        return (*self.job_fields, "started_by", "created_at", "runs", "celery_task_id")
+        # Only what never changes while it runs: the live parts are in the progress component.
+        return (*self.job_fields, "started_by", "created_at")
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)

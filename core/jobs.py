@@ -68,6 +68,8 @@ class BatchOutcome:
     done: dict[Any, ItemOutcome] = field(default_factory=dict)
     # A provider asked to slow down: the job waits this out, then carries on.
     wait: RateLimited | None = None
+    # The run reached its soft time limit: what is done is recorded, then a new run carries on.
+    interrupted: bool = False
 
 
 class RunContext:
@@ -108,7 +110,8 @@ class JobHandler(abc.ABC):
                 outcome.wait = exc
                 break
             except SoftTimeLimitExceeded:
-                raise
+                outcome.interrupted = True
+                break
             except ProviderError as exc:
                 outcome.done[item.pk] = ItemOutcome(error=str(exc))
             except Exception as exc:  # noqa: BLE001 - one bad item never stops the others
@@ -197,6 +200,15 @@ def holder_is_dead(identity: str) -> bool:
     stat = _proc_stat(int(pid))
     # Gone, a zombie, or the pid reused by a newer process.
     return stat is None or stat[0] in ("Z", "X") or (len(stat) > 19 and stat[19] != started)
+
+
+def duration_text(seconds: float) -> str:
+    """Return a duration as a person says it: "6 h", "90 min", "45 s"."""
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds // 3600:g} h"
+    if seconds >= 60:
+        return f"{round(seconds / 60):g} min"
+    return f"{round(seconds):g} s"
 
 
 # --- Create and queue ----------------------------------------------------------------
@@ -337,6 +349,8 @@ def job_run(*, model: type[Job], job_id, celery_id: str | None = None) -> RunRes
                 break
             batch = handler.process_batch(job, items, ctx)
             job_record(model=model, job_id=job_id, items=items, outcomes=batch.done)
+            if batch.interrupted:
+                return _hand_back(model, job_id, token, "the run reached its time limit; a new run carries on")
             if batch.wait is not None:
                 return job_wait(model=model, job_id=job_id, token=token, wait=batch.wait)
         finished = model.objects.filter(pk=job_id, run_token=token, status=JobStatus.RUNNING).update(
@@ -384,13 +398,27 @@ def _not_claimed(model: type[Job], job_id, celery_id: str | None) -> RunResult:
 # --- Record, wait, fail, cancel, retry ---------------------------------------------------
 
 
+class _WriteFailed(Exception):
+    """A write of the batch failed: redo the batch with each item's writes apart."""
+
+
 def job_record(*, model: type[Job], job_id, items: Sequence, outcomes: dict[Any, ItemOutcome]) -> None:
     """Write the finished items' results, the items and the job's counters in one transaction.
 
-    Only the run that moves an item out of PENDING counts it, so a duplicate run never counts twice.
+    Only the run that moves an item out of PENDING counts it, so a duplicate run
+    never counts twice. The batch is first written as a whole; if one item's
+    write fails, the batch is written again with each item in a savepoint, so
+    that item fails alone and the others are kept.
     """
     if not outcomes:
         return
+    try:
+        _record(model, job_id, items, outcomes, isolate=False)
+    except _WriteFailed:
+        _record(model, job_id, items, outcomes, isolate=True)
+
+
+def _record(model: type[Job], job_id, items: Sequence, outcomes: dict[Any, ItemOutcome], *, isolate: bool) -> None:
     item_model = item_model_for(model)
     now = timezone.now()
     succeeded = failed = 0
@@ -399,7 +427,7 @@ def job_record(*, model: type[Job], job_id, items: Sequence, outcomes: dict[Any,
         # Lock the batch's still-pending items: a second run of the job waits here, then skips them.
         pending = set(
             item_model.objects.select_for_update()
-            .filter(pk__in=[pk for pk in outcomes], status=ItemStatus.PENDING)
+            .filter(pk__in=list(outcomes), status=ItemStatus.PENDING)
             .values_list("pk", flat=True)
         )
         for item in items:
@@ -409,11 +437,16 @@ def job_record(*, model: type[Job], job_id, items: Sequence, outcomes: dict[Any,
             error, result = outcome.error, dict(outcome.result)
             if outcome.write is not None and not error:
                 try:
-                    with transaction.atomic():
+                    if isolate:
+                        with transaction.atomic():
+                            result.update(outcome.write() or {})
+                    else:
                         result.update(outcome.write() or {})
                 except SoftTimeLimitExceeded:
                     raise
                 except Exception as exc:  # noqa: BLE001 - this item fails; the batch's others are kept
+                    if not isolate:
+                        raise _WriteFailed from exc
                     error = unexpected_error(item, exc)
             item_model.objects.filter(pk=item.pk).update(
                 status=ItemStatus.FAILED if error else ItemStatus.SUCCEEDED, error=error, result=result, processed_at=now
@@ -443,10 +476,10 @@ def job_wait(*, model: type[Job], job_id, token: str, wait: RateLimited) -> RunR
     who = provider_label(wait.provider)
     waited = (now - since).total_seconds()
     if waited >= settings.JOB_MAX_WAIT:
-        hours = settings.JOB_MAX_WAIT / 3600
         job_fail(
             model=model, job_id=job_id,
-            reason=f"Gave up after waiting {hours:g} h for {who}'s rate limit; retry the job later.",
+            reason=f"Gave up after waiting {duration_text(settings.JOB_MAX_WAIT)} for {who}'s rate limit; "
+            "retry the job later.",
         )
         return RunResult("failed", "waited too long")
     seconds = max(1.0, float(wait.retry_after))

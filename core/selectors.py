@@ -66,6 +66,7 @@ def job_progress(job: Job, *, with_failures: bool = True) -> dict[str, Any]:
         "started_at": when(job.started_at),
         "heartbeat_at": when(job.heartbeat_at),
         "finished_at": when(job.finished_at),
+        "runs": job.runs,
         "can_cancel": job.is_active,
         "can_retry": job.is_finished and (job.failed > 0 or job.processed < job.total),
         "failures": job_failures(job) if with_failures else [],

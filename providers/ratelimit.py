@@ -8,6 +8,7 @@ var/ guarded by a file lock (every process on this machine).
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import time
 from collections.abc import Iterator
@@ -23,12 +24,22 @@ _limiters: dict[tuple[int, str, str], Limiter] = {}
 
 
 def parse_rate(text: str) -> Rate:
-    """Return the Rate for "<count>/<s|m|h>", e.g. "55/m"."""
+    """Return the Rate for "<count>/<s|m|h>", e.g. "55/m", as one request per even interval.
+
+    "55/m" becomes one request every 1,091 ms rather than 55 at once then a wait
+    for the window to slide: no burst reaches the provider, and no request waits
+    longer than one interval for its turn (so a job is never put aside just
+    because a window filled up).
+    """
     try:
         count, unit = text.strip().split("/")
-        return Rate(int(count), _UNITS[unit.strip().lower()[0]])
+        count = int(count)
+        period = int(_UNITS[unit.strip().lower()[0]])
+        if count < 1:
+            raise ValueError
     except (ValueError, KeyError, IndexError):
         raise ValueError(f"A rate limit looks like '1/s', '55/m' or '1000/h', not {text!r}") from None
+    return Rate(1, max(1, math.ceil(period / count)))
 
 
 def _bucket(provider: str, rate: Rate):

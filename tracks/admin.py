@@ -249,7 +249,7 @@ class TrackAdmin(admin.ModelAdmin):
 
 @admin.register(MetadataFetchTask)
 class MetadataFetchTaskAdmin(JobAdmin):
-    list_display = ("__str__", "kind", "progress", "provider", "started_by", "created_at", "finished_at")
+    list_display = ("__str__", "progress", "provider", "started_by", "created_at", "finished_at")
     job_fields = ("kind", "provider", "force_refresh")
 
 

@@ -29,13 +29,13 @@ class MetadataFetchHandler(JobHandler):
     def process_batch(self, job: MetadataFetchTask, items: Sequence[MetadataFetchTaskItem], ctx: RunContext) -> BatchOutcome:
         if job.is_audience:
             return super().process_batch(job, items, ctx)
-        gathered, wait = services.tracks_metadata_gather(
+        gathered = services.tracks_metadata_gather(
             tracks=[item.track for item in items], provider=job.provider, force_refresh=job.force_refresh,
             should_stop=ctx.should_stop,
         )
-        outcome = BatchOutcome(wait=wait)
+        outcome = BatchOutcome(wait=gathered.wait, interrupted=gathered.interrupted)
         for item in items:
-            found = gathered[item.track.pk]
+            found = gathered.tracks[item.track.pk]
             if not found.complete:
                 continue  # stopped or rate limited before every provider answered: stays pending
             try:

@@ -6,6 +6,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from core.models import ItemStatus, Job, JobItem, JobStatus
 from providers.registry import id_fields
@@ -123,7 +124,9 @@ class MetadataFetchTask(Job):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.processed}/{self.total}, {self.status_text})"
+        # No counts or status here: they would go stale on a page the progress component keeps live.
+        started = timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M") if self.created_at else "new"
+        return f"{self.get_kind_display()} of {self.total} track{'s' if self.total != 1 else ''} ({started})"
 
     @property
     def is_audience(self) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -97,16 +98,23 @@ def _ask_all(client: Provider, track: Track, force_refresh: bool) -> list[TrackM
     return answers
 
 
+@dataclass
+class GatherOutcome:
+    tracks: dict  # track pk -> Gathered
+    wait: RateLimited | None = None
+    interrupted: bool = False  # the run's soft time limit struck; the complete tracks are still good
+
+
 def tracks_metadata_gather(
     *, tracks: Sequence[Track], provider: str = "", force_refresh: bool = False,
     should_stop: Callable[[], bool] = lambda: False,
-) -> tuple[dict, RateLimited | None]:
+) -> GatherOutcome:
     """Ask every enabled provider about every track, the providers side by side.
 
     Each provider works through the tracks in its own thread, within its own shared
-    rate limit, so the slowest provider never holds the others up. Return
-    {track.pk: Gathered} and the first RateLimited met; a track is complete only
-    when every provider answered for it. One provider failing never stops the others.
+    rate limit, so the slowest provider never holds the others up. A track is
+    complete only when every provider answered for it; the first RateLimited met
+    is returned for the job to wait. One provider failing never stops the others.
     """
     clients = _metadata_providers(provider)
     gathered = {track.pk: Gathered() for track in tracks}
@@ -126,25 +134,31 @@ def tracks_metadata_gather(
                 return
             except ProviderError as exc:
                 entry.errors.append(str(exc))
+            except SoftTimeLimitExceeded:
+                raise  # the run hands itself back; never a track's error
             except Exception as exc:  # noqa: BLE001 - a provider's bug fails that provider, not the job
                 logger.exception("%s failed on track %s", client.name, track.pk)
                 entry.errors.append(f"{client.name}: unexpected error: {exc.__class__.__name__}: {exc}")
             answered[track.pk] += 1
 
-    if len(clients) == 1:
-        work(clients[0])
-    elif clients:
-        pool = ThreadPoolExecutor(max_workers=len(clients), thread_name_prefix="provider")
-        try:
-            for future in [pool.submit(work, client) for client in clients]:
-                future.result()
-        finally:
-            # Left early (a soft time limit): the threads stop before their next track.
-            abandoned.set()
-            pool.shutdown(wait=False, cancel_futures=True)
+    interrupted = False
+    try:
+        if len(clients) == 1:
+            work(clients[0])
+        elif clients:
+            pool = ThreadPoolExecutor(max_workers=len(clients), thread_name_prefix="provider")
+            try:
+                for future in [pool.submit(work, client) for client in clients]:
+                    future.result()
+            finally:
+                # Left early (a soft time limit): the threads stop before their next track.
+                abandoned.set()
+                pool.shutdown(wait=False, cancel_futures=True)
+    except SoftTimeLimitExceeded:
+        interrupted = True
     for pk, entry in gathered.items():
         entry.complete = answered[pk] == len(clients)
-    return gathered, (waits[0] if waits else None)
+    return GatherOutcome(gathered, waits[0] if waits else None, interrupted)
 
 
 def track_metadata_outcome(*, track: Track, gathered: Gathered, provider: str = "") -> Callable[[], dict]:
@@ -175,10 +189,10 @@ def track_metadata_fetch(*, track: Track, provider: str = "", force_refresh: boo
 
     RateLimited escapes, for the caller to say when to try again.
     """
-    gathered, wait = tracks_metadata_gather(tracks=[track], provider=provider, force_refresh=force_refresh)
-    if wait is not None:
-        raise wait
-    write = track_metadata_outcome(track=track, gathered=gathered[track.pk], provider=provider)
+    gathered = tracks_metadata_gather(tracks=[track], provider=provider, force_refresh=force_refresh)
+    if gathered.wait is not None:
+        raise gathered.wait
+    write = track_metadata_outcome(track=track, gathered=gathered.tracks[track.pk], provider=provider)
     with transaction.atomic():
         result = write()
     track.refresh_from_db()

@@ -1,4 +1,4 @@
-"""The bulk metadata action, run in a real browser, on a real worker: the progress bar reaches 100 %."""
+"""The bulk metadata action, run in a real browser, on a real worker: the job page stays live to 100 %."""
 
 import re
 import time
@@ -26,7 +26,8 @@ def test_bulk_action_progress_bar_reaches_100_percent(admin_page, redis_url, htt
     settings.SOUNDCHARTS_APP_ID = settings.SOUNDCHARTS_API_KEY = "soundcharts"
     clear_test_cache()  # an earlier run's cached songs would finish the task before the page loads
     for n in range(12):
-        TrackFactory(title=f"Song {n}", soundcharts_uuid=f"00000000-0000-0000-0000-{n:012d}", label="")
+        TrackFactory(title="bad guy", credit_name="Billie Eilish", artists=["Billie Eilish"],
+                     soundcharts_uuid=f"00000000-0000-0000-0000-{n:012d}", label="")
     worker = WorkerProcess(tmp_path / "worker.log", extra_env={
         "SOUNDCHARTS_API_URL": httpserver.url_for("").rstrip("/"), "SOUNDCHARTS_APP_ID": "soundcharts",
         "SOUNDCHARTS_API_KEY": "soundcharts", "METADATA_PROVIDERS": "soundcharts", "SOUNDCHARTS_RATE_LIMIT": "100/s",
@@ -37,18 +38,26 @@ def test_bulk_action_progress_bar_reaches_100_percent(admin_page, redis_url, htt
         page.check("#action-toggle")
         page.select_option("select[name=action]", "create_bulk_fetch_task")
         page.click("button[name=index]")
-        page.wait_for_selector("text=Started a fetch task over 12 track(s)")
-        bar = page.locator(".fetch-progress progress")
-        # The bar moves while the worker runs, without reloading the page...
+        page.wait_for_selector("text=Started 1 job(s) over 12 track(s)")
+        component = page.locator(".job-progress")
+        # While the worker runs, every part of the component moves without a reload...
         page.wait_for_function(
-            "(() => { const v = document.querySelector('.fetch-progress progress').value; return v > 0 && v < 100; })()",
+            "(() => { const v = document.querySelector('.job-progress progress').value; return v > 0 && v < 100; })()",
             timeout=30_000,
         )
+        assert component.locator(".job-status").inner_text() == "Running"
+        assert component.locator(".job-heartbeat").inner_text() != "—"
+        assert component.locator(".job-cancel").is_visible() and not component.locator(".job-retry").is_visible()
         screenshot(page, "fetch-task-progress")
-        # ...and reaches 100 % when it is done.
-        page.wait_for_selector("text=12 of 12 (100%)", timeout=60_000)
-        assert bar.get_attribute("value") == "100"
-        assert "12 ok · 0 failed · Completed" in page.inner_text(".fetch-progress")
+        # ...and it ends at 100 %, Completed, with Cancel gone, still without a reload.
+        page.wait_for_selector(".job-progress .job-counts:has-text('12 of 12 (100%)')", timeout=60_000)
+        page.wait_for_function("document.querySelector('.job-progress .job-status').textContent === 'Completed'")
+        assert component.locator("progress").get_attribute("value") == "100" or page.evaluate(
+            "document.querySelector('.job-progress progress').value"
+        ) == 100
+        assert "12 ok · 0 failed" in component.locator(".job-counts").inner_text()
+        assert not component.locator(".job-cancel").is_visible()
+        assert component.locator(".job-finished-at").inner_text() != "—"
         screenshot(page, "fetch-task-complete")
     finally:
         worker.stop()

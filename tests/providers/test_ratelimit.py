@@ -13,11 +13,14 @@ from providers.ratelimit import parse_rate
 from tests.services import ROOT, subprocess_env
 
 
-def test_rates_are_read_as_count_per_unit():
+def test_rates_are_read_as_one_request_per_even_interval():
     assert (parse_rate("1/s").limit, parse_rate("1/s").interval) == (1, 1000)
-    assert (parse_rate("55/m").limit, parse_rate("55/m").interval) == (55, 60_000)
-    with pytest.raises(ValueError, match="looks like '1/s'"):
-        parse_rate("fast")
+    assert (parse_rate("55/m").limit, parse_rate("55/m").interval) == (1, 1091)  # never faster than 55 a minute
+    assert (parse_rate("20/m").limit, parse_rate("20/m").interval) == (1, 3000)
+    assert (parse_rate("1000/h").limit, parse_rate("1000/h").interval) == (1, 3600)
+    for bad in ("fast", "0/s", "-5/m", "3/x", "/s"):
+        with pytest.raises(ValueError, match="looks like '1/s'"):
+            parse_rate(bad)
 
 
 def test_two_processes_share_the_musicbrainz_limit(httpserver, settings):

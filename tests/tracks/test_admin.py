@@ -13,7 +13,6 @@ from tests.tracks.conftest import (
     SPOTIFY_SEARCH,
     serve_spotify_token,
 )
-from core import jobs
 from tracks import services
 from tracks.models import FetchTaskStatus, MetadataFetchTask, Track
 

@@ -139,14 +139,24 @@ def test_a_search_takes_the_exact_recording_not_an_earlier_live_version(replay, 
     settings.METADATA_PROVIDERS = ["musicbrainz"]
     replay.serve("/ws/2/recording", MB_FLEETWOOD)
     replay.serve("/ws/2/recording/bfddd757-089f-4b83-b401-bc277280ec6f", body="", status=404)
-    track = TrackFactory(title="Black Magic Woman", credit_name="Fleetwood Mac", artists=["Fleetwood Mac"], label="")
+    # The answer lists "Black Magic Woman (live)" (6:06) first, then the studio take (2:51), then a 7:49 jam.
+    track = TrackFactory(title="Black Magic Woman", credit_name="Fleetwood Mac", artists=["Fleetwood Mac"],
+                         duration=171, label="")
     with pytest.raises(services.NothingFound):
         services.track_metadata_fetch(track=track)
     looked_up = [r.path for r in replay.requests() if r.path.startswith("/ws/2/recording/")]
-    # "Black Magic Woman (live)" comes first in the answer; the studio recording is the one asked for.
     assert looked_up == ["/ws/2/recording/bfddd757-089f-4b83-b401-bc277280ec6f"]
     track.refresh_from_db()
     assert track.title == "Black Magic Woman" and track.metadata_fetched_at is None
+
+
+def test_a_search_with_two_takes_of_one_title_and_no_length_to_tell_them_apart_takes_neither(replay, settings):
+    settings.METADATA_PROVIDERS = ["musicbrainz"]
+    replay.serve("/ws/2/recording", MB_FLEETWOOD)
+    track = TrackFactory(title="Black Magic Woman", credit_name="Fleetwood Mac", artists=["Fleetwood Mac"])
+    with pytest.raises(services.NothingFound, match="no provider knows this track"):
+        services.track_metadata_fetch(track=track)
+    assert not [r.path for r in replay.requests() if r.path.startswith("/ws/2/recording/")]
 
 
 def test_a_fetch_never_renames_a_track_into_another_recording(replay, credentials, settings):

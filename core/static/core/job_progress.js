@@ -35,6 +35,7 @@
       text(root, ".job-started", job.started_at || "not yet");
       text(root, ".job-heartbeat", job.heartbeat_at || "—");
       text(root, ".job-finished-at", job.finished_at || "—");
+      text(root, ".job-runs", job.runs);
       show(root.querySelector(".job-cancel"), job.can_cancel);
       show(root.querySelector(".job-retry"), job.can_retry);
       failures(root, job.failures);

@@ -1,0 +1,30 @@
+"""Decide whether a provider's search hit is the user's recording, and which of several hits to accept.
+
+A pure package: plain functions over plain values, with no Django, no HTTP and no I/O, so it imports and tests
+without settings. Different versions (remix, edit, live, instrumental...) are always different recordings, and a
+wrong accept is worse than asking a person, so `best_match` returns None whenever the choice is not clear.
+"""
+
+from matching.normalize import artist_key, normalize_artist, normalize_text, split_artists
+from matching.score import Match, Recording, Score, best_match, rank, same_recording, score
+from matching.versions import ParsedTitle, parse_title, same_version
+from matching.weights import ACCEPT_GAP, ACCEPT_THRESHOLD
+
+__all__ = [
+    "ACCEPT_GAP",
+    "ACCEPT_THRESHOLD",
+    "Match",
+    "ParsedTitle",
+    "Recording",
+    "Score",
+    "artist_key",
+    "best_match",
+    "normalize_artist",
+    "normalize_text",
+    "parse_title",
+    "rank",
+    "same_recording",
+    "same_version",
+    "score",
+    "split_artists",
+]
