@@ -53,8 +53,6 @@ class CratediggerAdminSite(admin.AdminSite):
 
     def status_view(self, request: HttpRequest) -> HttpResponse:
         """Show where data, jobs and cache live, the providers, and the latest jobs the workers ran."""
-        from django_celery_results.models import TaskResult
-
         db = settings.DATABASES["default"]
         context = {
             **self.each_context(request),
@@ -63,7 +61,7 @@ class CratediggerAdminSite(admin.AdminSite):
             "broker": mask_url(settings.CELERY_BROKER_URL),
             "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
             "version": settings.VERSION,
-            "recent_results": TaskResult.objects.order_by("-date_created")[:10],
+            "recent_results": selectors.task_results_recent(),
             "providers": provider_statuses(),
         }
         return TemplateResponse(request, "admin/system_status.html", context)

@@ -82,3 +82,10 @@ def jobs_recent(*, models: list[type[Job]] | None = None, limit: int = 50) -> li
     active = sorted((job for job in found if job.is_active), key=lambda job: job.created_at, reverse=True)
     done = sorted((job for job in found if not job.is_active), key=lambda job: job.created_at, reverse=True)
     return (active + done)[: max(limit, len(active))]
+
+
+def task_results_recent(limit: int = 10):
+    """Return the latest Celery task results, newest first (the workers' audit log)."""
+    from django_celery_results.models import TaskResult
+
+    return TaskResult.objects.order_by("-date_created")[:limit]

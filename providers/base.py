@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -196,6 +197,23 @@ def key_name(key: Any, mode: Any) -> str:
     if pitch is None or not 0 <= pitch < len(PITCH_CLASSES):
         return ""  # -1: no key detected
     return f"{PITCH_CLASSES[pitch]} {scale}".strip()
+
+
+def seconds_from_ms(millis: Any) -> int | None:
+    """Return a length in milliseconds as whole seconds, or None when missing or zero."""
+    value = as_int(millis)
+    return round(value / 1000) if value else None
+
+
+def normalise_isrc(text: Any) -> str:
+    """Return an ISRC as the providers store it: 12 characters, upper case, no hyphens or spaces."""
+    return re.sub(r"[\s-]+", "", text if isinstance(text, str) else "").upper()
+
+
+def excerpt(text: str, size: int = 120) -> str:
+    """Return the start of a response body on one line, for an error message."""
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size] + "…"
 
 
 def as_decimal(value: Any, places: str = "0.01") -> Decimal | None:

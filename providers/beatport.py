@@ -6,7 +6,15 @@ from typing import Any
 
 from django.conf import settings
 
-from providers.base import Capability, PurchaseLink, TrackCandidate, TrackMetadata, as_decimal, as_int, parse_date
+from providers.base import (
+    Capability,
+    PurchaseLink,
+    TrackCandidate,
+    TrackMetadata,
+    as_decimal,
+    parse_date,
+    seconds_from_ms,
+)
 from providers.cache import cached, normalise_query
 from providers.client import Provider
 from providers.http import NotFound, require
@@ -126,7 +134,7 @@ def map_candidate(track: dict[str, Any]) -> TrackCandidate:
         title=display_title(track),
         artists=_names(track.get("artists")),
         album=_object(track.get("release")).get("name") or "",
-        duration=_seconds(track.get("length_ms")),
+        duration=seconds_from_ms(track.get("length_ms")),
         isrc=track.get("isrc") or "",
         release_date=_release_date(track),
         label=_label(track),
@@ -155,7 +163,7 @@ def map_metadata(track: dict[str, Any]) -> TrackMetadata:
         catalog_number=track.get("catalog_number") or "",
         isrc=track.get("isrc") or "",
         release_date=_release_date(track),
-        duration=_seconds(track.get("length_ms")),
+        duration=seconds_from_ms(track.get("length_ms")),
         genre=genres[0] if genres else "",
         genres=genres,
         bpm=as_decimal(track.get("bpm")),
@@ -194,8 +202,3 @@ def _label(track: dict[str, Any]) -> str:
 
 def _release_date(track: dict[str, Any]):
     return parse_date(track.get("publish_date")) or parse_date(track.get("new_release_date"))
-
-
-def _seconds(millis: Any) -> int | None:
-    value = as_int(millis)
-    return round(value / 1000) if value else None

@@ -20,6 +20,7 @@ from providers.base import (
     TrackMetadata,
     as_decimal,
     as_int,
+    normalise_isrc,
     parse_date,
 )
 from providers.cache import cached, normalise_query
@@ -101,7 +102,7 @@ class Deezer(Provider):
 
     # Reference: https://developers.deezer.com/api/track (a track id may be given as "isrc:<ISRC>")
     def lookup_isrc(self, isrc: str, *, force_refresh=False) -> TrackMetadata | None:
-        isrc = isrc.strip().upper()
+        isrc = normalise_isrc(isrc)
 
         def fetch():
             track = self._track(f"/track/isrc:{isrc}", f"GET /track/isrc:{isrc}")

@@ -31,6 +31,7 @@ from providers.base import (
     TrackMetadata,
     as_decimal,
     as_int,
+    excerpt,
     parse_date,
 )
 from providers.cache import cached, normalise_query
@@ -103,8 +104,7 @@ class Discogs(Provider):
             yield
         except MalformedResponseError as exc:
             text = exc.content.decode("utf-8", "replace") if isinstance(exc.content, bytes) else str(exc.content)
-            excerpt = " ".join(text.split())[:120]
-            raise ProviderError(self.name, endpoint, f"expected JSON but got {excerpt!r}") from None
+            raise ProviderError(self.name, endpoint, f"expected JSON but got {excerpt(text)!r}") from None
         except DiscogsAPIError as exc:
             raise ProviderError(self.name, endpoint, f"unexpected answer: {exc.__class__.__name__}") from None
         except (KeyError, TypeError, ValueError, AttributeError):

@@ -19,7 +19,7 @@ from django.conf import settings
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from providers import ratelimit
-from providers.base import ProviderError, RateLimited, Unauthorized
+from providers.base import ProviderError, RateLimited, Unauthorized, excerpt
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ class ProviderSession:
             raise NotFound(self.provider, endpoint, "404 Not Found", status=status)
         if status >= 400:
             raise ProviderError(
-                self.provider, endpoint, f"{status} {response.reason}: {_excerpt(response.text)}", status=status
+                self.provider, endpoint, f"{status} {response.reason}: {excerpt(response.text)}", status=status
             )
         return response
 
@@ -155,16 +155,11 @@ class ProviderSession:
         except ValueError:
             kind = response.headers.get("Content-Type", "no content type").split(";")[0]
             raise ProviderError(
-                self.provider, endpoint, f"expected JSON but got {kind}: {_excerpt(response.text)!r}"
+                self.provider, endpoint, f"expected JSON but got {kind}: {excerpt(response.text)!r}"
             ) from None
 
     def get_json(self, path: str, **kwargs: Any) -> Any:
         return self.json("GET", path, **kwargs)
-
-
-def _excerpt(text: str, size: int = 120) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size] + "…"
 
 
 def _root_cause(exc: BaseException) -> str:

@@ -6,7 +6,16 @@ from typing import Any
 
 from django.conf import settings
 
-from providers.base import Capability, PurchaseLink, TrackCandidate, TrackMetadata, as_decimal, as_int, parse_date
+from providers.base import (
+    Capability,
+    PurchaseLink,
+    TrackCandidate,
+    TrackMetadata,
+    as_decimal,
+    as_int,
+    parse_date,
+    seconds_from_ms,
+)
 from providers.cache import cached, normalise_query
 from providers.client import Provider
 from providers.http import require
@@ -78,7 +87,7 @@ def map_candidate(song: dict[str, Any]) -> TrackCandidate:
         title=song.get("trackName") or "",
         artists=(song["artistName"],) if song.get("artistName") else (),
         album=song.get("collectionName") or "",
-        duration=_seconds(song.get("trackTimeMillis")),
+        duration=seconds_from_ms(song.get("trackTimeMillis")),
         release_date=parse_date(song.get("releaseDate")),
         url=song.get("trackViewUrl") or "",
     )
@@ -95,7 +104,7 @@ def map_metadata(song: dict[str, Any]) -> TrackMetadata:
         album=song.get("collectionName") or "",
         album_artist=song.get("collectionArtistName") or song.get("artistName") or "",
         release_date=parse_date(song.get("releaseDate")),
-        duration=_seconds(song.get("trackTimeMillis")),
+        duration=seconds_from_ms(song.get("trackTimeMillis")),
         genre=song.get("primaryGenreName") or "",
         genres=(song["primaryGenreName"],) if song.get("primaryGenreName") else (),
         track_number=as_int(song.get("trackNumber")),
@@ -115,8 +124,3 @@ def map_purchase_link(song: dict[str, Any]) -> PurchaseLink:
         price=as_decimal(song.get("trackPrice")),
         currency=song.get("currency") or "",
     )
-
-
-def _seconds(millis: Any) -> int | None:
-    value = as_int(millis)
-    return round(value / 1000) if value else None

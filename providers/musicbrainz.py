@@ -15,13 +15,20 @@ from typing import Any
 
 from musicbrainzngs import mbxml
 
-from providers.base import Capability, ProviderError, TrackCandidate, TrackMetadata, as_int, parse_date
+from providers.base import (
+    Capability,
+    ProviderError,
+    TrackCandidate,
+    TrackMetadata,
+    as_int,
+    excerpt,
+    normalise_isrc,
+    parse_date,
+    seconds_from_ms,
+)
 from providers.cache import cached, normalise_query
 from providers.client import Provider
 from providers.http import NotFound, path_segment, require
-
-# mbxml logs every element it does not know at INFO: hundreds of lines per search
-# under the root INFO level. Only its warnings are worth keeping.
 
 WEB_URL = "https://musicbrainz.org"
 XML = {"Accept": "application/xml"}
@@ -50,9 +57,9 @@ class MusicBrainz(Provider):
             message = mbxml.parse_message(io.BytesIO(response.content))
         except _PARSE_ERRORS as exc:
             kind_of_body = response.headers.get("Content-Type", "no content type").split(";")[0]
-            excerpt = " ".join(response.text.split())[:120]
             raise ProviderError(
-                self.name, endpoint, f"expected MusicBrainz XML but got {kind_of_body} ({exc.__class__.__name__}): {excerpt!r}"
+                self.name, endpoint,
+                f"expected MusicBrainz XML but got {kind_of_body} ({exc.__class__.__name__}): {excerpt(response.text)!r}",
             ) from None
         require(isinstance(message, dict), self.name, endpoint, "no <metadata> document")
         return message
@@ -165,11 +172,6 @@ def lucene_query(*, query: str = "", artist: str = "", title: str = "") -> str:
     return " AND ".join(fields) if fields else lucene_escape(query)
 
 
-def normalise_isrc(isrc: str) -> str:
-    """Return an ISRC as MusicBrainz stores it: 12 characters, upper case, no hyphens or spaces."""
-    return re.sub(r"[\s-]+", "", isrc).upper()
-
-
 def map_candidate(recording: dict[str, Any]) -> TrackCandidate:
     release = _first_release(recording)
     labels = _labels(release)
@@ -180,7 +182,7 @@ def map_candidate(recording: dict[str, Any]) -> TrackCandidate:
         title=recording.get("title") or "",
         artists=_artists(recording),
         album=release.get("title") or "",
-        duration=_seconds(recording.get("length")),
+        duration=seconds_from_ms(recording.get("length")),
         isrc=_first(recording.get("isrc-list")),
         release_date=parse_date(release.get("date")),
         label=labels[0] if labels else "",
@@ -218,7 +220,7 @@ def map_metadata(recording: dict[str, Any]) -> TrackMetadata:
         ),
         isrc=_first(recording.get("isrc-list")),
         release_date=parse_date(release.get("date")),
-        duration=_seconds(recording.get("length")),
+        duration=seconds_from_ms(recording.get("length")),
         genre=genres[0] if genres else "",
         genres=genres,
         track_number=as_int(track.get("position") or track.get("number")),
@@ -277,8 +279,3 @@ def _genres(recording: dict[str, Any]) -> tuple[str, ...]:
 
 def _first(values: Any) -> str:
     return values[0] if isinstance(values, list) and values and isinstance(values[0], str) else ""
-
-
-def _seconds(millis: Any) -> int | None:
-    value = as_int(millis)
-    return round(value / 1000) if value else None

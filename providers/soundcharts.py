@@ -23,6 +23,7 @@ from providers.base import (
     as_decimal,
     as_int,
     key_name,
+    normalise_isrc,
     parse_date,
 )
 from providers.cache import cached, normalise_query
@@ -35,7 +36,6 @@ SEARCH_LIMIT_MAX = 20  # documented maximum of /song/search
 ARTIST_SONGS_LIMIT_MAX = 100  # documented maximum of /artist/{uuid}/songs
 # Billie Eilish - bad guy: the song every Soundcharts example (and the sandbox) uses.
 CHECK_SONG_UUID = "7d534228-5165-11e9-9375-549f35161576"
-# Pitch classes as DJ key charts (Camelot, Open Key) spell them.
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ class Soundcharts(Provider):
         return cached(self.name, "metadata", ("song", external_id), fetch, force_refresh=force_refresh)
 
     def lookup_isrc(self, isrc: str, *, force_refresh=False) -> TrackMetadata | None:
-        isrc = "".join(isrc.split()).replace("-", "").upper()
+        isrc = normalise_isrc(isrc)
 
         def fetch():
             song = self._song_by_isrc(isrc)

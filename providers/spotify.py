@@ -24,7 +24,9 @@ from providers.base import (
     as_decimal,
     as_int,
     key_name,
+    normalise_isrc,
     parse_date,
+    seconds_from_ms,
 )
 from providers.cache import cached, normalise_query
 from providers.client import Provider
@@ -41,7 +43,6 @@ TOKEN_EXPIRY_MARGIN = 60
 SEARCH_LIMIT_MAX = 10
 _ISRC = re.compile(r"[A-Z]{2}[A-Z0-9]{3}\d{7}")
 _DATE_SIZE = {"year": 4, "month": 7, "day": 10}
-# Pitch classes as DJ key charts (Camelot, Open Key) spell them.
 
 
 class Spotify(Provider):
@@ -216,10 +217,6 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def normalise_isrc(text: str) -> str:
-    return re.sub(r"[\s-]", "", text or "").upper()
-
-
 def search_query(query: str = "", *, artist: str = "", title: str = "") -> str:
     """Return Spotify's q for a free query, a bare ISRC, or artist and title fields."""
     query = (query or "").strip()
@@ -273,10 +270,6 @@ def _isrc(track: dict[str, Any]) -> str:
     return isrc if isinstance(isrc, str) else ""
 
 
-def _seconds(millis: Any) -> int | None:
-    value = as_int(millis)
-    return round(value / 1000) if value else None
-
 
 def release_date(album: dict[str, Any]):
     """Return the album's release date, cut to its stated precision ("1983" -> 1983-01-01)."""
@@ -306,7 +299,7 @@ def map_candidate(track: dict[str, Any]) -> TrackCandidate:
         title=track["name"],
         artists=_names(track.get("artists")),
         album=_text(album.get("name")),
-        duration=_seconds(track.get("duration_ms")),
+        duration=seconds_from_ms(track.get("duration_ms")),
         isrc=_isrc(track),
         release_date=release_date(album),
         url=_spotify_url(track),
@@ -325,7 +318,7 @@ def map_metadata(track: dict[str, Any]) -> TrackMetadata:
         album=_text(album.get("name")),
         album_artist=", ".join(_names(album.get("artists"))),
         release_date=release_date(album),
-        duration=_seconds(track.get("duration_ms")),
+        duration=seconds_from_ms(track.get("duration_ms")),
         isrc=_isrc(track),
         track_number=as_int(track.get("track_number")),
         disc_number=as_int(track.get("disc_number")),
@@ -341,6 +334,6 @@ def map_audio_features(features: dict[str, Any]) -> TrackMetadata:
         external_id=features["id"],
         bpm=as_decimal(features.get("tempo")),
         key=key_name(features.get("key"), features.get("mode")),
-        duration=_seconds(features.get("duration_ms")),
+        duration=seconds_from_ms(features.get("duration_ms")),
         ids={"spotify_id": features["id"]},
     )

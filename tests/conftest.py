@@ -4,6 +4,19 @@ from tests.replay import Replay
 from tests.services import WorkerProcess, clear_test_cache, require_redis
 
 
+PROVIDER_URL_SETTINGS = (
+    "MUSICBRAINZ_URL", "COVERART_URL", "DISCOGS_API_URL", "SPOTIFY_ACCOUNTS_URL", "SPOTIFY_API_URL",
+    "SOUNDCHARTS_API_URL", "ITUNES_API_URL", "DEEZER_API_URL", "BEATPORT_API_URL", "SLSKD_URL",
+)
+
+
+@pytest.fixture(autouse=True)
+def no_external_hosts(settings):
+    """Point every provider at a closed local port: no test ever reaches a real host by accident."""
+    for name in PROVIDER_URL_SETTINGS:
+        setattr(settings, name, "http://127.0.0.1:9")
+
+
 @pytest.fixture
 def redis_url() -> str:
     return require_redis()

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.admin import JobAdmin, job_link, started_by
 from core.queue import BrokerUnavailable
 from providers.base import ProviderError, RateLimited
-from tracks import services
+from tracks import selectors, services
 from tracks.forms import SoundchartsImportForm, SpotifySearchForm
 from tracks.metadata import FIELD_MAP
 from tracks.models import PROVIDER_ID_FIELDS, Download, FetchTaskType, MetadataFetchTask, Track
@@ -239,7 +239,7 @@ class TrackAdmin(admin.ModelAdmin):
                 results = services.spotify_search(query=form.cleaned_data["query"])
             except ProviderError as exc:
                 error = str(exc)
-        known = set(Track.objects.filter(spotify_id__in=[r.external_id for r in results]).values_list("spotify_id", flat=True))
+        known = selectors.known_spotify_ids([result.external_id for result in results])
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": "Search Spotify",
             "results": [(result, result.external_id in known) for result in results], "error": error,

@@ -31,3 +31,8 @@ def fetch_task_failures(task: MetadataFetchTask) -> list[dict[str, str]]:
         {"track": str(item.track), "track_id": str(item.track_id), "error": item.error}
         for item in task.items.filter(status=ItemStatus.FAILED).select_related("track").order_by("position")
     ]
+
+
+def known_spotify_ids(spotify_ids: list[str]) -> set[str]:
+    """Return which of the Spotify ids are in the catalogue already."""
+    return set(Track.objects.filter(spotify_id__in=spotify_ids).values_list("spotify_id", flat=True))

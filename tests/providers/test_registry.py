@@ -73,3 +73,27 @@ def test_the_providers_command_checks_the_enabled_ones(replay, no_credentials, s
     text = out.getvalue()
     assert "itunes" in text and "OK" in text
     assert "musicbrainz" in text and "FAILED" in text
+
+
+def test_every_provider_implements_the_protocol_of_each_capability_it_declares():
+    from providers.client import CAPABILITY_PROTOCOLS
+    from providers.registry import PROVIDER_CLASSES, provider_class
+
+    for name in PROVIDER_CLASSES:
+        cls = provider_class(name)
+        for capability in cls.capabilities:
+            assert issubclass(cls, CAPABILITY_PROTOCOLS[capability]), f"{name} declares {capability} but lacks its methods"
+
+
+def test_provider_id_fields_are_declared_once_and_track_has_each():
+    from providers.registry import id_fields
+    from tracks.models import PROVIDER_ID_FIELDS, Track
+
+    declared = {spec.field: spec for spec in id_fields()}
+    assert set(declared) == set(PROVIDER_ID_FIELDS) == {
+        "soundcharts_uuid", "musicbrainz_recording_id", "spotify_id", "discogs_id", "beatport_id", "deezer_id",
+        "itunes_id",
+    }
+    for field, spec in declared.items():
+        model_field = Track._meta.get_field(field)
+        assert (model_field.verbose_name, model_field.max_length) == (spec.label, spec.max_length)

@@ -1,0 +1,149 @@
+"""The job engine's rules, in this process: who may claim a job, what the sweep resumes, how a batch is written."""
+
+import datetime
+import socket
+import subprocess
+
+import pytest
+from django.db import OperationalError
+from django.utils import timezone
+
+from core import jobs
+from core.jobs import ItemOutcome
+from tests.factories import TrackFactory
+from tracks import services
+from tracks.models import MetadataFetchTask
+
+pytestmark = pytest.mark.django_db
+
+
+def queued_job(count: int = 2) -> MetadataFetchTask:
+    [job] = services.metadata_fetch_jobs_create(tracks=TrackFactory.create_batch(count), enqueue_now=False)
+    MetadataFetchTask.objects.filter(pk=job.pk).update(celery_task_id="message-1")
+    job.refresh_from_db()
+    return job
+
+
+def identity_of(process: subprocess.Popen) -> str:
+    stat = open(f"/proc/{process.pid}/stat").read()
+    started = stat[stat.rfind(")") + 2 :].split()[19]
+    return f"{socket.gethostname()}|{jobs._pid_namespace()}|{process.pid}|{started}|1"
+
+
+def test_only_the_message_the_job_expects_may_claim_it():
+    job = queued_job()
+    assert jobs.job_claim(model=MetadataFetchTask, job_id=job.pk, celery_id="a-stale-duplicate") is None
+    result = jobs.job_run(model=MetadataFetchTask, job_id=job.pk, celery_id="a-stale-duplicate")
+    assert (result.outcome, result.detail) == ("not claimed", "a stale message: the job is queued under another")
+    token = jobs.job_claim(model=MetadataFetchTask, job_id=job.pk, celery_id="message-1")
+    job.refresh_from_db()
+    assert token and (job.status, job.run_token, job.runs) == ("running", token, 1)
+    assert job.worker == jobs.worker_identity()
+
+
+def test_a_live_run_keeps_its_job_and_a_dead_one_on_this_machine_loses_it_at_once():
+    if not jobs._pid_namespace():
+        pytest.skip("no /proc on this system: only the lease can tell a dead run")
+    job = queued_job()
+    holder = subprocess.Popen(["sleep", "30"])
+    try:
+        identity = identity_of(holder)
+        MetadataFetchTask.objects.filter(pk=job.pk).update(
+            status="running", worker=identity, run_token="theirs", heartbeat_at=timezone.now()
+        )
+        assert not jobs.holder_is_dead(identity)
+        assert jobs.job_claim(model=MetadataFetchTask, job_id=job.pk, celery_id="message-1") is None
+    finally:
+        holder.kill()
+        holder.wait()
+    assert jobs.holder_is_dead(identity)
+    # The redelivered message takes over without waiting for the lease.
+    assert jobs.job_claim(model=MetadataFetchTask, job_id=job.pk, celery_id="message-1")
+
+
+def test_another_machines_run_is_trusted_until_its_lease_lapses(settings):
+    settings.JOB_LEASE_SECONDS = 60
+    job = queued_job()
+    elsewhere = "another-host|pid:[1]|123|456|1"
+    MetadataFetchTask.objects.filter(pk=job.pk).update(
+        status="running", worker=elsewhere, run_token="theirs", heartbeat_at=timezone.now()
+    )
+    assert not jobs.holder_is_dead(elsewhere)
+    assert jobs.job_claim(model=MetadataFetchTask, job_id=job.pk, celery_id="message-1") is None
+    MetadataFetchTask.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(seconds=61))
+    assert jobs.job_claim(model=MetadataFetchTask, job_id=job.pk, celery_id="message-1")
+
+
+def test_the_sweep_queues_again_abandoned_forgotten_and_never_queued_jobs(settings, django_capture_on_commit_callbacks):
+    settings.JOB_LEASE_SECONDS = 60
+    long_ago = timezone.now() - datetime.timedelta(minutes=10)
+    abandoned, waiting, never_sent, healthy = (queued_job() for _ in range(4))
+    MetadataFetchTask.objects.filter(pk=abandoned.pk).update(status="running", heartbeat_at=long_ago, run_token="x")
+    MetadataFetchTask.objects.filter(pk=waiting.pk).update(status="waiting", waiting_until=long_ago)
+    MetadataFetchTask.objects.filter(pk=never_sent.pk).update(celery_task_id="", created_at=long_ago)
+    MetadataFetchTask.objects.filter(pk=healthy.pk).update(status="running", heartbeat_at=timezone.now(), run_token="y")
+
+    resumed = jobs.jobs_resume_abandoned()
+
+    assert sorted(resumed) == sorted(f"tracks.metadatafetchtask:{job.pk}" for job in (abandoned, waiting, never_sent))
+    for job in (abandoned, waiting, never_sent):
+        job.refresh_from_db()
+        assert job.celery_task_id not in ("", "message-1")  # a new message, which alone may claim it
+    abandoned.refresh_from_db()
+    assert (abandoned.status, abandoned.run_token, abandoned.status_text) == (
+        "pending", "", "Queued (its worker stopped; resuming)",
+    )
+    healthy.refresh_from_db()
+    assert (healthy.status, healthy.celery_task_id) == ("running", "message-1")
+
+
+def test_one_items_failing_write_fails_that_item_alone_and_keeps_the_batch():
+    job = queued_job(3)
+    items = list(job.items.select_related("track").order_by("position"))
+
+    def rename(track, title):
+        def write():
+            type(track).objects.filter(pk=track.pk).update(title=title)
+            return {"changed": ["title"]}
+        return write
+
+    def broken():
+        raise OperationalError("disk I/O error")
+
+    outcomes = {
+        items[0].pk: ItemOutcome(write=rename(items[0].track, "First")),
+        items[1].pk: ItemOutcome(write=broken),
+        items[2].pk: ItemOutcome(write=rename(items[2].track, "Third")),
+    }
+    jobs.job_record(model=MetadataFetchTask, job_id=job.pk, items=items, outcomes=outcomes)
+    job.refresh_from_db()
+    assert (job.processed, job.successful, job.failed) == (3, 2, 1)
+    assert [item.status for item in job.items.order_by("position")] == ["succeeded", "failed", "succeeded"]
+    assert "OperationalError: disk I/O error" in job.items.get(pk=items[1].pk).error
+    assert [item.track.title for item in job.items.select_related("track").order_by("position")][::2] == ["First", "Third"]
+    # Recording the same outcomes again (a duplicate run) counts nothing twice.
+    jobs.job_record(model=MetadataFetchTask, job_id=job.pk, items=items, outcomes=outcomes)
+    job.refresh_from_db()
+    assert (job.processed, job.successful, job.failed) == (3, 2, 1)
+
+
+def test_when_the_engine_itself_keeps_failing_the_job_fails_with_the_reason(settings, monkeypatch):
+    from core.tasks import run_job
+
+    settings.JOB_ERROR_RETRIES = 2
+    settings.METADATA_PROVIDERS = []
+    job = queued_job()
+
+    def database_gone(**kwargs):
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(jobs, "job_record", database_gone)
+    run_job.apply(args=["tracks.metadatafetchtask", str(job.pk)], task_id="message-1")
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.last_error == "Gave up after 3 attempts: OperationalError: the database went away"
+    assert job.runs == 3
+
+
+def test_duration_text_reads_as_a_person_says_it():
+    assert [jobs.duration_text(s) for s in (21600, 3600, 5400, 90, 4)] == ["6 h", "1 h", "90 min", "2 min", "4 s"]
