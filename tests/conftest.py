@@ -3,7 +3,6 @@ import pytest
 from tests.replay import Replay
 from tests.services import WorkerProcess, clear_test_cache, require_redis
 
-
 PROVIDER_URL_SETTINGS = (
     "MUSICBRAINZ_URL", "COVERART_URL", "DISCOGS_API_URL", "SPOTIFY_ACCOUNTS_URL", "SPOTIFY_API_URL",
     "SOUNDCHARTS_API_URL", "ITUNES_API_URL", "DEEZER_API_URL", "BEATPORT_API_URL", "SLSKD_URL",

@@ -9,6 +9,7 @@ metadata is written in the same transaction as its item and the job's counters.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -58,6 +59,7 @@ class Gathered:
     results: list[TrackMetadata] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     complete: bool = False  # every provider answered (none was stopped or rate limited)
+    asked: int = 0  # how many providers were asked
 
 
 def _metadata_providers(provider: str = "") -> list[Provider]:
@@ -105,6 +107,17 @@ class GatherOutcome:
     interrupted: bool = False  # the run's soft time limit struck; the complete tracks are still good
 
 
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _provider_pool() -> ThreadPoolExecutor:
+    """Return this process's pool of provider threads, kept so their connections (cache, HTTP) are reused."""
+    global _pool
+    if _pool is None or _pool[0] != os.getpid():  # a forked worker must not use its parent's threads
+        _pool = (os.getpid(), ThreadPoolExecutor(max_workers=16, thread_name_prefix="provider"))
+    return _pool[1]
+
+
 def tracks_metadata_gather(
     *, tracks: Sequence[Track], provider: str = "", force_refresh: bool = False,
     should_stop: Callable[[], bool] = lambda: False,
@@ -146,18 +159,20 @@ def tracks_metadata_gather(
         if len(clients) == 1:
             work(clients[0])
         elif clients:
-            pool = ThreadPoolExecutor(max_workers=len(clients), thread_name_prefix="provider")
+            futures = [_provider_pool().submit(work, client) for client in clients]
             try:
-                for future in [pool.submit(work, client) for client in clients]:
+                for future in futures:
                     future.result()
             finally:
                 # Left early (a soft time limit): the threads stop before their next track.
                 abandoned.set()
-                pool.shutdown(wait=False, cancel_futures=True)
+                for future in futures:
+                    future.cancel()
     except SoftTimeLimitExceeded:
         interrupted = True
     for pk, entry in gathered.items():
         entry.complete = answered[pk] == len(clients)
+        entry.asked = len(clients)
     return GatherOutcome(gathered, waits[0] if waits else None, interrupted)
 
 
@@ -166,7 +181,10 @@ def track_metadata_outcome(*, track: Track, gathered: Gathered, provider: str = 
     agreeing, disagreements = metadata.split_by_identity(track, gathered.results)
     if not agreeing:
         notes = [f"{note['provider']} calls it “{note['title']}”, another recording" for note in disagreements]
-        detail = "; ".join(notes + gathered.errors) or "no provider knows this track"
+        detail = "; ".join(notes + gathered.errors) or (
+            "no provider knows this track" if gathered.asked
+            else "no metadata provider is enabled; `python manage.py providers` says why each is not"
+        )
         raise NothingFound(f"No metadata for “{track}”: {detail}")
     order = [provider] if provider else settings.METADATA_PROVIDERS
     merged = metadata.merge(agreeing, order)

@@ -96,6 +96,13 @@ def wait_until_finished(job, worker, timeout: float = 90) -> MetadataFetchTask:
     )
 
 
+def seconds_until_it_carries_on(job, since: float, done: int, worker) -> float:
+    """Wait for the job to get past done items; return the seconds from since until it did."""
+    wait_for(lambda: job_of(job).processed > done, timeout=60,
+             message=f"the job to carry on; log:\n{worker.log_text()[-2000:]}")
+    return time.monotonic() - since
+
+
 def assert_each_counted_once(job, tracks):
     job = job_of(job)
     assert (job.status, job.total, job.processed, job.successful, job.failed) == (
@@ -123,9 +130,7 @@ def test_sigkill_of_the_whole_worker_resumes_within_seconds_of_a_new_worker(stan
     restarted = time.monotonic()
     second = WorkerProcess(tmp_path / "second.log", extra_env=stand_in.env()).start()
     try:
-        wait_for(lambda: job_of(job).processed > killed.processed, timeout=60,
-                 message=f"the job to carry on; log:\n{second.log_text()[-2000:]}")
-        resumed_after = time.monotonic() - restarted
+        resumed_after = seconds_until_it_carries_on(job, restarted, killed.processed, second)
         wait_until_finished(job, second)
     finally:
         second.stop()
@@ -152,10 +157,7 @@ def test_sigkill_of_the_pool_process_alone_is_redelivered_and_carries_on(stand_i
         assert pid != worker.process.pid
         os.kill(pid, signal.SIGKILL)
         killed_at = time.monotonic()
-        at_kill = job_of(job).processed
-        wait_for(lambda: job_of(job).processed > at_kill, timeout=60,
-                 message=f"the job to carry on after the pool process died; log:\n{worker.log_text()[-2000:]}")
-        resumed_after = time.monotonic() - killed_at
+        resumed_after = seconds_until_it_carries_on(job, killed_at, job_of(job).processed, worker)
         wait_until_finished(job, worker)
     finally:
         worker.stop()

@@ -1,0 +1,38 @@
+"""Moving MetadataFetchTask onto the job engine keeps every row and what it said."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE = [("tracks", "0002_fetch_task_items")]
+AFTER = [("tracks", "0004_job_engine")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def test_fetch_tasks_and_their_items_keep_their_data_through_the_move():
+    old = migrate(BEFORE)
+    Track = old.get_model("tracks", "Track")
+    Task = old.get_model("tracks", "MetadataFetchTask")
+    Item = old.get_model("tracks", "MetadataFetchTaskItem")
+    track = Track.objects.create(title="bad guy")
+    task = Task.objects.create(task_type="bulk_audience", status="completed", total=1, processed=1, successful=1)
+    Item.objects.create(task=task, track=track, status="succeeded", changed_fields=["label", "bpm"], position=0)
+    try:
+        new = migrate(AFTER)
+        Task = new.get_model("tracks", "MetadataFetchTask")
+        moved = Task.objects.get(pk=task.pk)
+        assert (moved.kind, moved.status, moved.total, moved.processed, moved.successful) == (
+            "bulk_audience", "completed", 1, 1, 1,
+        )
+        item = new.get_model("tracks", "MetadataFetchTaskItem").objects.get(job_id=task.pk)
+        assert (item.track_id, item.status, item.result) == (track.pk, "succeeded", {"changed": ["label", "bpm"]})
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
