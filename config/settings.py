@@ -99,7 +99,7 @@ if REDIS_URL:
     redis_url("REDIS_URL", REDIS_URL)
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cratedigger-test" if TESTING else "cratedigger"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},

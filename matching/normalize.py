@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Dropped rather than spaced so that "Don't" equals "Dont" instead of "Don t".
 _APOSTROPHES = str.maketrans("", "", "'\u2019\u2018\u02bc`\u00b4")
@@ -32,6 +33,7 @@ def _is_accent(char: str) -> bool:
     return any(low <= code <= high for low, high in _ACCENT_RANGES)
 
 
+@lru_cache(maxsize=8192)  # pure, and a batch asks about the same names again and again
 def normalize_text(text: str) -> str:
     """Return text casefolded, accent-free, with punctuation turned to single spaces."""
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text.translate(_APOSTROPHES)).casefold())
@@ -45,6 +47,7 @@ def _trim(part: str) -> str:
     return part.strip().strip(_BRACKETS).strip()
 
 
+@lru_cache(maxsize=8192)  # pure, and a batch asks about the same names again and again
 def split_artists(credit: str) -> tuple[str, ...]:
     """Split an artist credit into its names, in order, as written."""
     # Collapsing whitespace first keeps the joiner pattern linear: a long run of spaces made it backtrack.
@@ -60,6 +63,7 @@ def _fold_artist_name(name: str) -> str:
     return folded
 
 
+@lru_cache(maxsize=8192)  # pure, and a batch asks about the same names again and again
 def normalize_artist(name: str) -> str:
     """Return a credit folded like normalize_text, without a leading "the", every joiner as " & "."""
     folded = (_fold_artist_name(part) for part in split_artists(name))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from matching.normalize import normalize_artist, normalize_text, split_artists
 
@@ -129,6 +130,7 @@ def _assemble(base: str, segments: list[_Segment], featuring: list[str]) -> Pars
     )
 
 
+@lru_cache(maxsize=8192)  # pure, and a batch asks about the same names again and again
 def parse_title(title: str) -> ParsedTitle:
     """Split title into its base, version and featured artists."""
     text = " ".join(title.split())

@@ -7,10 +7,12 @@ order are folded. Errors are never cached; empty answers are, for a shorter time
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
+import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
 from django.conf import settings
@@ -20,6 +22,29 @@ T = TypeVar("T")
 _MISSING = object()
 _EMPTY = "__cratedigger_empty__"
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_local = threading.local()
+
+
+class NotCached(Exception):
+    """Under cache_only(), the answer is not in the cache: it would take a request."""
+
+
+@contextlib.contextmanager
+def cache_only() -> Iterator[None]:
+    """Within this block, answer from the cache only: a miss raises NotCached instead of asking the provider.
+
+    Callers answer what they can this way in one thread, and send only the misses
+    to threads that wait on the network.
+    """
+    _local.cache_only = True
+    try:
+        yield
+    finally:
+        _local.cache_only = False
+
+
+def is_cache_only() -> bool:
+    return getattr(_local, "cache_only", False)
 
 
 def normalise_query(text: str) -> str:
@@ -54,6 +79,8 @@ def cached(
         hit = cache.get(key, _MISSING)
         if hit is not _MISSING:
             return None if hit == _EMPTY else hit
+    if is_cache_only():
+        raise NotCached(key)
     value = fetch()
     ttls = settings.PROVIDER_CACHE_TTL
     if value is None or value == [] or value == {}:

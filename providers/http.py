@@ -18,7 +18,7 @@ import requests
 from django.conf import settings
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from providers import ratelimit
+from providers import cache, ratelimit
 from providers.base import ProviderError, RateLimited, Unauthorized, excerpt
 
 logger = logging.getLogger(__name__)
@@ -91,6 +91,8 @@ class ProviderSession:
         A POST is sent once unless idempotent=True: a timed-out POST may have been
         carried out, and sending it again could, say, queue a download twice.
         """
+        if cache.is_cache_only():
+            raise cache.NotCached(f"{self.provider} {method} {path}")  # no request may leave under cache_only()
         if idempotent is None:
             idempotent = method.upper() != "POST"
         attempts = settings.PROVIDER_RETRIES + 1 if idempotent else 1

@@ -34,12 +34,15 @@ class MetadataFetchHandler(JobHandler):
             should_stop=ctx.should_stop,
         )
         outcome = BatchOutcome(wait=gathered.wait, interrupted=gathered.interrupted)
+        lock = services.TracksLock(item.track_id for item in items)
         for item in items:
             found = gathered.tracks[item.track.pk]
             if not found.complete:
                 continue  # stopped or rate limited before every provider answered: stays pending
             try:
-                write = services.track_metadata_outcome(track=item.track, gathered=found, provider=job.provider)
+                write = services.track_metadata_outcome(
+                    track=item.track, gathered=found, provider=job.provider, lock=lock
+                )
             except services.NothingFound as exc:
                 outcome.done[item.pk] = ItemOutcome(error=str(exc), result={"errors": found.errors})
             else:

@@ -24,7 +24,8 @@ import matching
 from core import jobs
 from core.queue import BrokerUnavailable
 from providers.base import Capability, ProviderError, RateLimited, TrackCandidate, TrackMetadata
-from providers.client import GivesAudioFeatures, GivesMetadata, LooksUpIsrc, Provider, Searches
+from providers.cache import NotCached, cache_only
+from providers.client import Provider
 from providers.registry import get_provider, providers_for
 from tracks import metadata, selectors
 from tracks.models import FetchTaskType, MetadataFetchTask, Track
@@ -70,20 +71,22 @@ def _metadata_providers(provider: str = "") -> list[Provider]:
 
 def _ask(client: Provider, track: Track, force_refresh: bool) -> TrackMetadata | None:
     """Ask one provider about track: by its own id, then by ISRC, then by a search matching accepts."""
+    # A declared capability means its Protocol is implemented (tests/providers/test_registry.py
+    # checks every provider); isinstance() on a Protocol is too slow for this path.
     own_id = getattr(track, client.id_field) if client.id_field else ""
-    if own_id and isinstance(client, GivesMetadata):
+    if own_id and Capability.METADATA in client.capabilities:
         return client.get_metadata(own_id, force_refresh=force_refresh)
-    if track.isrc and isinstance(client, LooksUpIsrc) and Capability.ISRC_LOOKUP in client.capabilities:
+    if track.isrc and Capability.ISRC_LOOKUP in client.capabilities:
         found = client.lookup_isrc(track.isrc, force_refresh=force_refresh)
         if found:
             return found
-    if isinstance(client, Searches) and Capability.SEARCH in client.capabilities and track.title:
+    if Capability.SEARCH in client.capabilities and track.title:
         artist = track.credit_name or ", ".join(track.artists)
         if not artist:
             return None
         candidates = client.search_tracks(artist=artist, title=track.title, limit=5, force_refresh=force_refresh)
         match = matching.best_match(metadata.recording_of(track), [metadata.recording_from(c) for c in candidates])
-        if match is not None and isinstance(client, GivesMetadata):
+        if match is not None and Capability.METADATA in client.capabilities:
             return client.get_metadata(candidates[match.index].external_id, force_refresh=force_refresh)
     return None
 
@@ -93,7 +96,7 @@ def _ask_all(client: Provider, track: Track, force_refresh: bool) -> list[TrackM
     if not found:
         return []
     answers = [found]
-    if isinstance(client, GivesAudioFeatures) and Capability.AUDIO_FEATURES in client.capabilities:
+    if Capability.AUDIO_FEATURES in client.capabilities:
         features = client.audio_features(found.external_id, force_refresh=force_refresh)
         if features:
             answers.append(features)
@@ -135,31 +138,48 @@ def tracks_metadata_gather(
     waits: list[RateLimited] = []
     abandoned = threading.Event()
 
+    def ask(client: Provider, track: Track) -> bool:
+        """Ask client about track and note the answer; False when the client must not be asked further."""
+        entry = gathered[track.pk]
+        try:
+            entry.results.extend(_ask_all(client, track, force_refresh))
+        except RateLimited as exc:
+            waits.append(exc)
+            return False
+        except ProviderError as exc:
+            entry.errors.append(str(exc))
+        except (SoftTimeLimitExceeded, NotCached):
+            raise  # the run hands itself back / the caller asks again over the network
+        except Exception as exc:  # noqa: BLE001 - a provider's bug fails that provider, not the job
+            logger.exception("%s failed on track %s", client.name, track.pk)
+            entry.errors.append(f"{client.name}: unexpected error: {exc.__class__.__name__}: {exc}")
+        answered[track.pk] += 1
+        return True
+
+    # First everything the cache can answer, here: no thread hand-offs for a re-fetch.
+    misses: dict[str, list[Track]] = {}
+    with cache_only():
+        for client in clients:
+            for track in tracks:
+                try:
+                    ask(client, track)
+                except NotCached:
+                    misses.setdefault(client.name, []).append(track)
+
     def work(client: Provider) -> None:
-        for track in tracks:
+        for track in misses[client.name]:
             if should_stop() or waits or abandoned.is_set():
                 return
-            entry = gathered[track.pk]
-            try:
-                entry.results.extend(_ask_all(client, track, force_refresh))
-            except RateLimited as exc:
-                waits.append(exc)
+            if not ask(client, track):
                 return
-            except ProviderError as exc:
-                entry.errors.append(str(exc))
-            except SoftTimeLimitExceeded:
-                raise  # the run hands itself back; never a track's error
-            except Exception as exc:  # noqa: BLE001 - a provider's bug fails that provider, not the job
-                logger.exception("%s failed on track %s", client.name, track.pk)
-                entry.errors.append(f"{client.name}: unexpected error: {exc.__class__.__name__}: {exc}")
-            answered[track.pk] += 1
 
+    need_network = [client for client in clients if client.name in misses]
     interrupted = False
     try:
-        if len(clients) == 1:
-            work(clients[0])
-        elif clients:
-            futures = [_provider_pool().submit(work, client) for client in clients]
+        if len(need_network) == 1:
+            work(need_network[0])
+        elif need_network:
+            futures = [_provider_pool().submit(work, client) for client in need_network]
             try:
                 for future in futures:
                     future.result()
@@ -176,7 +196,25 @@ def tracks_metadata_gather(
     return GatherOutcome(gathered, waits[0] if waits else None, interrupted)
 
 
-def track_metadata_outcome(*, track: Track, gathered: Gathered, provider: str = "") -> Callable[[], dict]:
+class TracksLock:
+    """Lock a batch's tracks in one query, the first time one of them is written."""
+
+    def __init__(self, track_ids: Iterable):
+        self.track_ids = list(track_ids)
+        self.rows: dict | None = None
+
+    def get(self, pk) -> Track:
+        if self.rows is None:
+            self.rows = Track.objects.select_for_update().in_bulk(self.track_ids)
+        try:
+            return self.rows[pk]
+        except KeyError:
+            raise Track.DoesNotExist(f"The track {pk} was deleted while its metadata was fetched.") from None
+
+
+def track_metadata_outcome(
+    *, track: Track, gathered: Gathered, provider: str = "", lock: TracksLock | None = None
+) -> Callable[[], dict]:
     """Return the write that merges and saves what was gathered for track; raise NothingFound if nothing is usable."""
     agreeing, disagreements = metadata.split_by_identity(track, gathered.results)
     if not agreeing:
@@ -190,10 +228,10 @@ def track_metadata_outcome(*, track: Track, gathered: Gathered, provider: str = 
     merged = metadata.merge(agreeing, order)
 
     def write() -> dict:
-        locked = Track.objects.select_for_update().get(pk=track.pk)
+        locked = (lock or TracksLock([track.pk])).get(track.pk)
         changed = metadata.apply(locked, merged)
         locked.metadata_fetched_at = timezone.now()
-        locked.save()
+        locked.save(update_fields=[*changed, "metadata_sources", "metadata_fetched_at", "updated_at"])
         return FetchOutcome(
             track=locked, changed=changed, sources=sorted({r.source for r in agreeing}), errors=gathered.errors,
             disagreements=disagreements,
