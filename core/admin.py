@@ -145,7 +145,9 @@ class CratediggerAdminSite(admin.AdminSite):
             messages.error(request, str(exc))
         else:
             job.refresh_from_db()
-            if count:
+            if count and job.status == job.Status.FAILED:
+                messages.error(request, job.last_error)
+            elif count:
                 messages.success(request, format_html("Queued {} again over {} item(s).", job_link(job), count))
             elif job.is_active:
                 messages.info(request, "The job is still running; retry it once it has finished.")

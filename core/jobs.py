@@ -56,8 +56,8 @@ class ItemOutcome:
 
     error: str = ""
     result: dict[str, Any] = field(default_factory=dict)
-    # Database writes for this item, run inside the batch's transaction (in a
-    # savepoint of their own: one item's IntegrityError fails that item only).
+    # Database writes for this item, run inside the batch's transaction; if one
+    # fails, the batch is written again with each item apart (see job_record).
     write: Callable[[], dict[str, Any] | None] | None = None
 
 
@@ -237,10 +237,14 @@ def job_create(
     return job
 
 
-def job_enqueue(*, model: type[Job], job_id, countdown: float | None = None) -> bool:
-    """Queue a run of the job; on a broker outage mark it FAILED with the reason and return False.
+def job_enqueue(*, model: type[Job], job_id, countdown: float | None = None, started: bool = False) -> bool:
+    """Queue a run of the job; return False if the broker could not be reached.
 
-    The message id is written first, so the run it starts (and no other) may claim the job.
+    The message id is written first, so the run it starts (and no other) may claim
+    the job. A new job that cannot be queued is marked FAILED with the reason, for
+    the person starting it to see; a job already under way (started=True) stays
+    queued with no message, and the sweep of abandoned jobs sends one once the
+    broker is back.
     """
     from core.tasks import run_job
 
@@ -249,7 +253,11 @@ def job_enqueue(*, model: type[Job], job_id, countdown: float | None = None) -> 
     try:
         enqueue(run_job, label_of(model), str(job_id), task_id=message_id, countdown=countdown)
     except BrokerUnavailable as exc:
-        job_fail(model=model, job_id=job_id, reason=f"Could not queue the job: {exc.reason}")
+        if started:
+            logger.warning("Job %s: the broker is unreachable (%s); the sweep will queue it again", job_id, exc.reason)
+            model.objects.filter(pk=job_id, celery_task_id=message_id).update(celery_task_id="")
+        else:
+            job_fail(model=model, job_id=job_id, reason=f"Could not queue the job: {exc.reason}")
         return False
     return True
 
@@ -370,7 +378,7 @@ def _hand_back(model: type[Job], job_id, token: str, why: str) -> RunResult:
     )
     if released:
         logger.info("Job %s: %s", job_id, why)
-        job_enqueue(model=model, job_id=job_id)
+        job_enqueue(model=model, job_id=job_id, started=True)
     return RunResult("handed back", why)
 
 
@@ -491,7 +499,7 @@ def job_wait(*, model: type[Job], job_id, token: str, wait: RateLimited) -> RunR
     )
     if moved:
         logger.info("Job %s: %s", job_id, reason)
-        job_enqueue(model=model, job_id=job_id, countdown=seconds)
+        job_enqueue(model=model, job_id=job_id, countdown=seconds, started=True)
     return RunResult("waiting", reason)
 
 
@@ -566,15 +574,16 @@ def jobs_resume_abandoned() -> list[str]:
                 status=JobStatus.PENDING, run_token="", worker="", waiting_reason="its worker stopped; resuming"
             ):
                 logger.warning("Job %s lost its worker; queueing it again", pk)
-                job_enqueue(model=model, job_id=pk)
+                job_enqueue(model=model, job_id=pk, started=True)
                 resumed.append(f"{label_of(model)}:{pk}")
-        # A wait whose queued message was lost with its worker, or a job whose
-        # message was never sent (the process died between commit and send).
+        # A wait whose queued message was lost with its worker, a job whose message
+        # could not be sent (the broker was down), or one never sent at all (the
+        # process died between commit and send).
         forgotten = model.objects.filter(
             Q(status=JobStatus.WAITING, waiting_until__lt=grace)
-            | Q(status=JobStatus.PENDING, celery_task_id="", created_at__lt=grace)
+            | Q(status__in=[JobStatus.PENDING, JobStatus.WAITING], celery_task_id="", created_at__lt=grace)
         ).values_list("pk", flat=True)
         for pk in forgotten:
-            job_enqueue(model=model, job_id=pk)
+            job_enqueue(model=model, job_id=pk, started=True)
             resumed.append(f"{label_of(model)}:{pk}")
     return resumed

@@ -21,10 +21,13 @@ class MetadataFetchHandler(JobHandler):
 
     def process_item(self, job: MetadataFetchTask, item: MetadataFetchTaskItem, ctx: RunContext) -> ItemOutcome:
         """Fetch one track's audience figures (metadata goes through process_batch)."""
-        figures = services.track_audience_fetch(track=item.track, force_refresh=job.force_refresh)
+        figures = services.track_audience_gather(track=item.track, force_refresh=job.force_refresh)
         if figures is None:
             return ItemOutcome(error=f"No audience figures for “{item.track}” (it needs a Soundcharts UUID).")
-        return ItemOutcome(result={"latest": figures.get("latest")})
+        return ItemOutcome(
+            result={"latest": figures.get("latest")},
+            write=lambda: services.track_audience_store(track=item.track, figures=figures),
+        )
 
     def process_batch(self, job: MetadataFetchTask, items: Sequence[MetadataFetchTaskItem], ctx: RunContext) -> BatchOutcome:
         if job.is_audience:

@@ -255,17 +255,19 @@ def track_metadata_fetch(*, track: Track, provider: str = "", force_refresh: boo
     return FetchOutcome(track=track, **result)
 
 
-def track_audience_fetch(*, track: Track, platform: str = "spotify", force_refresh: bool = False) -> dict | None:
-    """Store Soundcharts' audience figures for track; return them, or None if there are none."""
+def track_audience_gather(*, track: Track, platform: str = "spotify", force_refresh: bool = False) -> dict | None:
+    """Return Soundcharts' audience figures for track on platform, or None if there are none."""
     if not track.soundcharts_uuid:
         return None
-    figures = get_provider("soundcharts").audience(track.soundcharts_uuid, platform, force_refresh=force_refresh)
-    if figures is None:
-        return None
-    Track.objects.filter(pk=track.pk).update(
-        audience={**track.audience, platform: figures}, audience_fetched_at=timezone.now()
-    )
-    return figures
+    return get_provider("soundcharts").audience(track.soundcharts_uuid, platform, force_refresh=force_refresh)
+
+
+def track_audience_store(*, track: Track, figures: dict, platform: str = "spotify") -> None:
+    """Store the audience figures on platform for track, beside those of other platforms."""
+    locked = Track.objects.select_for_update().get(pk=track.pk)
+    locked.audience = {**locked.audience, platform: figures}
+    locked.audience_fetched_at = timezone.now()
+    locked.save(update_fields=["audience", "audience_fetched_at", "updated_at"])
 
 
 def track_fields_mark_manual(*, track: Track, fields: Iterable[str]) -> None:

@@ -147,3 +147,20 @@ def test_when_the_engine_itself_keeps_failing_the_job_fails_with_the_reason(sett
 
 def test_duration_text_reads_as_a_person_says_it():
     assert [jobs.duration_text(s) for s in (21600, 3600, 5400, 90, 4)] == ["6 h", "1 h", "90 min", "2 min", "4 s"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_outage_mid_job_leaves_it_queued_for_the_sweep_not_failed(broker_down):
+    from providers.base import RateLimited
+
+    job = queued_job()
+    token = jobs.job_claim(model=MetadataFetchTask, job_id=job.pk, celery_id="message-1")
+    result = jobs.job_wait(model=MetadataFetchTask, job_id=job.pk, token=token,
+                           wait=RateLimited("soundcharts", "GET /song", 30))
+    job.refresh_from_db()
+    assert result.outcome == "waiting"
+    assert (job.status, job.celery_task_id, job.last_error) == ("waiting", "", "")
+    MetadataFetchTask.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    jobs.jobs_resume_abandoned()  # the broker is still down: it stays as it is, to be sent later
+    job.refresh_from_db()
+    assert (job.status, job.celery_task_id) == ("waiting", "")
