@@ -128,28 +128,34 @@ def make_tracks(count: int, *, with_all_ids: bool) -> list:
     return list(Track.objects.order_by("pk").values_list("pk", flat=True))
 
 
+def resident_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
 class PeakRss(threading.Thread):
-    """Sample this process's resident memory every 20 ms (tracemalloc would slow the run it measures)."""
+    """Sample how far resident memory grows above where it stood at the start, every 20 ms.
+
+    (tracemalloc would slow the very run it measures several times over.)
+    """
 
     def __init__(self):
         super().__init__(daemon=True)
-        self.peak = 0
+        self.baseline = self.peak = resident_bytes()
         self.done = threading.Event()
 
     def run(self):
-        page = os.sysconf("SC_PAGE_SIZE")
         while not self.done.wait(0.02):
-            with open("/proc/self/statm") as statm:
-                self.peak = max(self.peak, int(statm.read().split()[1]) * page)
+            self.peak = max(self.peak, resident_bytes())
 
     def stop(self) -> float:
         self.done.set()
         self.join()
-        return self.peak / 2**20
+        return (self.peak - self.baseline) / 2**20
 
 
 def run_to_the_end(track_ids, *, force_refresh: bool) -> tuple[float, int, float]:
-    """Run one job over track_ids here until it finishes; return seconds, queries and peak resident MiB."""
+    """Run one job over track_ids here until it finishes; return seconds, queries and MiB of memory growth."""
     from django.conf import settings
     from django.db import connection
     from django.utils import timezone
@@ -190,11 +196,11 @@ def throughput(counts: list[int]) -> None:
     settings.METADATA_PROVIDERS = ["soundcharts"]
     settings.PROVIDER_RATE_LIMITS = {}
     print("\n1. One provider, no rate limit (force refresh: every track is a request)")
-    print(f"{'tracks':>7} {'seconds':>8} {'tracks/s':>9} {'queries/track':>14} {'peak RSS MiB':>13}")
+    print(f"{'tracks':>7} {'seconds':>8} {'tracks/s':>9} {'queries/track':>14} {'RSS growth MiB':>15}")
     for count in counts:
         ids = make_tracks(count, with_all_ids=False)
         seconds, queries, peak = run_to_the_end(ids, force_refresh=True)
-        print(f"{count:>7} {seconds:>8.1f} {count / seconds:>9.1f} {queries / count:>14.2f} {peak:>13.1f}")
+        print(f"{count:>7} {seconds:>8.1f} {count / seconds:>9.1f} {queries / count:>14.2f} {peak:>15.1f}")
 
 
 def limited(count: int) -> None:
@@ -228,8 +234,8 @@ def cached(count: int) -> None:
     StandIn.counts.clear()
     seconds, queries, peak = run_to_the_end(ids, force_refresh=False)
     print(f"\n3. Fully cached re-fetch from seven providers ({sum(StandIn.counts.values())} requests reached them)")
-    print(f"{'tracks':>7} {'seconds':>8} {'tracks/s':>9} {'queries/track':>14} {'peak RSS MiB':>13}")
-    print(f"{count:>7} {seconds:>8.1f} {count / seconds:>9.1f} {queries / count:>14.2f} {peak:>13.1f}")
+    print(f"{'tracks':>7} {'seconds':>8} {'tracks/s':>9} {'queries/track':>14} {'RSS growth MiB':>15}")
+    print(f"{count:>7} {seconds:>8.1f} {count / seconds:>9.1f} {queries / count:>14.2f} {peak:>15.1f}")
 
 
 DEFAULT_LIMITS: dict[str, str] = {}
