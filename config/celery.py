@@ -1,10 +1,27 @@
 """The Celery application: settings come from Django's, prefixed CELERY_."""
 
 import os
+import sys
 
 from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def exit_on_bad_settings() -> None:
+    """Load the settings now; on a bad one, print what is wrong and exit before anything starts."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - reading one setting loads and checks them all
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"Configuration error: {exc}\n")
+        sys.exit(2)
+
+
+if "celery" in os.path.basename(sys.argv[0]) or sys.argv[0].endswith(os.path.join("celery", "__main__.py")):
+    exit_on_bad_settings()  # a worker or beat: the same message as manage.py, not a traceback
 
 app = Celery("cratedigger")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -13,27 +13,32 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import broker_url, database_config, env, redis_url
+from config import schema
+from config.env import database_config
+
+# Every setting from the environment, checked at once (config/schema.py): a bad
+# value stops the process here with a message naming it, before anything runs.
+CONF = schema.load(os.environ)
+SECRET_SETTINGS = schema.SECRET_SETTINGS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env.str("CRATEDIGGER_VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR = Path(CONF["CRATEDIGGER_VAR_DIR"])
 
 VERSION = "0.1.0"
-TESTING = "pytest" in sys.modules or env.bool("CRATEDIGGER_TESTING", default=False)
+TESTING = "pytest" in sys.modules or os.environ.get("CRATEDIGGER_TESTING", "").lower() in schema.TRUE
 
 # --- Security -----------------------------------------------------------------
 DEVELOPMENT_SECRET_KEY = "django-insecure-cratedigger-development-key-do-not-use-in-production"
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env.str("SECRET_KEY", default="") or DEVELOPMENT_SECRET_KEY
+DEBUG = CONF["DEBUG"]
+SECRET_KEY = CONF["SECRET_KEY"] or DEVELOPMENT_SECRET_KEY
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured(
         "DEBUG is off but SECRET_KEY is the development default. Set SECRET_KEY to a long "
         "random string, for example the output of: "
         "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
     )
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ALLOWED_HOSTS = CONF["ALLOWED_HOSTS"]
+CSRF_TRUSTED_ORIGINS = CONF["CSRF_TRUSTED_ORIGINS"]
 
 # --- Applications ---------------------------------------------------------------
 INSTALLED_APPS = [
@@ -83,25 +88,22 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------
-DATABASES = {
-    "default": database_config(
-        env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-    )
-}
+DATABASES = {"default": database_config(CONF["DATABASE_URL"], conn_max_age=CONF["DATABASE_CONN_MAX_AGE"])}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not :memory:, so that a Celery worker started by a test sees the test data.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and broker ----------------------------------------------------
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = CONF["REDIS_URL"]
+# A test run keeps its cache keys and its queue apart from a developer's.
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX") or ("cratedigger-test" if TESTING else CONF["CACHE_KEY_PREFIX"])
 if REDIS_URL:
-    redis_url("REDIS_URL", REDIS_URL)
     CACHES = {
         "default": {
             "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cratedigger-test" if TESTING else "cratedigger"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
         }
     }
@@ -111,13 +113,13 @@ else:
         "default": {
             "BACKEND": "core.cache.FileCache",
             "LOCATION": str(VAR_DIR / ("cache-test" if TESTING else "cache")),
-            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="cratedigger-test" if TESTING else "cratedigger"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
 
 # --- Celery ---------------------------------------------------------------------
-CELERY_BROKER_URL = broker_url(env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://"))
+CELERY_BROKER_URL = CONF["CELERY_BROKER_URL"]
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
@@ -133,26 +135,26 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A task may run for up to CELERY_TASK_TIME_LIMIT; Redis redelivers an unacked
         # message after this many seconds, so it must be longer than any task.
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        "visibility_timeout": CONF["CELERY_VISIBILITY_TIMEOUT"],
         "socket_connect_timeout": 3,
     }
 CELERY_RESULT_BACKEND = "django-db"
 CELERY_CACHE_BACKEND = "django-cache"
 CELERY_RESULT_EXTENDED = True
-CELERY_RESULT_EXPIRES = env.int("CELERY_RESULT_EXPIRES", default=7 * 24 * 3600)
+CELERY_RESULT_EXPIRES = CONF["CELERY_RESULT_EXPIRES"]
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TRACK_STARTED = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=30 * 60)
-CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=CELERY_TASK_SOFT_TIME_LIMIT + 60)
+CELERY_TASK_SOFT_TIME_LIMIT = CONF["CELERY_TASK_SOFT_TIME_LIMIT"]
+CELERY_TASK_TIME_LIMIT = CONF["CELERY_TASK_TIME_LIMIT"]
 # A test run gets a queue of its own so it never takes a developer's jobs, nor they its.
-CELERY_TASK_DEFAULT_QUEUE = env.str(
-    "CELERY_TASK_DEFAULT_QUEUE", default=f"cratedigger-test-{os.getpid()}" if TESTING else "cratedigger"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or (
+    f"cratedigger-test-{os.getpid()}" if TESTING else CONF["CELERY_TASK_DEFAULT_QUEUE"]
 )
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = env.str("TIME_ZONE", default="UTC")
+CELERY_TIMEZONE = CONF["TIME_ZONE"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing from a web request must fail fast when the broker is down, so that the
@@ -184,53 +186,41 @@ CRATEDIGGER_DEFAULT_SCHEDULES = {
 
 # --- Providers (see the README and providers/) -------------------------------------
 # Sent in every request's User-Agent; MusicBrainz asks for a way to reach the operator.
-CRATEDIGGER_CONTACT = env.str("CRATEDIGGER_CONTACT", default="https://github.com/cratedigger/cratedigger")
+CRATEDIGGER_CONTACT = CONF["CRATEDIGGER_CONTACT"]
 # The order providers are asked in, for metadata and search, and for downloads.
-METADATA_PROVIDERS = env.list(
-    "METADATA_PROVIDERS", default=["beatport", "discogs", "musicbrainz", "spotify", "soundcharts", "deezer", "itunes"]
-)
-DOWNLOAD_PROVIDERS = env.list("DOWNLOAD_PROVIDERS", default=["slskd"])
+METADATA_PROVIDERS = CONF["METADATA_PROVIDERS"]
+DOWNLOAD_PROVIDERS = CONF["DOWNLOAD_PROVIDERS"]
 
-MUSICBRAINZ_URL = env.str("MUSICBRAINZ_URL", default="https://musicbrainz.org")
-COVERART_URL = env.str("COVERART_URL", default="https://coverartarchive.org")
-DISCOGS_API_URL = env.str("DISCOGS_API_URL", default="https://api.discogs.com")
-DISCOGS_TOKEN = env.str("DISCOGS_TOKEN", default="")
-SPOTIFY_API_URL = env.str("SPOTIFY_API_URL", default="https://api.spotify.com/v1")
-SPOTIFY_ACCOUNTS_URL = env.str("SPOTIFY_ACCOUNTS_URL", default="https://accounts.spotify.com")
-SPOTIFY_CLIENT_ID = env.str("SPOTIFY_CLIENT_ID", default="")
-SPOTIFY_CLIENT_SECRET = env.str("SPOTIFY_CLIENT_SECRET", default="")
-SOUNDCHARTS_API_URL = env.str("SOUNDCHARTS_API_URL", default="https://customer.api.soundcharts.com")
-SOUNDCHARTS_APP_ID = env.str("SOUNDCHARTS_APP_ID", default="")
-SOUNDCHARTS_API_KEY = env.str("SOUNDCHARTS_API_KEY", default="")
-ITUNES_API_URL = env.str("ITUNES_API_URL", default="https://itunes.apple.com")
-ITUNES_COUNTRY = env.str("ITUNES_COUNTRY", default="us")
-DEEZER_API_URL = env.str("DEEZER_API_URL", default="https://api.deezer.com")
-BEATPORT_API_URL = env.str("BEATPORT_API_URL", default="https://api.beatport.com/v4")
-BEATPORT_TOKEN = env.str("BEATPORT_TOKEN", default="")
-SLSKD_URL = env.str("SLSKD_URL", default="http://localhost:5030")
-SLSKD_API_KEY = env.str("SLSKD_API_KEY", default="")
-SLSKD_DOWNLOADS_DIR = env.str("SLSKD_DOWNLOADS_DIR", default="")
+MUSICBRAINZ_URL = CONF["MUSICBRAINZ_URL"]
+COVERART_URL = CONF["COVERART_URL"]
+DISCOGS_API_URL = CONF["DISCOGS_API_URL"]
+DISCOGS_TOKEN = CONF["DISCOGS_TOKEN"]
+SPOTIFY_API_URL = CONF["SPOTIFY_API_URL"]
+SPOTIFY_ACCOUNTS_URL = CONF["SPOTIFY_ACCOUNTS_URL"]
+SPOTIFY_CLIENT_ID = CONF["SPOTIFY_CLIENT_ID"]
+SPOTIFY_CLIENT_SECRET = CONF["SPOTIFY_CLIENT_SECRET"]
+SOUNDCHARTS_API_URL = CONF["SOUNDCHARTS_API_URL"]
+SOUNDCHARTS_APP_ID = CONF["SOUNDCHARTS_APP_ID"]
+SOUNDCHARTS_API_KEY = CONF["SOUNDCHARTS_API_KEY"]
+ITUNES_API_URL = CONF["ITUNES_API_URL"]
+ITUNES_COUNTRY = CONF["ITUNES_COUNTRY"]
+DEEZER_API_URL = CONF["DEEZER_API_URL"]
+BEATPORT_API_URL = CONF["BEATPORT_API_URL"]
+BEATPORT_TOKEN = CONF["BEATPORT_TOKEN"]
+SLSKD_URL = CONF["SLSKD_URL"]
+SLSKD_API_KEY = CONF["SLSKD_API_KEY"]
+SLSKD_DOWNLOADS_DIR = CONF["SLSKD_DOWNLOADS_DIR"]
 
 # Requests allowed per provider, held across every process and machine sharing
 # REDIS_URL (or every process on this machine without it): "<count>/<s|m|h>".
-PROVIDER_RATE_LIMITS = {
-    "musicbrainz": env.str("MUSICBRAINZ_RATE_LIMIT", default="1/s"),
-    "coverart": env.str("COVERART_RATE_LIMIT", default="1/s"),
-    "discogs": env.str("DISCOGS_RATE_LIMIT", default="55/m"),
-    "spotify": env.str("SPOTIFY_RATE_LIMIT", default="170/m"),
-    "soundcharts": env.str("SOUNDCHARTS_RATE_LIMIT", default="100/m"),
-    "deezer": env.str("DEEZER_RATE_LIMIT", default="50/m"),
-    "beatport": env.str("BEATPORT_RATE_LIMIT", default="30/m"),
-    "itunes": env.str("ITUNES_RATE_LIMIT", default="20/m"),
-    "slskd": env.str("SLSKD_RATE_LIMIT", default="10/s"),
-}
-SLSKD_MAX_CONCURRENT = env.int("SLSKD_MAX_CONCURRENT", default=5)
+PROVIDER_RATE_LIMITS = {name: CONF[f"{name.upper()}_RATE_LIMIT"] for name in schema.DEFAULT_RATES}
+SLSKD_MAX_CONCURRENT = CONF["SLSKD_MAX_CONCURRENT"]
 # Waiting longer than this for the rate limiter raises RateLimited, so a task
 # retries later instead of holding a worker.
-PROVIDER_RATE_WAIT_MAX = env.float("PROVIDER_RATE_WAIT_MAX", default=30.0)
-PROVIDER_RETRIES = env.int("PROVIDER_RETRIES", default=3)
+PROVIDER_RATE_WAIT_MAX = CONF["PROVIDER_RATE_WAIT_MAX"]
+PROVIDER_RETRIES = CONF["PROVIDER_RETRIES"]
 # First backoff in seconds; it doubles per retry (1 s, 2 s, 4 s) up to 30 s.
-PROVIDER_BACKOFF_SECONDS = env.float("PROVIDER_BACKOFF_SECONDS", default=1.0)
+PROVIDER_BACKOFF_SECONDS = CONF["PROVIDER_BACKOFF_SECONDS"]
 PROVIDER_TIMEOUTS = {"search": 5, "metadata": 10, "download": 300}
 # Seconds each kind of answer is cached; download URLs are never cached.
 PROVIDER_CACHE_TTL = {
@@ -243,25 +233,25 @@ PROVIDER_CACHE_TTL = {
 
 # --- Catalogue -----------------------------------------------------------------------
 # Metadata older than this many days is fetched again by the daily refresh.
-METADATA_STALE_DAYS = env.int("METADATA_STALE_DAYS", default=30)
+METADATA_STALE_DAYS = CONF["METADATA_STALE_DAYS"]
 # At most this many tracks per metadata fetch job; larger selections become several jobs.
-BULK_CHUNK = env.int("BULK_CHUNK", default=100)
+BULK_CHUNK = CONF["BULK_CHUNK"]
 
 # --- Jobs (core.jobs) ------------------------------------------------------------------
 # A running job whose run has shown no sign of life for this long may be taken
 # over by another worker. A live run beats every few seconds, also during one slow
 # item; a dead process on the same machine is noticed at once, without the lease.
-JOB_LEASE_SECONDS = env.int("JOB_LEASE_SECONDS", default=60)
+JOB_LEASE_SECONDS = CONF["JOB_LEASE_SECONDS"]
 # Every worker sweeps for abandoned jobs when it starts and this often.
-JOB_RESUME_INTERVAL = env.int("JOB_RESUME_INTERVAL", default=15)
+JOB_RESUME_INTERVAL = CONF["JOB_RESUME_INTERVAL"]
 # Seconds a job may wait for providers' rate limits, with no item done, before it fails.
-JOB_MAX_WAIT = env.int("JOB_MAX_WAIT", default=6 * 3600)
+JOB_MAX_WAIT = CONF["JOB_MAX_WAIT"]
 # Retries of a run that failed in the engine itself (the database went away), with backoff.
-JOB_ERROR_RETRIES = env.int("JOB_ERROR_RETRIES", default=5)
+JOB_ERROR_RETRIES = CONF["JOB_ERROR_RETRIES"]
 
 # --- Admin user created by `manage.py ensure_admin` -------------------------------
-CRATEDIGGER_ADMIN_USERNAME = env.str("CRATEDIGGER_ADMIN_USERNAME", default="admin")
-CRATEDIGGER_ADMIN_EMAIL = env.str("CRATEDIGGER_ADMIN_EMAIL", default="admin@localhost")
+CRATEDIGGER_ADMIN_USERNAME = CONF["CRATEDIGGER_ADMIN_USERNAME"]
+CRATEDIGGER_ADMIN_EMAIL = CONF["CRATEDIGGER_ADMIN_EMAIL"]
 
 # --- Auth, i18n, static -----------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -272,7 +262,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "admin:login"
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+TIME_ZONE = CONF["TIME_ZONE"]
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
@@ -281,9 +271,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"()": "core.redact.RedactingFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": CONF["LOG_LEVEL"]},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         # musicbrainzngs logs every XML element it does not know at INFO.

@@ -19,11 +19,14 @@ class ProviderError(Exception):
     """A provider failed or answered with something Cratedigger cannot use."""
 
     def __init__(self, provider: str, endpoint: str, message: str, status: int | None = None):
+        from core.redact import redact
+
+        # Redacted here, once: the text goes into job rows, admin messages, logs and command output.
         self.provider = provider
-        self.endpoint = endpoint
-        self.message = message
+        self.endpoint = redact(endpoint)
+        self.message = redact(message)
         self.status = status  # the HTTP status, when the provider answered with one
-        super().__init__(f"{provider}: {endpoint}: {message}")
+        super().__init__(f"{provider}: {self.endpoint}: {self.message}")
 
 
 class Unauthorized(ProviderError):
@@ -210,9 +213,11 @@ def normalise_isrc(text: Any) -> str:
     return re.sub(r"[\s-]+", "", text if isinstance(text, str) else "").upper()
 
 
-def excerpt(text: str, size: int = 120) -> str:
-    """Return the start of a response body on one line, for an error message."""
-    text = " ".join(text.split())
+def excerpt(text: str, size: int = 60) -> str:
+    """Return the start of a response body on one line, redacted, for an error message."""
+    from core.redact import redact
+
+    text = redact(" ".join(text.split()))
     return text if len(text) <= size else text[:size] + "…"
 
 

@@ -12,7 +12,7 @@ import email.utils
 import logging
 import time
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 from django.conf import settings
@@ -26,6 +26,50 @@ logger = logging.getLogger(__name__)
 
 class NotFound(ProviderError):
     """The provider has no such thing (404); clients turn this into None."""
+
+
+class _CrossOriginRedirect(Exception):
+    """A redirect would take a request's credentials to another scheme, host or port."""
+
+    def __init__(self, target: str):
+        self.target = target
+        super().__init__(target)
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """Return (scheme, host, port) of url, with the scheme's default port filled in."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
+class _GuardedSession(requests.Session):
+    """A Session that refuses to carry credentials across a redirect to another origin.
+
+    requests drops only the Authorization header on such a redirect; our providers
+    also send keys in their own headers (x-api-key, X-API-Key) and query strings.
+    """
+
+    def __init__(self, credential_headers: set[str]):
+        super().__init__()
+        self.credential_headers = {name.lower() for name in credential_headers} | {"authorization"}
+
+    def carries_credentials(self, request: requests.PreparedRequest) -> bool:
+        if any(name.lower() in self.credential_headers for name in request.headers):
+            return True
+        from core.redact import secret_values
+
+        url = request.url or ""
+        return "token=" in url.lower() or any(value in url for value in secret_values())
+
+    def rebuild_auth(self, prepared_request, response):
+        if origin(prepared_request.url) != origin(response.request.url) and self.carries_credentials(response.request):
+            scheme, host, port = origin(prepared_request.url)
+            raise _CrossOriginRedirect(f"{scheme}://{host}:{port}")
+        super().rebuild_auth(prepared_request, response)
 
 
 class _Transient(Exception):
@@ -69,7 +113,7 @@ class ProviderSession:
         self.provider = provider
         self.base_url = base_url.rstrip("/")
         self.rate_limited = rate_limited
-        self.session = requests.Session()
+        self.session = _GuardedSession(set(headers or {}))
         self.session.headers.update({"User-Agent": user_agent(), "Accept": "application/json"})
         self.session.headers.update(headers or {})
 
@@ -122,6 +166,12 @@ class ProviderSession:
             ratelimit.acquire(self.provider, endpoint)
         try:
             response = self.session.request(method, url, **kwargs)
+        except _CrossOriginRedirect as exc:
+            raise ProviderError(
+                self.provider, endpoint,
+                f"the answer redirected to {exc.target}, another address; not followed, because the request "
+                "carries credentials. Check the provider's URL setting",
+            ) from None
         except requests.Timeout:
             raise _Transient(f"no answer within {kwargs['timeout']} s") from None
         except requests.ConnectionError as exc:

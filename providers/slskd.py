@@ -11,7 +11,6 @@ a running slskd also serves it at /swagger).
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
+from core.paths import UnsafePath, safe_join, split_remote_path
 from providers import ratelimit
 from providers.base import Capability, DownloadCandidate, ProviderError, as_int
 from providers.client import Provider
@@ -45,7 +45,6 @@ POLL_INTERVAL = 0.5
 # Soulseek.NET TransferStates flags that mean a transfer ended without the file.
 # "Failed" is not one of them today; it is kept in case a later version adds it.
 FAILED_FLAGS = frozenset({"Errored", "Rejected", "TimedOut", "Cancelled", "Aborted", "Failed"})
-_SEPARATORS = re.compile(r"[\\/]")
 
 
 @dataclass(frozen=True)
@@ -224,17 +223,25 @@ class Slskd(Provider):
 
         slskd saves into its downloads directory under the remote file's parent
         folder: "@@x\\Music\\Album\\01 Track.flac" lands in <downloads>/Album/01 Track.flac
-        (Extensions.ToLocalRelativeFilename in slskd's source).
+        (Extensions.ToLocalRelativeFilename in slskd's source). The peer chooses those names, so
+        each is made safe and the result always stays inside the downloads directory.
         """
         if not settings.SLSKD_DOWNLOADS_DIR:
             raise ProviderError(
                 self.name, "settings",
                 "SLSKD_DOWNLOADS_DIR is not set; set it to slskd's downloads directory as this machine sees it",
             )
-        parts = remote_path_parts(filename)
+        parts = split_remote_path(filename)
         if not parts:
             raise ProviderError(self.name, "local path", f"the remote file name \"{filename}\" has no file in it")
-        return Path(settings.SLSKD_DOWNLOADS_DIR).joinpath(*parts[-2:])
+        try:
+            return safe_join(settings.SLSKD_DOWNLOADS_DIR, parts[-2:])
+        except UnsafePath as error:
+            # repr without its quotes: the name may hold NUL or control characters, which a message must not.
+            shown = repr(filename)[1:-1]
+            raise ProviderError(
+                self.name, "local path", f'the remote file name "{shown}" is not a usable file name: {error}'
+            ) from None
 
     # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Core/API/Controllers/SessionController.cs (Check)
     def check(self) -> str:
@@ -345,7 +352,7 @@ def map_transfer(raw: Any, endpoint: str = USER_DOWNLOADS) -> Transfer:
 
 def remote_path_parts(filename: str) -> list[str]:
     """Return the folders and file name of a remote path; peers use \\ and sometimes /."""
-    return [part for part in _SEPARATORS.split(filename) if part]
+    return split_remote_path(filename)
 
 
 def file_extension(extension: Any, filename: str) -> str:

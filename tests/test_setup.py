@@ -27,18 +27,50 @@ def test_migrations_match_the_models():
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [
-        ("DATABASE_URL", "mysql://root@localhost/x", "DATABASE_URL has the scheme 'mysql'"),
-        ("DATABASE_URL", "postgres://u:hunter2@localhost:notaport/x", "DATABASE_URL is not a valid URL"),
-        ("DATABASE_URL", "postgres://localhost:5432", "DATABASE_URL names no database"),
-        ("REDIS_URL", "localhost:6379", "REDIS_URL has the scheme 'localhost'"),
+        ("DATABASE_URL", "mysql://root@localhost/x",
+         "DATABASE_URL='mysql://root@localhost/x' is not allowed: use a URL with the scheme pgsql or postgres or"),
+        ("DATABASE_URL", "postgres://u:hunter2@localhost:notaport/x",
+         "DATABASE_URL='postgres://u:***@localhost:notaport/x' is not allowed: use a URL such as"),
+        ("DATABASE_URL", "postgres://localhost:5432", "DATABASE_URL='postgres://localhost:5432' is not allowed: "
+         "use a URL that names the database after the host"),
+        ("REDIS_URL", "localhost:6379", "REDIS_URL='localhost:6379' is not allowed: use a URL with the scheme redis"),
+        # Each setting a careless operator got wrong in the hardening trial.
+        ("MUSICBRAINZ_RATE_LIMIT", "abc", "MUSICBRAINZ_RATE_LIMIT='abc' is not allowed: use requests per second"),
+        ("MUSICBRAINZ_RATE_LIMIT", "0/s", "MUSICBRAINZ_RATE_LIMIT='0/s' is not allowed: use requests per second"),
+        ("PROVIDER_RETRIES", "abc", "PROVIDER_RETRIES='abc' is not allowed: use a whole number between 0 and 10."),
+        ("CELERY_VISIBILITY_TIMEOUT", "abc",
+         "CELERY_VISIBILITY_TIMEOUT='abc' is not allowed: use a whole number of at least 60."),
+        ("JOB_LEASE_SECONDS", "abc", "JOB_LEASE_SECONDS='abc' is not allowed: use a whole number between 2 and"),
+        ("PROVIDER_RATE_WAIT_MAX", "abc", "PROVIDER_RATE_WAIT_MAX='abc' is not allowed: use a number between 0 and"),
+        ("BULK_CHUNK", "0", "BULK_CHUNK='0' is not allowed: use a whole number between 1 and 10000."),
+        ("BULK_CHUNK", "-5", "BULK_CHUNK='-5' is not allowed: use a whole number between 1 and 10000."),
+        ("METADATA_PROVIDERS", "musicbrainz,napster",
+         "METADATA_PROVIDERS='musicbrainz,napster' is not allowed: use a comma-separated list of"),
+        ("DEBUG", "maybe", "DEBUG='maybe' is not allowed: use true or false"),
+        ("TIME_ZONE", "Mars/Olympus", "TIME_ZONE='Mars/Olympus' is not allowed: use a time zone name"),
+        ("SPOTIFY_API_URL", "ftp://x", "SPOTIFY_API_URL='ftp://x' is not allowed: use a URL with the scheme http"),
+        ("CELERY_TASK_TIME_LIMIT", "100", "CELERY_TASK_TIME_LIMIT=100 must be above CELERY_TASK_SOFT_TIME_LIMIT=1800"),
+        ("CRATEDIGGER_VAR_DIR", "/proc/cratedigger", "CRATEDIGGER_VAR_DIR='/proc/cratedigger' cannot be written"),
+        ("SOUNDCHARTS_API_KEY", "SEKRET123\x01", "SOUNDCHARTS_API_KEY='***' is not allowed: use text without NUL"),
     ],
 )
-def test_a_malformed_url_is_named_with_how_to_fix_it(variable, value, expected):
+def test_a_bad_setting_stops_the_process_with_its_name_and_what_is_allowed(variable, value, expected):
     result = manage("check", **{variable: value})
-    assert result.returncode == 2
-    assert result.stderr.startswith("Configuration error: " + expected)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("Configuration error: " + expected), result.stderr
     assert "Traceback" not in result.stderr
-    assert "hunter2" not in result.stderr
+    assert "hunter2" not in result.stderr and "SEKRET123" not in result.stderr
+
+
+def test_a_worker_with_a_bad_setting_exits_with_its_name_before_starting():
+    result = subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "config", "worker"], cwd=ROOT, capture_output=True, text=True,
+        timeout=60, env=subprocess_env(BULK_CHUNK="0", SOUNDCHARTS_API_KEY="SEKRET123", MUSICBRAINZ_RATE_LIMIT="fast"),
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("Configuration error: MUSICBRAINZ_RATE_LIMIT='fast' is not allowed")
+    assert "BULK_CHUNK='0' is not allowed" in result.stderr
+    assert "Traceback" not in result.stderr and "SEKRET123" not in result.stderr
 
 
 def test_an_unreachable_database_is_reported_by_preflight():

@@ -1,12 +1,11 @@
 """Make sure an admin user exists, so a fresh install can be logged into at once."""
 
+import os
 import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-
-from config.env import env
 
 
 class Command(BaseCommand):
@@ -21,7 +20,8 @@ class Command(BaseCommand):
         if User.objects.filter(username=username).exists():
             self.stdout.write(f"Admin user {username!r} exists; its password is unchanged.")
             return
-        password = env.str("CRATEDIGGER_ADMIN_PASSWORD", default="")
+        # Read when the command runs (checked with every setting at start): it is only ever needed here.
+        password = os.environ.get("CRATEDIGGER_ADMIN_PASSWORD", "")
         generated = not password
         if generated:
             password = secrets.token_urlsafe(12)
