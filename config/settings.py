@@ -7,6 +7,7 @@ at var/db.sqlite3 and Celery's filesystem broker under var/.
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 from pathlib import Path
@@ -39,6 +40,29 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     )
 ALLOWED_HOSTS = CONF["ALLOWED_HOSTS"]
 CSRF_TRUSTED_ORIGINS = CONF["CSRF_TRUSTED_ORIGINS"]
+# Served over HTTPS (directly, or behind a proxy that sets X-Forwarded-Proto): secure
+# cookies, HSTS and a redirect of plain HTTP. `manage.py check --deploy` then passes.
+HTTPS = CONF["CRATEDIGGER_HTTPS"]
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# Repeated failed logins are throttled (django-axes): after AXES_FAILURE_LIMIT tries
+# for one user name from one address, that pair waits AXES_COOLOFF_TIME.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_VERBOSE = False
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 # --- Applications ---------------------------------------------------------------
 INSTALLED_APPS = [
@@ -51,6 +75,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_celery_beat",
     "import_export",
+    "axes",
     "core.apps.CoreConfig",
     "providers",
     "tracks",
@@ -60,12 +85,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -266,7 +293,13 @@ TIME_ZONE = CONF["TIME_ZONE"]
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `manage.py collectstatic` gathers them here; WhiteNoise serves them, compressed.
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 LOGGING = {
     "version": 1,

@@ -51,8 +51,17 @@ class CratediggerAdminSite(admin.AdminSite):
 
     # --- System status ---------------------------------------------------------------
 
+    def _superusers_only(self, request: HttpRequest) -> HttpResponse | None:
+        """Return a redirect with a message for anyone but a superuser: the page shows how the system is set up."""
+        if request.user.is_superuser:
+            return None
+        messages.error(request, "Only a superuser may see the system status and send the test job.")
+        return HttpResponseRedirect(reverse("admin:index"))
+
     def status_view(self, request: HttpRequest) -> HttpResponse:
         """Show where data, jobs and cache live, the providers, and the latest jobs the workers ran."""
+        if refused := self._superusers_only(request):
+            return refused
         db = settings.DATABASES["default"]
         context = {
             **self.each_context(request),
@@ -70,6 +79,8 @@ class CratediggerAdminSite(admin.AdminSite):
         """Queue a test job; its result appears on the status page once a worker ran it."""
         from core.tasks import ping
 
+        if refused := self._superusers_only(request):
+            return refused
         try:
             task_id = enqueue(ping)
         except BrokerUnavailable as exc:

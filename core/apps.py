@@ -11,3 +11,6 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Jobs and system"
+
+    def ready(self) -> None:
+        from core import checks  # noqa: F401 - registers the system checks

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 import matching
 from core import jobs
@@ -148,8 +149,10 @@ def tracks_metadata_gather(
             return False
         except ProviderError as exc:
             entry.errors.append(str(exc))
-        except (SoftTimeLimitExceeded, NotCached):
-            raise  # the run hands itself back / the caller asks again over the network
+        except (SoftTimeLimitExceeded, NotCached, RedisError, DatabaseError):
+            # The run hands itself back / the caller asks again over the network / our own cache
+            # or database failed: that is no provider's fault, and the run is retried as a whole.
+            raise
         except Exception as exc:  # noqa: BLE001 - a provider's bug fails that provider, not the job
             logger.exception("%s failed on track %s", client.name, track.pk)
             entry.errors.append(f"{client.name}: unexpected error: {exc.__class__.__name__}: {exc}")

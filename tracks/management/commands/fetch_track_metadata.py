@@ -67,6 +67,11 @@ class Command(BaseCommand):
             track_uuid = track_uuid.strip()
             if not track_uuid:
                 raise CommandError("--track-uuid is empty; give a track's id or its Soundcharts UUID.")
+            if len(track_uuid) > 64 or any(not char.isprintable() for char in track_uuid):
+                raise CommandError(
+                    "--track-uuid is not an id: a track's id or Soundcharts UUID looks like "
+                    "7d534228-5165-11e9-9375-549f35161576."
+                )
             query = Q(soundcharts_uuid=track_uuid)
             try:
                 query |= Q(pk=uuid.UUID(track_uuid))
