@@ -62,6 +62,8 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     }
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
+    # The browser tests lift Django's async guard in this process only; a child must keep it.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(extra)
     return env
 

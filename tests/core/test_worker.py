@@ -242,7 +242,8 @@ def test_a_soft_time_limit_hands_the_job_to_a_new_run_that_counts_each_item_once
 def test_cancel_while_an_item_runs_stops_after_it(stand_in, tmp_path):
     tracks = songs(6)
     stand_in.stall[tracks[0].soundcharts_uuid] = 4
-    worker = WorkerProcess(tmp_path / "worker.log", extra_env=stand_in.env(JOB_LEASE_SECONDS="4")).start()
+    env = stand_in.env(JOB_LEASE_SECONDS="4", JOB_RESUME_INTERVAL="1")
+    worker = WorkerProcess(tmp_path / "worker.log", extra_env=env).start()
     try:
         job = start_job(tracks)
         wait_for(lambda: stand_in.counts[tracks[0].soundcharts_uuid], timeout=30, message="the first song to be asked")
