@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core.models import ItemStatus, Job, JobItem, JobStatus
+from core.models import Job, JobItem
 from providers.registry import id_fields
 
 
@@ -96,11 +96,6 @@ class FetchTaskType(models.TextChoices):
     AUDIENCE = "audience", "Audience"
     BULK_METADATA = "bulk_metadata", "Bulk metadata"
     BULK_AUDIENCE = "bulk_audience", "Bulk audience"
-
-
-# Kept under its old names: rows and code written before the job engine use them.
-FetchTaskStatus = JobStatus
-FetchItemStatus = ItemStatus
 
 
 class MetadataFetchTask(Job):

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.models import ACTIVE_STATUSES, ItemStatus
-from tracks.models import MetadataFetchTask, MetadataFetchTaskItem, Track
+from tracks.models import MetadataFetchTaskItem, Track
 
 
 def stale_tracks_select(*, now: datetime.datetime | None = None) -> QuerySet[Track]:
@@ -23,14 +23,6 @@ def busy_track_ids() -> QuerySet:
     return MetadataFetchTaskItem.objects.filter(
         status=ItemStatus.PENDING, job__status__in=ACTIVE_STATUSES
     ).values("track_id")
-
-
-def fetch_task_failures(task: MetadataFetchTask) -> list[dict[str, str]]:
-    """Return {track, track_id, error} for every failed track of task, in order."""
-    return [
-        {"track": str(item.track), "track_id": str(item.track_id), "error": item.error}
-        for item in task.items.filter(status=ItemStatus.FAILED).select_related("track").order_by("position")
-    ]
 
 
 def known_spotify_ids(spotify_ids: list[str]) -> set[str]:

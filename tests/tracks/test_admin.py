@@ -14,7 +14,7 @@ from tests.tracks.conftest import (
     serve_spotify_token,
 )
 from tracks import services
-from tracks.models import FetchTaskStatus, MetadataFetchTask, Track
+from tracks.models import MetadataFetchTask, Track
 
 
 def bad_guy(**fields):
@@ -85,7 +85,7 @@ def test_bulk_action_starts_one_job_and_links_to_it(admin_client, django_capture
     job = MetadataFetchTask.objects.get()
     url = reverse("admin:tracks_metadatafetchtask_change", args=[job.pk])
     assert response.status_code == 302 and response["Location"] == url
-    assert job.total == 3 and job.status == FetchTaskStatus.PENDING and job.started_by == "admin"
+    assert job.total == 3 and job.status == "pending" and job.started_by == "admin"
     response = admin_client.get(url)
     [message] = messages_of(response)
     assert message.startswith("Started 1 job(s) over 3 track(s): ") and f'href="{url}"' in message

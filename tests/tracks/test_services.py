@@ -7,6 +7,7 @@ import pytest
 
 from core import jobs
 from core.queue import BrokerUnavailable
+from core.selectors import job_failures
 from providers.base import TrackMetadata
 from tests.factories import TrackFactory
 from tests.replay import fixture_json
@@ -22,8 +23,8 @@ from tests.tracks.conftest import (
     SPOTIFY_TRACK,
     serve_spotify_token,
 )
-from tracks import metadata, selectors, services
-from tracks.models import FetchItemStatus, FetchTaskStatus, MetadataFetchTask, Track
+from tracks import metadata, services
+from tracks.models import MetadataFetchTask, Track
 
 MB_FLEETWOOD = "musicbrainz/revsrev-search-recording-artist-fleetwood-mac.xml"
 
@@ -196,8 +197,8 @@ def test_one_failing_track_never_stops_a_job(replay, credentials, settings):
     job = run(job)
     assert (job.status, job.total, job.processed, job.successful, job.failed) == ("completed", 2, 2, 1, 1)
     assert job.status_text == "Completed with 1 failure" and job.started_by == "alice"
-    errors = selectors.fetch_task_failures(job)
-    assert [row["track"] for row in errors] == [str(bad)]
+    errors = job_failures(job)
+    assert [row["item"] for row in errors] == [str(bad)]
     assert errors[0]["error"].startswith("No metadata for “Artist")
     assert "soundcharts: GET /api/v2.25/song/{uuid}: expected JSON" in errors[0]["error"]
     good.refresh_from_db()
@@ -272,7 +273,7 @@ def test_broker_down_leaves_the_job_failed_with_the_reason_not_pending(broker_do
     with pytest.raises(BrokerUnavailable, match="is unreachable"):
         services.metadata_fetch_jobs_create(tracks=tracks)
     job = MetadataFetchTask.objects.get()
-    assert job.status == FetchTaskStatus.FAILED
+    assert job.status == "failed"
     assert "refused" in job.last_error.lower()
 
 
@@ -293,7 +294,7 @@ def test_stale_tracks_are_chunked_and_already_queued_ones_skipped(settings, djan
         assert sorted(job.total for job in created) == [2, 2]
         assert {t.pk for job in created for t in job.tracks.all()} == {t.pk for t in stale}
         assert services.stale_tracks_fetch() == []  # all are queued already
-    assert all(item.status == FetchItemStatus.PENDING for job in created for item in job.items.all())
+    assert all(item.status == "pending" for job in created for item in job.items.all())
     assert {job.started_by for job in created} == {"schedule"}
 
 
