@@ -30,14 +30,57 @@ class DownloadInline(admin.TabularInline):
     show_change_link = True
 
 
+class CachedValuesFilter(admin.SimpleListFilter):
+    """A filter by the values a column holds, listed from a cache rather than a DISTINCT over every track."""
+
+    field = ""
+    cache_seconds = 300
+
+    def lookups(self, request, model_admin):
+        return [(value, value) for value in selectors.track_values_cached(self.field, self.cache_seconds)]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.field: self.value()}) if self.value() is not None else queryset
+
+
+class GenreFilter(CachedValuesFilter):
+    title = parameter_name = field = "genre"
+
+
+class KeyFilter(CachedValuesFilter):
+    title = parameter_name = field = "key"
+
+
+class HasFileFilter(admin.SimpleListFilter):
+    title = "file"
+    parameter_name = "has_file"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has a file"), ("no", "No file")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(file_path="")
+        if self.value() == "no":
+            return queryset.filter(file_path="")
+        return queryset
+
+
 @admin.register(Track)
 class TrackAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "credit_name", "album", "label", "bpm", "key", "isrc", "has_file", "metadata_fetched_at")
-    list_filter = ("metadata_fetched_at", "genre", "file_format", "key")
-    search_fields = ("title", "credit_name", "album", "label", "isrc", *PROVIDER_ID_FIELDS)
-    date_hierarchy = "created_at"
-    ordering = ("title",)
+    list_filter = ("metadata_fetched_at", GenreFilter, KeyFilter, HasFileFilter)
+    # Each has a trigram index on PostgreSQL; provider ids are found by prefix (see get_search_results).
+    search_fields = ("title", "credit_name", "album", "label", "isrc")
+    search_help_text = (
+        "Artist, title, album, label or ISRC; or an id with its prefix: isrc:, mbid:, spotify:, discogs:, "
+        "beatport:, deezer:, itunes:, soundcharts:."
+    )
+    # One COUNT(*) a page: the total of all tracks is not worth a second count over 100,000 rows.
+    show_full_result_count = False
+    # No admin `ordering`: the model's (title) is the default, and a column a person sorts by
+    # is then followed only by the id, which its (column, -id) index matches.
     readonly_fields = ("id", "field_sources", "metadata_fetched_at", "audience", "audience_fetched_at", "created_at", "updated_at")
     fieldsets = (
         (None, {"fields": ("title", "credit_name", "artists", "album", "album_artist")}),
@@ -52,6 +95,13 @@ class TrackAdmin(admin.ModelAdmin):
     actions = ("create_bulk_fetch_task", "enrich_from_musicbrainz", "enrich_from_musicbrainz_force", "fetch_audience")
     change_list_template = "admin/tracks/track/change_list.html"
     change_form_template = "admin/tracks/track/change_form.html"
+
+    def get_search_results(self, request, queryset, search_term):
+        """Find "prefix:id" and bare ISRCs by exact match; anything else by the search fields."""
+        exact = selectors.track_id_lookup(search_term)
+        if exact is not None:
+            return queryset.filter(**exact), False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="File", boolean=True, ordering="file_path")
     def has_file(self, track: Track) -> bool:

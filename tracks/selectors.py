@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -28,3 +30,39 @@ def busy_track_ids() -> QuerySet:
 def known_spotify_ids(spotify_ids: list[str]) -> set[str]:
     """Return which of the Spotify ids are in the catalogue already."""
     return set(Track.objects.filter(spotify_id__in=spotify_ids).values_list("spotify_id", flat=True))
+
+
+# "prefix:value" in the track list's search box names one provider id exactly.
+ID_PREFIXES = {
+    "isrc": "isrc", "mbid": "musicbrainz_recording_id", "musicbrainz": "musicbrainz_recording_id",
+    "spotify": "spotify_id", "discogs": "discogs_id", "beatport": "beatport_id", "deezer": "deezer_id",
+    "itunes": "itunes_id", "soundcharts": "soundcharts_uuid",
+}
+_ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
+
+
+def track_id_lookup(search_term: str) -> dict[str, str] | None:
+    """Return the exact lookup a search names ("spotify:4uLU6…", or a bare ISRC), or None for a text search."""
+    term = search_term.strip()
+    prefix, colon, value = term.partition(":")
+    field = ID_PREFIXES.get(prefix.strip().lower()) if colon else None
+    if field:
+        value = value.strip()
+        if field == "isrc":
+            value = value.replace("-", "").replace(" ", "").upper()
+        return {field: value}
+    if _ISRC.match(term.replace("-", "").upper()):
+        return {"isrc": term.replace("-", "").upper()}
+    return None
+
+
+def track_values_cached(field: str, seconds: int = 300) -> list[str]:
+    """Return the distinct non-empty values of a Track column, sorted, cached for a few minutes."""
+    key = f"tracks:values:{field}"
+    values = cache.get(key)
+    if values is None:
+        values = sorted(
+            value for value in Track.objects.exclude(**{field: ""}).values_list(field, flat=True).distinct().order_by()
+        )
+        cache.set(key, values, seconds)
+    return values
