@@ -182,7 +182,7 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or (
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = CONF["TIME_ZONE"]
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "core.scheduler:Scheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing from a web request must fail fast when the broker is down, so that the
 # person gets a message in seconds rather than a hung page.
@@ -198,7 +198,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Periodic tasks installed by `manage.py install_schedules` (called by `make run`).
 # They are created once; edits made in the admin (Periodic tasks) are kept.
 # Retired ones (their task no longer exists) are deleted by the same command.
-CRATEDIGGER_RETIRED_SCHEDULES = ["Resume fetch tasks whose worker died"]
+CRATEDIGGER_RETIRED_SCHEDULES = [
+    "Resume fetch tasks whose worker died",
+    # django-celery-beat's own entry for the results cleanup: it ran the cleanup a second time.
+    "celery.backend_cleanup",
+]
 CRATEDIGGER_DEFAULT_SCHEDULES = {
     "Delete expired task results": {
         "task": "celery.backend_cleanup",

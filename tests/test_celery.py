@@ -33,4 +33,4 @@ def test_task_settings_make_redelivery_safe(settings):
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.task_soft_time_limit < app.conf.task_time_limit
     assert app.conf.result_backend == "django-db"
-    assert app.conf.beat_scheduler.startswith("django_celery_beat")
+    assert app.conf.beat_scheduler == "core.scheduler:Scheduler"  # the database scheduler, one cleanup

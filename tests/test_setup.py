@@ -117,6 +117,21 @@ def test_ensure_admin_takes_the_password_from_the_environment(monkeypatch):
     assert get_user_model().objects.get(username="admin").check_password("a long passphrase")
 
 
+@pytest.mark.django_db(transaction=True)  # beat's scheduler closes the connections it finds
+def test_one_periodic_task_cleans_up_results():
+    from django_celery_beat.models import CrontabSchedule
+
+    from config.celery import app
+    from core.scheduler import Scheduler
+
+    night = CrontabSchedule.objects.create(minute="0", hour="4")
+    PeriodicTask.objects.create(name="celery.backend_cleanup", task="celery.backend_cleanup", crontab=night)
+    call_command("install_schedules", stdout=io.StringIO())
+    Scheduler(app=app)  # beat starting up must not add its own entry back
+    cleanups = PeriodicTask.objects.filter(task="celery.backend_cleanup")
+    assert list(cleanups.values_list("name", flat=True)) == ["Delete expired task results"]
+
+
 @pytest.mark.django_db
 def test_install_schedules_keeps_edits_made_in_the_admin():
     call_command("install_schedules", stdout=io.StringIO())
