@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from core.admin import JobAdmin, job_link, started_by
 from core.queue import BrokerUnavailable
 from providers.base import ProviderError, RateLimited
-from tracks import selectors, services
-from tracks.forms import SoundchartsImportForm, SpotifySearchForm
+from tracks import keys, selectors, services
+from tracks.forms import SoundchartsImportForm, SpotifySearchForm, TrackForm
 from tracks.metadata import FIELD_MAP
 from tracks.models import PROVIDER_ID_FIELDS, Download, FetchTaskType, MetadataFetchTask, Track
 
@@ -69,7 +69,11 @@ class HasFileFilter(admin.SimpleListFilter):
 @admin.register(Track)
 class TrackAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ("title", "credit_name", "album", "label", "bpm", "key", "isrc", "has_file", "metadata_fetched_at")
+    form = TrackForm
+    list_display = (
+        "title", "credit_name", "album", "label", "bpm_display", "key_display", "length", "isrc", "has_file",
+        "metadata_fetched_at",
+    )
     list_filter = ("metadata_fetched_at", GenreFilter, KeyFilter, HasFileFilter)
     # Each has a trigram index on PostgreSQL; provider ids are found by prefix (see get_search_results).
     search_fields = ("title", "credit_name", "album", "label", "isrc")
@@ -102,6 +106,18 @@ class TrackAdmin(admin.ModelAdmin):
         if exact is not None:
             return queryset.filter(**exact), False
         return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="BPM", ordering="bpm")
+    def bpm_display(self, track: Track) -> str:
+        return keys.bpm_text(track.bpm)
+
+    @admin.display(description="Key", ordering="key")
+    def key_display(self, track: Track) -> str:
+        return keys.key_text(track.key)
+
+    @admin.display(description="Length", ordering="duration")
+    def length(self, track: Track) -> str:
+        return keys.duration_text(track.duration)
 
     @admin.display(description="File", boolean=True, ordering="file_path")
     def has_file(self, track: Track) -> bool:

@@ -1,4 +1,11 @@
+import re
+
 from django import forms
+
+from tracks import keys
+from tracks.models import PROVIDER_ID_FIELDS, Track
+
+ISRC = re.compile(r"[A-Z]{2}[A-Z0-9]{3}\d{7}")
 
 
 class SoundchartsImportForm(forms.Form):
@@ -15,3 +22,93 @@ class SpotifySearchForm(forms.Form):
         max_length=200,
         help_text='A track name, "artist - title", or an ISRC such as GBAYE0601498.',
     )
+
+
+class ArtistsField(forms.CharField):
+    """Artists as names, one per line, stored as a list (names may hold commas: "Earth, Wind & Fire")."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list | tuple) else value
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            return list(value)
+        return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError("Give at least one artist.")
+        for name in value:
+            if len(name) > 300:
+                raise forms.ValidationError(f"An artist's name has at most 300 characters; “{name[:40]}…” has {len(name)}.")
+
+    def has_changed(self, initial, data):
+        return self.to_python(initial or []) != self.to_python(data)
+
+
+class LengthField(forms.CharField):
+    """A length in seconds, entered and shown as m:ss."""
+
+    def prepare_value(self, value):
+        return keys.duration_text(value) if isinstance(value, int) else value
+
+    def to_python(self, value):
+        if isinstance(value, int) or value in (None, ""):
+            return value if isinstance(value, int) else None
+        try:
+            return keys.parse_duration(str(value))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except forms.ValidationError:
+            return True
+
+
+class TrackForm(forms.ModelForm):
+    """The track's fields as a person edits them, each checked with a message in words."""
+
+    artists = ArtistsField(required=False, help_text="One artist per line, in credit order.")
+    duration = LengthField(label="Length", required=False, help_text="Minutes and seconds, like 3:14.")
+    # Up to 20 characters as written ("GB-AYE-06-01498"); stored as its 12.
+    isrc = forms.CharField(label="ISRC", required=False, max_length=20, help_text="Like GBAYE0601498.")
+    artwork_url = forms.URLField(label="Artwork URL", required=False, max_length=1000, assume_scheme="https")
+    bpm = forms.DecimalField(
+        label="BPM", required=False, min_value=1, max_value=999, max_digits=6, decimal_places=2,
+        help_text="Beats per minute, like 124 or 123.5.",
+        error_messages={
+            "min_value": "BPM counts beats per minute, so it is at least 1.",
+            "max_value": "BPM is at most 999.",
+            "invalid": "Write the BPM as a number, like 124 or 123.5.",
+            "max_decimal_places": "Give the BPM with at most two decimals.",
+        },
+    )
+
+    class Meta:
+        model = Track
+        fields = (
+            "title", "credit_name", "artists", "album", "album_artist", "label", "catalog_number", "release_date",
+            "isrc", "track_number", "disc_number", "artwork_url", "genre", "bpm", "key", "duration",
+            *PROVIDER_ID_FIELDS, "file_path", "file_format", "file_bitrate", "slug",
+        )
+
+    def clean_isrc(self):
+        isrc = "".join(self.cleaned_data.get("isrc", "").split()).replace("-", "").upper()
+        if isrc and not ISRC.fullmatch(isrc):
+            raise forms.ValidationError(
+                "An ISRC has 12 characters: a 2-letter country, 3 letters or digits, then 7 digits, like GBAYE0601498."
+            )
+        return isrc
+
+    def clean_key(self):
+        key = self.cleaned_data.get("key", "").strip()
+        if not key or "key" not in self.changed_data:
+            return key
+        code = keys.camelot(key)
+        if code is None:
+            raise forms.ValidationError(f"“{key[:40]}” is not a key. {keys.KEY_HELP}")
+        return code

@@ -67,12 +67,14 @@ def test_an_edit_in_the_admin_is_kept_by_later_fetches(admin_client, replay, cre
     url = reverse("admin:tracks_track_change", args=[track.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {name: ("" if value is None else value) for name, value in form.initial.items()}
-    data.update({"label": "Darkroom", "artists": '["Billie Eilish"]', "downloads-TOTAL_FORMS": 0, "downloads-INITIAL_FORMS": 0})
+    data.update({"label": "Darkroom", "artists": "Billie Eilish", "downloads-TOTAL_FORMS": 0, "downloads-INITIAL_FORMS": 0})
     data = {key: value for key, value in data.items() if key not in {"id", "metadata_sources", "audience"}}
     assert admin_client.post(url, data).status_code == 302
     services.track_metadata_fetch(track=track, force_refresh=True)
     track.refresh_from_db()
     assert track.label == "Darkroom" and track.metadata_sources["label"] == "manual"
+    # Fields the person left alone are not marked manual: later fetches may still correct them.
+    assert track.metadata_sources["artists"] == "soundcharts" and track.artists == ["Billie Eilish"]
 
 
 def test_bulk_action_starts_one_job_and_links_to_it(admin_client, django_capture_on_commit_callbacks):
