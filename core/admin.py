@@ -140,8 +140,19 @@ class CratediggerAdminSite(admin.AdminSite):
                 found[selectors.job_key(job)] = selectors.job_progress(job, with_failures=detail)
         return JsonResponse({"jobs": found})
 
+    def _may_change_job(self, request: HttpRequest, label: str, pk, verb: str) -> Job | HttpResponse:
+        """Return the job if this person may change it, else a redirect saying why nothing happened."""
+        try:
+            return self._job(request, label, pk, "change")
+        except PermissionDenied:
+            job = self._job(request, label, pk, "view")
+            messages.error(request, f"You may look at this job but not {verb} it; nothing was done.")
+            return HttpResponseRedirect(selectors.job_admin_url(job))
+
     def job_cancel_view(self, request: HttpRequest, label: str, pk) -> HttpResponse:
-        job = self._job(request, label, pk, "change")
+        job = self._may_change_job(request, label, pk, "cancel")
+        if isinstance(job, HttpResponse):
+            return job
         if jobs.job_cancel(job=job):
             messages.success(request, format_html("Cancelled {}: it stops before its next item.", job_link(job)))
         else:
@@ -149,7 +160,9 @@ class CratediggerAdminSite(admin.AdminSite):
         return HttpResponseRedirect(selectors.job_admin_url(job))
 
     def job_retry_view(self, request: HttpRequest, label: str, pk) -> HttpResponse:
-        job = self._job(request, label, pk, "change")
+        job = self._may_change_job(request, label, pk, "retry")
+        if isinstance(job, HttpResponse):
+            return job
         try:
             count = jobs.job_retry_failed(job=job, started_by=started_by(request))
         except BrokerUnavailable as exc:

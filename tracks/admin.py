@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core.admin import JobAdmin, job_link, started_by
 from core.queue import BrokerUnavailable
 from providers.base import ProviderError, RateLimited
+from providers.registry import provider_class
 from tracks import keys, selectors, services
 from tracks.forms import SoundchartsImportForm, SpotifySearchForm, TrackForm
 from tracks.metadata import FIELD_MAP
@@ -200,13 +200,38 @@ class TrackAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _require_change(self, request):
+    def _refusal(self, request, *, provider: str = "", back: str = ""):
+        """Return a redirect with a message if this person may not do it, or the provider is off; else None."""
+        back = back or reverse("admin:tracks_track_changelist")
         if not self.has_change_permission(request):
-            raise PermissionDenied
+            self.message_user(
+                request, "You may look at tracks but not change them, so nothing was started. "
+                "Ask an administrator for the permission to change tracks.", messages.ERROR,
+            )
+            return HttpResponseRedirect(back)
+        reason = provider_class(provider).disabled_reason() if provider else None
+        if reason:
+            label = provider_class(provider).label
+            self.message_user(request, f"{label} is not set up: {reason}.", messages.ERROR)
+            return HttpResponseRedirect(back)
+        return None
+
+    def changelist_view(self, request, extra_context=None):
+        # The buttons above the list: shown only to those who may use them, and a disabled
+        # provider's button says why instead of failing after a search.
+        can_change = self.has_change_permission(request)
+        extra_context = {
+            **(extra_context or {}), "can_change_tracks": can_change,
+            "spotify_off": provider_class("spotify").disabled_reason() or "",
+            "soundcharts_off": provider_class("soundcharts").disabled_reason() or "",
+        }
+        return super().changelist_view(request, extra_context)
 
     def fetch_now_view(self, request: HttpRequest, track_id):
         """Fetch one track's metadata in the request and say which fields changed."""
-        self._require_change(request)
+        back = reverse("admin:tracks_track_change", args=[track_id])
+        if refused := self._refusal(request, back=back):
+            return refused
         track = get_object_or_404(Track, pk=track_id)
         try:
             outcome = services.track_metadata_fetch(track=track, force_refresh=True)
@@ -238,13 +263,15 @@ class TrackAdmin(admin.ModelAdmin):
 
     def fetch_background_view(self, request: HttpRequest, track_id):
         """Start a job of one for this track and follow it on its page."""
-        self._require_change(request)
+        if refused := self._refusal(request, back=reverse("admin:tracks_track_change", args=[track_id])):
+            return refused
         track = get_object_or_404(Track, pk=track_id)
         done = self._start_jobs(request, [track.pk], kind=FetchTaskType.METADATA, force_refresh=True)
         return done or HttpResponseRedirect(reverse("admin:tracks_track_change", args=[track.pk]))
 
     def fetch_stale_view(self, request: HttpRequest):
-        self._require_change(request)
+        if refused := self._refusal(request):
+            return refused
         try:
             created = services.stale_tracks_fetch(started_by=started_by(request))
         except BrokerUnavailable as exc:
@@ -265,8 +292,10 @@ class TrackAdmin(admin.ModelAdmin):
             result = run_import()
         except BrokerUnavailable as exc:
             self.message_user(request, f"The tracks were imported but their metadata fetch was not queued: {exc}", messages.WARNING)
-        except ProviderError as exc:
+        except services.NothingFound as exc:
             self.message_user(request, f"Nothing was imported: {exc}", messages.ERROR)
+        except ProviderError as exc:
+            self.message_user(request, f"Nothing was imported: {exc.message}. Try again in a minute.", messages.ERROR)
         else:
             summary = result.summary()
             if result.jobs:
@@ -277,7 +306,8 @@ class TrackAdmin(admin.ModelAdmin):
         return None
 
     def soundcharts_import_view(self, request: HttpRequest):
-        self._require_change(request)
+        if refused := self._refusal(request, provider="soundcharts"):
+            return refused
         form = SoundchartsImportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             done = self._import_and_report(
@@ -290,7 +320,8 @@ class TrackAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/tracks/track/import_soundcharts.html", context)
 
     def spotify_search_view(self, request: HttpRequest):
-        self._require_change(request)
+        if refused := self._refusal(request, provider="spotify"):
+            return refused
         form = SpotifySearchForm(request.GET or None)
         results, error = [], ""
         if request.method == "POST":
@@ -304,7 +335,7 @@ class TrackAdmin(admin.ModelAdmin):
             try:
                 results = services.spotify_search(query=form.cleaned_data["query"])
             except ProviderError as exc:
-                error = str(exc)
+                error = f"Spotify could not search now: {exc.message}. Try again in a minute."
         known = selectors.known_spotify_ids([result.external_id for result in results])
         context = {
             **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": "Search Spotify",

@@ -350,7 +350,7 @@ def soundcharts_artist_import(*, artist_uuid, limit: int = 100, offset: int = 0,
     while next_offset is not None and len(songs) < limit:
         page = client.artist_songs(str(artist_uuid), offset=next_offset, limit=min(100, limit - len(songs)))
         if page is None:
-            raise ProviderError("soundcharts", "GET /api/v2.21/artist/{uuid}/songs", f"no artist with UUID {artist_uuid}")
+            raise NothingFound(f"Soundcharts has no artist with the UUID {artist_uuid}; copy it from the artist's page.")
         songs.extend(page.items)
         next_offset = page.next_offset if page.items else None
     return _import_candidates(songs[:limit], "soundcharts_uuid", started_by)

@@ -227,3 +227,58 @@ def test_spotify_search_lists_results_and_imports_the_chosen(admin_client, repla
     assert messages_of(response)[0].startswith("Imported 1 new track(s)")
     track = Track.objects.get(spotify_id=items[0]["id"])
     assert track.title == items[0]["name"] and track.isrc == items[0]["external_ids"]["isrc"]
+
+
+def view_only_client(client):
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="viewer", is_superuser=False)
+    user.user_permissions.add(Permission.objects.get(codename="view_track"))
+    client.force_login(user)
+    return client
+
+
+def test_a_view_only_user_sees_no_button_that_would_be_refused(client):
+    client = view_only_client(client)
+    track = TrackFactory()
+    page = client.get(reverse("admin:tracks_track_changelist")).content.decode()
+    for button in ("Import from Soundcharts", "Search Spotify", "Fetch all stale metadata"):
+        assert button not in page, button
+    page = client.get(reverse("admin:tracks_track_change", args=[track.pk])).content.decode()
+    assert "Fetch metadata now" not in page and "Fetch in the background" not in page
+
+
+def test_a_refusal_is_a_message_on_the_page_not_a_bare_403(client):
+    client = view_only_client(client)
+    track = TrackFactory()
+    for url in (reverse("admin:tracks_track_fetch_now", args=[track.pk]), reverse("admin:tracks_track_fetch_stale")):
+        response = client.post(url, follow=True)
+        assert response.status_code == 200
+        assert messages_of(response) == [
+            "You may look at tracks but not change them, so nothing was started. "
+            "Ask an administrator for the permission to change tracks."
+        ]
+    assert not MetadataFetchTask.objects.exists()
+
+
+def test_a_disabled_providers_button_says_why_and_its_page_refuses_with_the_reason(admin_client, settings):
+    settings.SPOTIFY_CLIENT_ID = settings.SPOTIFY_CLIENT_SECRET = ""
+    page = admin_client.get(reverse("admin:tracks_track_changelist")).content.decode()
+    assert "Search Spotify (not set up)" in page and "SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET are not set" in page
+    response = admin_client.get(reverse("admin:tracks_track_search_spotify"), follow=True)
+    assert messages_of(response)[0].startswith("Spotify is not set up: SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET")
+
+
+def test_an_empty_spotify_search_shows_only_what_to_fix(admin_client, credentials):
+    page = admin_client.get(reverse("admin:tracks_track_search_spotify"), {"query": ""}).content.decode()
+    assert "This field is required." in page and "Spotify found nothing" not in page
+
+
+def test_an_unknown_soundcharts_artist_is_said_in_words(admin_client, replay, credentials):
+    replay.serve(f"/api/v2.21/artist/{ALESSIA_CARA}/songs", "soundcharts/instr-error-404.json", status=404)
+    response = admin_client.post(reverse("admin:tracks_track_import_soundcharts"),
+                                 {"artist_uuid": ALESSIA_CARA, "limit": 3, "offset": 0}, follow=True)
+    [message] = messages_of(response)
+    assert message == (f"Nothing was imported: Soundcharts has no artist with the UUID {ALESSIA_CARA}; "
+                       "copy it from the artist's page.")
+    assert "{uuid}" not in message and "GET /" not in message
