@@ -32,10 +32,58 @@ def job_link(job: Job) -> str:
     return format_html('<a href="{}">{}</a>', selectors.job_admin_url(job), job)
 
 
+# The admin's sections, by what a person does; each model is (app_label, model_name).
+# Anything not named here goes under System.
+SECTIONS = (
+    ("Catalogue", (("tracks", "track"),)),
+    ("Discovery", (("library", "tracklist"), ("library", "trackdiscovery"), ("library", "librarytrack"),
+                   ("library", "discoverystatistics"))),
+    ("Want list", (("wantlist", "wantlist"),)),
+    ("Downloads", (("tracks", "download"),)),
+    ("Jobs", (("tracks", "metadatafetchtask"),)),
+)
+# Rows only machines write: listed, never added by hand.
+MACHINE_WRITTEN = {
+    ("django_celery_results", "taskresult"), ("django_celery_results", "groupresult"),
+    ("django_celery_results", "chordcounter"), ("django_celery_beat", "clockedschedule"),
+    ("django_celery_beat", "solarschedule"), ("axes", "accessattempt"), ("axes", "accesslog"),
+    ("axes", "accessfailurelog"),
+}
+# Internals a person has no use for in the menu (still reachable by URL for a superuser).
+HIDDEN = {("django_celery_results", "groupresult"), ("django_celery_results", "chordcounter"),
+          ("django_celery_beat", "clockedschedule"), ("django_celery_beat", "solarschedule")}
+
+
 class CratediggerAdminSite(admin.AdminSite):
     site_header = "Cratedigger"
     site_title = "Cratedigger"
     index_title = "Your music library"
+
+    def get_app_list(self, request, app_label=None):
+        """Return the menu grouped by what a person does: Catalogue, Discovery, Want list, Downloads, Jobs, System."""
+        apps = super().get_app_list(request, app_label)
+        if app_label is not None:
+            return apps  # an app's own index page keeps Django's grouping
+        models = {}
+        for app in apps:
+            for model in app["models"]:
+                key = (app["app_label"], model["object_name"].lower())
+                if key in HIDDEN:
+                    continue
+                if key in MACHINE_WRITTEN:
+                    model["add_url"] = None
+                models[key] = model
+        sections = []
+        for name, keys in SECTIONS:
+            found = [models.pop(key) for key in keys if key in models]
+            if name == "Jobs" and found:
+                found.insert(0, {"name": "All jobs", "object_name": "Jobs", "admin_url": reverse("admin:jobs"),
+                                 "add_url": None, "view_only": True, "perms": {"view": True}})
+            if found:
+                sections.append(_section(name, found))
+        if models:
+            sections.append(_section("System", sorted(models.values(), key=lambda model: str(model["name"]))))
+        return sections
 
     def get_urls(self):
         view = self.admin_view
@@ -178,6 +226,11 @@ class CratediggerAdminSite(admin.AdminSite):
             else:
                 messages.info(request, "Nothing failed in this job; there is nothing to retry.")
         return HttpResponseRedirect(selectors.job_admin_url(job))
+
+
+def _section(name: str, models: list[dict]) -> dict:
+    return {"name": name, "app_label": name.lower().replace(" ", "_"), "app_url": "", "has_module_perms": True,
+            "models": models}
 
 
 def _is_uuid(value: str) -> bool:

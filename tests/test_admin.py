@@ -87,3 +87,23 @@ def test_test_job_with_broker_down_says_so(superuser_client, broker_down):
     assert len(messages) == 1
     assert "task broker at redis://127.0.0.1:1/0 is unreachable" in messages[0]
     assert "nothing was started" in messages[0]
+
+
+@pytest.mark.django_db
+def test_the_menu_is_grouped_by_what_a_person_does_with_no_add_for_machine_rows(superuser_client):
+    response = superuser_client.get(reverse("admin:index"))
+    sections = {app["name"]: [str(model["name"]) for model in app["models"]] for app in response.context["app_list"]}
+    assert list(sections) == ["Catalogue", "Discovery", "Want list", "Downloads", "Jobs", "System"]
+    assert sections["Catalogue"] == ["Tracks"]
+    assert sections["Jobs"] == ["All jobs", "Metadata fetch tasks"]
+    assert "Users" in sections["System"] and "Periodic tasks" in sections["System"] and "Task results" in sections["System"]
+    assert not {"Clocked", "Solar events", "Group results"} & set(sections["System"])
+    page = response.content.decode()
+    assert reverse("admin:django_celery_results_taskresult_add") not in page
+
+
+@pytest.mark.django_db
+def test_a_staff_user_without_permissions_is_told_so_plainly(client):
+    client.force_login(UserFactory(username="nobody", is_superuser=False))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200 and response.context["app_list"] == []
