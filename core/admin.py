@@ -59,6 +59,12 @@ class CratediggerAdminSite(admin.AdminSite):
     site_title = "Cratedigger"
     index_title = "Your music library"
 
+    def index(self, request, extra_context=None):
+        """The dashboard: counts, running jobs live, the latest failures, the providers and charts."""
+        from core.dashboard import dashboard_context
+
+        return super().index(request, {**(extra_context or {}), **dashboard_context(user=request.user)})
+
     def get_app_list(self, request, app_label=None):
         """Return the menu grouped by what a person does: Catalogue, Discovery, Want list, Downloads, Jobs, System."""
         apps = super().get_app_list(request, app_label)
@@ -81,8 +87,12 @@ class CratediggerAdminSite(admin.AdminSite):
                                  "add_url": None, "view_only": True, "perms": {"view": True}})
             if found:
                 sections.append(_section(name, found))
-        if models:
-            sections.append(_section("System", sorted(models.values(), key=lambda model: str(model["name"]))))
+        system = sorted(models.values(), key=lambda model: str(model["name"]))
+        if request.user.is_superuser:
+            system.insert(0, {"name": "System status and workers", "object_name": "Status", "view_only": True,
+                              "admin_url": reverse("admin:system_status"), "add_url": None, "perms": {"view": True}})
+        if system:
+            sections.append(_section("System", system))
         return sections
 
     def get_urls(self):

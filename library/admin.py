@@ -1,7 +1,12 @@
+import datetime
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
 
+from core import dashboard
 from library.models import DiscoveryStatistics, LibraryTrack, TrackDiscovery, Tracklist
 
 
@@ -69,3 +74,18 @@ class DiscoveryStatisticsAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         # Statistics are computed by the statistics task, not entered by hand.
         return False
+
+
+def _discoveries_per_week() -> list[tuple[str, int]]:
+    since = timezone.now() - datetime.timedelta(weeks=12)
+    rows = (
+        TrackDiscovery.objects.filter(created_at__gte=since).annotate(week=TruncWeek("created_at"))
+        .values("week").annotate(lines=Count("id")).order_by("week")
+    )
+    return [(f"{row['week']:%d %b}", row["lines"]) for row in rows]
+
+
+dashboard.register_count(
+    "Library", LibraryTrack, lambda: LibraryTrack.objects.count(), "admin:library_librarytrack_changelist"
+)
+dashboard.register_chart("Discoveries per week", TrackDiscovery, _discoveries_per_week)

@@ -155,11 +155,23 @@ class ProviderSession:
                 with attempt:
                     response = self._send_once(method, url, endpoint, **kwargs)
         except _Transient as exc:
-            raise ProviderError(
+            error = ProviderError(
                 self.provider, endpoint,
                 f"{exc.description} after {attempts} attempt{'s' if attempts > 1 else ''}; try again later",
-            ) from None
+            )
+            self._note("last_error", {"message": str(error)}, 7 * 24 * 3600)
+            raise error from None
         return response
+
+    def _note(self, kind: str, value: dict[str, Any], seconds: float) -> None:
+        """Remember the provider's last error or rate-limit wait, for the dashboard (never fails a request)."""
+        from django.core.cache import cache
+        from django.utils import timezone
+
+        try:
+            cache.set(f"providers:{kind}:{self.provider}", {**value, "at": timezone.now().isoformat()}, seconds)
+        except Exception:  # noqa: BLE001 - the cache being down must not turn into a provider error
+            logger.debug("could not note %s for %s", kind, self.provider)
 
     def _send_once(self, method: str, url: str, endpoint: str, **kwargs: Any) -> requests.Response:
         if self.rate_limited:
@@ -183,19 +195,25 @@ class ProviderSession:
             logger.info("%s %s answered %s; will retry", self.provider, endpoint, status)
             raise _Transient(f"server error {status} {response.reason}")
         if status == 429:
-            raise RateLimited(self.provider, endpoint, retry_after_seconds(response))
+            wait = retry_after_seconds(response)
+            self._note("waiting", {"seconds": wait}, max(1.0, wait))
+            raise RateLimited(self.provider, endpoint, wait)
         if status in (401, 403):
-            raise Unauthorized(
+            error = Unauthorized(
                 self.provider, endpoint,
                 f"{status} {response.reason}: the provider refused the credentials; check its settings",
                 status=status,
             )
+            self._note("last_error", {"message": str(error)}, 7 * 24 * 3600)
+            raise error
         if status == 404:
             raise NotFound(self.provider, endpoint, "404 Not Found", status=status)
         if status >= 400:
-            raise ProviderError(
+            error = ProviderError(
                 self.provider, endpoint, f"{status} {response.reason}: {excerpt(response.text)}", status=status
             )
+            self._note("last_error", {"message": str(error)}, 7 * 24 * 3600)
+            raise error
         return response
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:

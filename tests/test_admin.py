@@ -96,6 +96,7 @@ def test_the_menu_is_grouped_by_what_a_person_does_with_no_add_for_machine_rows(
     assert list(sections) == ["Catalogue", "Discovery", "Want list", "Downloads", "Jobs", "System"]
     assert sections["Catalogue"] == ["Tracks"]
     assert sections["Jobs"] == ["All jobs", "Metadata fetch tasks"]
+    assert sections["System"][0] == "System status and workers"
     assert "Users" in sections["System"] and "Periodic tasks" in sections["System"] and "Task results" in sections["System"]
     assert not {"Clocked", "Solar events", "Group results"} & set(sections["System"])
     page = response.content.decode()
@@ -107,3 +108,36 @@ def test_a_staff_user_without_permissions_is_told_so_plainly(client):
     client.force_login(UserFactory(username="nobody", is_superuser=False))
     response = client.get(reverse("admin:index"))
     assert response.status_code == 200 and response.context["app_list"] == []
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_counts_running_jobs_failures_providers_and_charts(superuser_client, settings):
+    from django.core.cache import cache
+
+    from tests.factories import TrackFactory
+    from tracks.models import MetadataFetchTask
+
+    cache.delete("dashboard:chart:tracks-by-genre")
+    TrackFactory.create_batch(3, genre="Techno")
+    TrackFactory(genre="House")
+    running = MetadataFetchTask.objects.create(total=4, processed=1, successful=1, status="running")
+    MetadataFetchTask.objects.create(total=1, processed=1, failed=1, status="completed", last_error="soundcharts: 500")
+    cache.set("providers:last_error:deezer", {"message": "deezer: GET /track/1: 503", "at": "2026-11-21T10:00:00"}, 60)
+    page = superuser_client.get(reverse("admin:index")).content.decode()
+    assert ">4</strong>Tracks" in page
+    assert f'data-job="tracks.metadatafetchtask:{running.pk}"' in page and "1 of 4 (25%)" in page
+    assert "Latest failures" in page and "soundcharts: 500" in page
+    assert "last error 2026-11-21T10:00: deezer: GET /track/1: 503" in page
+    assert "Tracks by genre" in page and "<title>Techno: 3</title>" in page and "<title>House: 1</title>" in page
+    assert "cdn" not in page.lower()
+
+
+@pytest.mark.django_db
+def test_the_dashboard_shows_a_staff_user_only_what_they_may_view(client):
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="viewer", is_superuser=False)
+    user.user_permissions.add(Permission.objects.get(codename="view_track"))
+    client.force_login(user)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert "Tracks" in page and "Downloads" not in page and "Providers" not in page and "Running jobs" not in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db import models
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -12,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from core import dashboard
 from core.admin import JobAdmin, job_link, started_by
 from core.queue import BrokerUnavailable
 from providers.base import ProviderError, RateLimited
@@ -362,3 +364,13 @@ class DownloadAdmin(admin.ModelAdmin):
         "state", "candidates", "chosen_username", "chosen_filename", "chosen_size", "progress",
         "bytes_transferred", "file_path", "error", "celery_task_id", "created_at", "started_at", "finished_at",
     )
+
+
+def _tracks_by_genre() -> list[tuple[str, int]]:
+    rows = Track.objects.exclude(genre="").values("genre").annotate(tracks=Count("id")).order_by("-tracks")[:10]
+    return [(row["genre"], row["tracks"]) for row in rows]
+
+
+dashboard.register_count("Tracks", Track, lambda: Track.objects.count(), "admin:tracks_track_changelist")
+dashboard.register_count("Downloads", Download, lambda: Download.objects.count(), "admin:tracks_download_changelist")
+dashboard.register_chart("Tracks by genre", Track, _tracks_by_genre)

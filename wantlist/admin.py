@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core import dashboard
 from wantlist.models import WantList
 
 
@@ -16,3 +17,9 @@ class WantListAdmin(admin.ModelAdmin):
     @admin.display(description="Purchase links")
     def link_count(self, want: WantList) -> int:
         return len(want.purchase_links)
+
+
+dashboard.register_count(
+    "Wanted", WantList, lambda: WantList.objects.filter(status=WantList.Status.WANTED).count(),
+    "admin:wantlist_wantlist_changelist",
+)
