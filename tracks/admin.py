@@ -17,7 +17,7 @@ from core import dashboard
 from core.admin import JobAdmin, job_link, started_by
 from core.queue import BrokerUnavailable
 from providers.base import ProviderError, RateLimited
-from providers.registry import provider_class
+from providers.registry import id_fields, provider_class
 from tracks import keys, selectors, services
 from tracks.forms import SoundchartsImportForm, SpotifySearchForm, TrackForm
 from tracks.metadata import FIELD_MAP
@@ -49,8 +49,91 @@ class GenreFilter(CachedValuesFilter):
     title = parameter_name = field = "genre"
 
 
-class KeyFilter(CachedValuesFilter):
-    title = parameter_name = field = "key"
+class LabelFilter(CachedValuesFilter):
+    title = parameter_name = field = "label"
+
+
+class KeyFilter(admin.SimpleListFilter):
+    """Keys in Camelot wheel order, each alone or with the keys that mix with it."""
+
+    title = "key"
+    parameter_name = "key"
+
+    def lookups(self, request, model_admin):
+        choices = []
+        for index in selectors.track_values_cached("key_wheel"):
+            code = keys.code_of_index(index)
+            choices.append((code, keys.key_text(code)))
+            choices.append((f"{code}+", f"{code} and compatible"))
+        return choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        code = keys.camelot((value or "").rstrip("+"))
+        if code is None:
+            return queryset
+        codes = keys.compatible(code) if value.endswith("+") else [code]
+        return queryset.filter(key_wheel__in=[keys.wheel_index(each) for each in codes])
+
+
+class BandFilter(admin.SimpleListFilter):
+    """A filter by ranges of a number: (label, low, high) with high excluded; None is open."""
+
+    field = ""
+    bands: tuple[tuple[str, float | None, float | None], ...] = ()
+
+    def lookups(self, request, model_admin):
+        return [(str(index), label) for index, (label, _low, _high) in enumerate(self.bands)]
+
+    def queryset(self, request, queryset):
+        if self.value() is None or not self.value().isdigit() or int(self.value()) >= len(self.bands):
+            return queryset
+        _label, low, high = self.bands[int(self.value())]
+        if low is not None:
+            queryset = queryset.filter(**{f"{self.field}__gte": low})
+        if high is not None:
+            queryset = queryset.filter(**{f"{self.field}__lt": high})
+        return queryset
+
+
+class BpmFilter(BandFilter):
+    title, parameter_name, field = "BPM", "bpm", "bpm"
+    bands = (("under 100", None, 100), ("100–114", 100, 115), ("115–124", 115, 125), ("125–134", 125, 135),
+             ("135–149", 135, 150), ("150 and over", 150, None))
+
+
+class YearFilter(BandFilter):
+    title, parameter_name, field = "year", "year", "release_date__year"
+    bands = (("2020s", 2020, None), ("2010s", 2010, 2020), ("2000s", 2000, 2010), ("1990s", 1990, 2000),
+             ("1980s", 1980, 1990), ("before 1980", None, 1980))
+
+
+class ProviderFilter(admin.SimpleListFilter):
+    title = "known to"
+    parameter_name = "known_to"
+
+    def lookups(self, request, model_admin):
+        return [(spec.provider, provider_class(spec.provider).label) for spec in id_fields()]
+
+    def queryset(self, request, queryset):
+        field = {spec.provider: spec.field for spec in id_fields()}.get(self.value())
+        return queryset.exclude(**{field: ""}) if field else queryset
+
+
+class StaleFilter(admin.SimpleListFilter):
+    title = "metadata"
+    parameter_name = "metadata"
+
+    def lookups(self, request, model_admin):
+        return [("stale", "Missing or stale"), ("fresh", "Fresh")]
+
+    def queryset(self, request, queryset):
+        stale = selectors.stale_tracks_select().values("pk")
+        if self.value() == "stale":
+            return queryset.filter(pk__in=stale)
+        if self.value() == "fresh":
+            return queryset.exclude(pk__in=stale)
+        return queryset
 
 
 class HasFileFilter(admin.SimpleListFilter):
@@ -73,10 +156,11 @@ class TrackAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = TrackForm
     list_display = (
-        "title", "credit_name", "album", "label", "bpm_display", "key_display", "length", "isrc", "has_file",
-        "metadata_fetched_at",
+        "artwork", "track", "bpm_display", "key_display", "length", "genre", "label", "year", "isrc",
+        "known_to", "file",
     )
-    list_filter = ("metadata_fetched_at", GenreFilter, KeyFilter, HasFileFilter)
+    list_display_links = ("track",)
+    list_filter = (BpmFilter, KeyFilter, GenreFilter, LabelFilter, YearFilter, HasFileFilter, ProviderFilter, StaleFilter)
     # Each has a trigram index on PostgreSQL; provider ids are found by prefix (see get_search_results).
     search_fields = ("title", "credit_name", "album", "label", "isrc")
     search_help_text = (
@@ -109,21 +193,50 @@ class TrackAdmin(admin.ModelAdmin):
             return queryset.filter(**exact), False
         return super().get_search_results(request, queryset, search_term)
 
+    @admin.display(description="", empty_value="")
+    def artwork(self, track: Track) -> str:
+        if not track.artwork_url:
+            return ""
+        return format_html(
+            '<img src="{}" alt="" width="36" height="36" loading="lazy" referrerpolicy="no-referrer" '
+            'style="object-fit: cover; border-radius: 3px">', track.artwork_url,
+        )
+
+    @admin.display(description="Track", ordering="title")
+    def track(self, track: Track) -> str:
+        artist = track.credit_name or ", ".join(track.artists)
+        return format_html(
+            '<span class="crate-cell" title="{}">{}{}</span>', str(track),
+            format_html("{} – ", artist) if artist else "", track.title,
+        )
+
+    @admin.display(description="Year", ordering="release_date")
+    def year(self, track: Track) -> str:
+        return str(track.release_date.year) if track.release_date else ""
+
+    @admin.display(description="Known to")
+    def known_to(self, track: Track) -> str:
+        badges = [(provider_class(spec.provider).label, spec.provider[:2].upper())
+                  for spec in id_fields() if getattr(track, spec.field)]
+        return format_html_join(" ", '<abbr class="crate-badge" title="{}">{}</abbr>', badges)
+
+    @admin.display(description="File", ordering="file_path")
+    def file(self, track: Track) -> str:
+        if not track.file_path:
+            return ""
+        return " · ".join(part for part in (track.file_format.upper(), str(track.file_bitrate or "")) if part)
+
     @admin.display(description="BPM", ordering="bpm")
     def bpm_display(self, track: Track) -> str:
         return keys.bpm_text(track.bpm)
 
-    @admin.display(description="Key", ordering="key")
+    @admin.display(description="Key", ordering="key_wheel")
     def key_display(self, track: Track) -> str:
         return keys.key_text(track.key)
 
     @admin.display(description="Length", ordering="duration")
     def length(self, track: Track) -> str:
         return keys.duration_text(track.duration)
-
-    @admin.display(description="File", boolean=True, ordering="file_path")
-    def has_file(self, track: Track) -> bool:
-        return bool(track.file_path)
 
     @admin.display(description="Source of each field")
     def field_sources(self, track: Track) -> str:

@@ -70,6 +70,20 @@ def wheel_position(code: str) -> tuple[int, str]:
     return int(code[:-1]), code[-1]
 
 
+def wheel_index(text: str) -> int | None:
+    """Return a key's place on the wheel as one number, 1A=1, 1B=2 ... 12B=24, or None if it is not a key."""
+    code = camelot(text)
+    if code is None:
+        return None
+    number, letter = wheel_position(code)
+    return number * 2 - (1 if letter == "A" else 0)
+
+
+def code_of_index(index: int) -> str:
+    """Return the Camelot code at a wheel index (the inverse of wheel_index)."""
+    return f"{(index + 1) // 2}{'A' if index % 2 else 'B'}"
+
+
 def compatible(code: str) -> list[str]:
     """Return the keys that mix with code: itself, its relative major or minor, and one step either way."""
     number, letter = wheel_position(code)

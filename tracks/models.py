@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.models import Job, JobItem
 from providers.registry import id_fields
+from tracks import keys
 
 
 def _unique_when_set(field: str) -> models.UniqueConstraint:
@@ -48,7 +49,7 @@ class Track(ProviderIds):
     album_artist = models.CharField(max_length=500, blank=True)
     label = models.CharField(max_length=300, blank=True)
     catalog_number = models.CharField(max_length=100, blank=True)
-    isrc = models.CharField("ISRC", max_length=12, blank=True, db_index=True)
+    isrc = models.CharField("ISRC", max_length=12, blank=True)
     release_date = models.DateField(null=True, blank=True)
     duration = models.PositiveIntegerField(
         null=True, blank=True, help_text="Length in seconds."
@@ -56,6 +57,10 @@ class Track(ProviderIds):
     genre = models.CharField(max_length=200, blank=True)
     bpm = models.DecimalField("BPM", max_digits=6, decimal_places=2, null=True, blank=True)
     key = models.CharField(max_length=20, blank=True, help_text='Musical key, e.g. "A minor" or "8A".')
+    key_wheel = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False,
+        help_text="The key's place on the Camelot wheel (1A=1 … 12B=24), kept from key for sorting and filtering.",
+    )
     track_number = models.PositiveSmallIntegerField(null=True, blank=True)
     disc_number = models.PositiveSmallIntegerField(null=True, blank=True)
     artwork_url = models.URLField(max_length=1000, blank=True)
@@ -82,7 +87,8 @@ class Track(ProviderIds):
         indexes = [
             models.Index(fields=[field, "-id"], name=f"track_{field}_idx")
             for field in (
-                "title", "credit_name", "album", "label", "genre", "bpm", "key", "file_path", "metadata_fetched_at",
+                "title", "credit_name", "album", "label", "genre", "bpm", "key_wheel", "duration", "release_date",
+                "isrc", "file_path", "metadata_fetched_at",
             )
         ]
         constraints = [
@@ -92,6 +98,14 @@ class Track(ProviderIds):
 
     def __str__(self) -> str:
         return f"{self.credit_name} - {self.title}" if self.credit_name else self.title
+
+    def save(self, *args, **kwargs):
+        # key_wheel follows key however the key was written ("A minor", "Am", "8A").
+        self.key_wheel = keys.wheel_index(self.key)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "key" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "key_wheel"}
+        super().save(*args, **kwargs)
 
 
 class FetchTaskType(models.TextChoices):

@@ -56,13 +56,12 @@ def track_id_lookup(search_term: str) -> dict[str, str] | None:
     return None
 
 
-def track_values_cached(field: str, seconds: int = 300) -> list[str]:
-    """Return the distinct non-empty values of a Track column, sorted, cached for a few minutes."""
+def track_values_cached(field: str, seconds: int = 300) -> list:
+    """Return the distinct values a Track column holds (none empty), sorted, cached for a few minutes."""
     key = f"tracks:values:{field}"
     values = cache.get(key)
     if values is None:
-        values = sorted(
-            value for value in Track.objects.exclude(**{field: ""}).values_list(field, flat=True).distinct().order_by()
-        )
+        found = Track.objects.exclude(**{f"{field}__isnull": True}).values_list(field, flat=True).distinct().order_by()
+        values = sorted(value for value in found if value != "")
         cache.set(key, values, seconds)
     return values

@@ -8,6 +8,7 @@ from django.urls import reverse
 from tests.factories import TrackFactory, UserFactory
 from tests.services import clear_test_cache
 from tracks import selectors
+from tracks.admin import TrackAdmin
 
 pytestmark = pytest.mark.django_db
 URL = reverse("admin:tracks_track_changelist")
@@ -37,7 +38,11 @@ def test_a_page_costs_the_same_queries_for_1_or_500_tracks_and_counts_once(admin
     assert sum("COUNT(" in sql.upper() for sql in five_hundred) == 1
 
 
-@pytest.mark.parametrize("column", range(1, 10))
+SORTABLE = [index for index, name in enumerate(TrackAdmin.list_display, start=1)
+            if name in ("title", "genre", "label", "isrc") or getattr(getattr(TrackAdmin, name, None), "admin_order_field", None)]
+
+
+@pytest.mark.parametrize("column", SORTABLE)
 def test_sorting_by_any_column_orders_by_it_then_the_id_only(admin_client, column):
     TrackFactory.create_batch(3)
     _, queries = page_queries(admin_client, {"o": str(column)})
@@ -59,12 +64,28 @@ def test_prefixed_ids_and_bare_isrcs_find_one_track_exactly(admin_client):
     assert selectors.track_id_lookup("Daft Punk: One More Time") is None  # a colon in text is not a prefix
 
 
-def test_genre_key_and_file_filters(admin_client):
+def test_the_crate_filters(admin_client):
+    import datetime
+    from decimal import Decimal
+
     clear_test_cache()  # the filters list values from a cache that lives five minutes
-    techno = TrackFactory(genre="Techno", key="8A", file_path="/music/a.flac")
-    TrackFactory(genre="House", key="9A")
-    response, _ = page_queries(admin_client, {"genre": "Techno"})
-    assert list(response.context["cl"].result_list) == [techno]
-    response, _ = page_queries(admin_client, {"key": "8A", "has_file": "yes"})
-    assert list(response.context["cl"].result_list) == [techno]
-    assert ">Techno<" in response.content.decode() and ">House<" in response.content.decode()
+    techno = TrackFactory(genre="Techno", key="A minor", bpm=Decimal("128"), file_path="/music/a.flac",
+                          release_date=datetime.date(2016, 5, 1), spotify_id="sp1", metadata_fetched_at=None)
+    mixes = TrackFactory(genre="House", key="9A", bpm=Decimal("122"), release_date=datetime.date(1996, 1, 1))
+    far = TrackFactory(genre="House", key="2B", bpm=Decimal("174"))
+
+    def shown(**params):
+        response, _ = page_queries(admin_client, params)
+        return set(response.context["cl"].result_list), response.content.decode()
+
+    assert shown(genre="Techno")[0] == {techno}
+    assert shown(key="8A", has_file="yes")[0] == {techno}
+    assert shown(key="8A+")[0] == {techno, mixes}  # 9A mixes with 8A; 2B does not
+    assert shown(bpm="3")[0] == {techno} and shown(bpm="5")[0] == {far}
+    assert shown(year="1")[0] == {techno} and shown(year="3")[0] == {mixes}
+    assert shown(known_to="spotify")[0] == {techno}
+    assert techno in shown(metadata="stale")[0]
+    page = shown()[1]
+    # Keys listed in wheel order, each in both notations.
+    assert page.index("8A · A minor") < page.index("9A · E minor") and "2B · F# major" in page
+    assert ">Techno<" in page and ">House<" in page
