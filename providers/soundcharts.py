@@ -49,6 +49,17 @@ class SongPage:
     next_offset: int | None = None
 
 
+@dataclass(frozen=True)
+class ArtistCandidate:
+    """One artist a Soundcharts search found."""
+
+    uuid: str
+    name: str
+    slug: str = ""
+    url: str = ""
+    image_url: str = ""
+
+
 class Soundcharts(Provider):
     name = "soundcharts"
     label = "Soundcharts"
@@ -107,6 +118,20 @@ class Soundcharts(Provider):
         except NotFound:
             return []  # documented: 404 means no song matched the term
         return _song_items(body, endpoint)
+
+    # Reference: https://developers.soundcharts.com/api/reference/search/search-artist-by-name
+    def _search_artists(self, term: str, limit: int) -> list[dict[str, Any]]:
+        endpoint = "GET /api/v2/artist/search/{term}"
+        try:
+            body = self.http.get_json(
+                f"/api/v2/artist/search/{path_segment(term)}",
+                params={"offset": 0, "limit": max(1, min(limit, SEARCH_LIMIT_MAX))},
+                kind="search",
+                endpoint=endpoint,
+            )
+        except NotFound:
+            return []  # documented: 404 means no artist matched the name
+        return _song_items(body, endpoint, what="artist")
 
     # Reference: https://developers.soundcharts.com/api/reference/artist/get-songs
     def _artist_songs(self, artist_uuid: str, offset: int, limit: int) -> dict[str, Any] | None:
@@ -174,6 +199,17 @@ class Soundcharts(Provider):
 
         return cached(self.name, "metadata", ("isrc", isrc), fetch, force_refresh=force_refresh)
 
+    def search_artists(self, name: str, *, limit: int = 10, force_refresh=False) -> list[ArtistCandidate]:
+        """Return the artists whose name matches, best first."""
+        term = name.strip()
+        if not term:
+            return []
+        return cached(
+            self.name, "search", ("artists", normalise_query(term), limit),
+            lambda: [map_artist(item) for item in self._search_artists(term, limit)],
+            force_refresh=force_refresh,
+        )
+
     def artist_songs(self, artist_uuid: str, *, offset: int = 0, limit: int = 100, force_refresh=False) -> SongPage | None:
         """Return one page of the artist's songs; None if Soundcharts has no such artist."""
         limit = max(1, min(limit, ARTIST_SONGS_LIMIT_MAX))
@@ -221,15 +257,22 @@ def _song_object(body: Any, endpoint: str) -> dict[str, Any]:
     return obj
 
 
-def _song_items(body: Any, endpoint: str) -> list[dict[str, Any]]:
+def _song_items(body: Any, endpoint: str, what: str = "song") -> list[dict[str, Any]]:
     require(isinstance(body, dict) and isinstance(body.get("items"), list), "soundcharts", endpoint, "no items list")
     for item in body["items"]:
         require(
             isinstance(item, dict) and isinstance(item.get("uuid"), str) and bool(item["uuid"])
             and isinstance(item.get("name"), str),
-            "soundcharts", endpoint, "a song item without uuid and name",
+            "soundcharts", endpoint, f"{'an' if what == 'artist' else 'a'} {what} item without uuid and name",
         )
     return body["items"]
+
+
+def map_artist(item: dict[str, Any]) -> ArtistCandidate:
+    return ArtistCandidate(
+        uuid=item["uuid"], name=_text(item.get("name")), slug=_text(item.get("slug")),
+        url=_text(item.get("appUrl")), image_url=_text(item.get("imageUrl")),
+    )
 
 
 def _text(value: Any) -> str:

@@ -140,7 +140,7 @@ def test_any_text_in_the_admin_forms_gives_a_page_with_messages_and_changes_noth
     before = (Track.objects.count(), MetadataFetchTask.objects.count())
     responses = [
         client.post(reverse("admin:tracks_track_import_soundcharts"),
-                    {"artist_uuid": text, "limit": number, "offset": number}),
+                    {"artist": text, "limit": number, "offset": number}),
         client.get(reverse("admin:tracks_track_search_spotify"), {"query": text}),
         client.get(reverse("admin:tracks_track_changelist"), {"q": text}),
         client.get(reverse("admin:job_progress"), {"job": text}),

@@ -421,17 +421,34 @@ class TrackAdmin(admin.ModelAdmin):
         return None
 
     def soundcharts_import_view(self, request: HttpRequest):
+        """Import an artist's songs: by UUID at once, or by name after picking one of the artists found."""
         if refused := self._refusal(request, provider="soundcharts"):
             return refused
         form = SoundchartsImportForm(request.POST or None)
+        candidates, error = [], ""
         if request.method == "POST" and form.is_valid():
-            done = self._import_and_report(
-                request,
-                lambda: services.soundcharts_artist_import(**form.cleaned_data, started_by=started_by(request)),
-            )
-            if done:
-                return done
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": "Import from Soundcharts"}
+            artist_uuid = form.artist_uuid()
+            if artist_uuid is not None:
+                done = self._import_and_report(
+                    request,
+                    lambda: services.soundcharts_artist_import(
+                        artist_uuid=artist_uuid, limit=form.cleaned_data["limit"], offset=form.cleaned_data["offset"],
+                        started_by=started_by(request),
+                    ),
+                )
+                if done:
+                    return done
+            else:
+                try:
+                    candidates = services.soundcharts_artist_search(name=form.cleaned_data["artist"])
+                except ProviderError as exc:
+                    error = f"Soundcharts could not search now: {exc.message}. Try again in a minute."
+                if not candidates and not error:
+                    error = f"Soundcharts knows no artist called “{form.cleaned_data['artist']}”."
+        context = {
+            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
+            "title": "Import from Soundcharts", "candidates": candidates, "error": error,
+        }
         return TemplateResponse(request, "admin/tracks/track/import_soundcharts.html", context)
 
     def spotify_search_view(self, request: HttpRequest):

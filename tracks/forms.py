@@ -1,4 +1,5 @@
 import re
+import uuid
 
 from django import forms
 
@@ -9,12 +10,20 @@ ISRC = re.compile(r"[A-Z]{2}[A-Z0-9]{3}\d{7}")
 
 
 class SoundchartsImportForm(forms.Form):
-    artist_uuid = forms.UUIDField(
-        label="Soundcharts artist UUID",
-        help_text="From the artist's Soundcharts URL, e.g. 11e81bbe-5b34-a426-8614-a0369fe50396.",
+    artist = forms.CharField(
+        label="Artist", max_length=200,
+        help_text="A name to search Soundcharts for, or an artist's Soundcharts UUID "
+        "(e.g. 11e81bbe-5b34-a426-8614-a0369fe50396).",
     )
     limit = forms.IntegerField(min_value=1, max_value=1000, initial=100, help_text="How many songs to import.")
     offset = forms.IntegerField(min_value=0, initial=0, help_text="Skip this many of the artist's songs first.")
+
+    def artist_uuid(self) -> uuid.UUID | None:
+        """Return the artist as a UUID when one was given, else None (a name to search)."""
+        try:
+            return uuid.UUID(self.cleaned_data["artist"].strip())
+        except ValueError:
+            return None
 
 
 class SpotifySearchForm(forms.Form):

@@ -356,6 +356,11 @@ def soundcharts_artist_import(*, artist_uuid, limit: int = 100, offset: int = 0,
     return _import_candidates(songs[:limit], "soundcharts_uuid", started_by)
 
 
+def soundcharts_artist_search(*, name: str, limit: int = 10) -> list:
+    """Return the Soundcharts artists whose name matches, best first."""
+    return get_provider("soundcharts").search_artists(name, limit=limit)
+
+
 def spotify_search(*, query: str, limit: int = 20) -> list[TrackCandidate]:
     """Search Spotify by track name, "artist - title" or ISRC."""
     client = get_provider("spotify")

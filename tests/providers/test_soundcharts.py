@@ -220,3 +220,17 @@ def test_disabled_without_credentials(settings):
 def test_check_looks_up_a_known_song(replay, credentials):
     replay.serve(f"/api/v2.25/song/{BAD_GUY}", SONG_V225)
     assert Soundcharts().check() == "song lookup answered: bad guy"
+
+
+def test_artist_search_by_name_maps_the_recorded_answer(replay, settings):
+    from tests.replay import fixture_json
+
+    settings.SOUNDCHARTS_APP_ID = settings.SOUNDCHARTS_API_KEY = "soundcharts"
+    replay.serve("/api/v2/artist/search/billie", "soundcharts/instr-artist-search-billie.json")
+    from providers.registry import get_provider
+
+    found = get_provider("soundcharts").search_artists("billie")
+    items = fixture_json("soundcharts/instr-artist-search-billie.json")["items"]
+    assert [artist.uuid for artist in found] == [item["uuid"] for item in items]
+    assert found[2].name == "Billie Holiday" and found[2].url == items[2]["appUrl"]
+    assert get_provider("soundcharts").search_artists("   ") == []

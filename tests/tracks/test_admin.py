@@ -198,17 +198,32 @@ def test_the_jobs_page_lists_jobs_of_every_kind_with_who_started_them(admin_clie
     assert "alice" in page and "schedule" in page and "Completed with 1 failure" in page
 
 
-def test_soundcharts_import_form_reports_created_and_skipped(admin_client, replay, credentials, django_capture_on_commit_callbacks):
+def test_soundcharts_import_by_uuid_reports_created_and_skipped(admin_client, replay, credentials, django_capture_on_commit_callbacks):
     replay.serve(f"/api/v2.21/artist/{ALESSIA_CARA}/songs", ARTIST_SONGS)
     url = reverse("admin:tracks_track_import_soundcharts")
-    assert "Soundcharts artist UUID" in admin_client.get(url).content.decode()
+    assert "A name to search Soundcharts for" in admin_client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=False):
-        response = admin_client.post(url, {"artist_uuid": ALESSIA_CARA, "limit": 3, "offset": 0}, follow=True)
+        response = admin_client.post(url, {"artist": ALESSIA_CARA, "limit": 3, "offset": 0}, follow=True)
     [message] = messages_of(response)
     assert message.startswith("Imported 3 new track(s); skipped 0 already in the catalogue. Their metadata is being fetched: <a href=")
     assert Track.objects.count() == 3
-    bad = admin_client.post(url, {"artist_uuid": "not-a-uuid", "limit": 3, "offset": 0})
-    assert "Enter a valid UUID." in bad.content.decode()
+
+
+def test_soundcharts_import_by_name_lists_the_artists_to_pick_from(admin_client, replay, credentials):
+    replay.serve("/api/v2/artist/search/billie", "soundcharts/instr-artist-search-billie.json")
+    url = reverse("admin:tracks_track_import_soundcharts")
+    page = admin_client.post(url, {"artist": "billie", "limit": 5, "offset": 0}).content.decode()
+    items = fixture_json("soundcharts/instr-artist-search-billie.json")["items"]
+    assert "Which artist?" in page and "Billie Holiday" in page
+    assert f'name="artist" value="{items[2]["uuid"]}"' in page and "Import Billie Holiday's songs" in page
+    assert not Track.objects.exists()
+
+
+def test_soundcharts_import_of_an_unknown_name_says_so(admin_client, replay, credentials):
+    replay.serve("/api/v2/artist/search/zzqx", body="", status=404)
+    page = admin_client.post(reverse("admin:tracks_track_import_soundcharts"),
+                             {"artist": "zzqx", "limit": 5, "offset": 0}).content.decode()
+    assert "Soundcharts knows no artist called “zzqx”." in page
 
 
 def test_spotify_search_lists_results_and_imports_the_chosen(admin_client, replay, credentials, django_capture_on_commit_callbacks):
@@ -277,7 +292,7 @@ def test_an_empty_spotify_search_shows_only_what_to_fix(admin_client, credential
 def test_an_unknown_soundcharts_artist_is_said_in_words(admin_client, replay, credentials):
     replay.serve(f"/api/v2.21/artist/{ALESSIA_CARA}/songs", "soundcharts/instr-error-404.json", status=404)
     response = admin_client.post(reverse("admin:tracks_track_import_soundcharts"),
-                                 {"artist_uuid": ALESSIA_CARA, "limit": 3, "offset": 0}, follow=True)
+                                 {"artist": ALESSIA_CARA, "limit": 3, "offset": 0}, follow=True)
     [message] = messages_of(response)
     assert message == (f"Nothing was imported: Soundcharts has no artist with the UUID {ALESSIA_CARA}; "
                        "copy it from the artist's page.")
