@@ -3,6 +3,7 @@ import uuid
 
 from django import forms
 
+from providers.registry import id_fields
 from tracks import keys
 from tracks.models import PROVIDER_ID_FIELDS, Track
 
@@ -104,6 +105,13 @@ class TrackForm(forms.ModelForm):
             "isrc", "track_number", "disc_number", "artwork_url", "genre", "bpm", "key", "duration",
             *PROVIDER_ID_FIELDS, "file_path", "file_format", "file_bitrate", "slug",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # As each provider spells its name: Django's capitalising would make "iTunes" "ITunes".
+        for spec in id_fields():
+            if spec.field in self.fields:
+                self.fields[spec.field].label = spec.label
 
     def clean_isrc(self):
         isrc = "".join(self.cleaned_data.get("isrc", "").split()).replace("-", "").upper()

@@ -57,3 +57,48 @@ def test_the_crate_shows_each_column_as_djs_read_it(admin_page):
     assert admin_page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 0
     row = admin_page.inner_text("#result_list tbody tr:first-child")
     assert "124" in row and "8A · A minor" in row and "7:11" in row and "FLAC · 1411" in row and "2019" in row
+
+
+def test_the_track_form_takes_artists_as_names_and_says_what_is_wrong_in_words(admin_page):
+    track = TrackFactory(title="Strobe", credit_name="deadmau5", artists=["deadmau5"], duration=634)
+    url = f"{admin_page.live_server_url}/admin/tracks/track/{track.pk}/change/"
+    admin_page.goto(url)
+    assert admin_page.input_value("#id_duration") == "10:34"
+    assert admin_page.inner_text("label[for=id_itunes_id]").startswith("iTunes id")
+    admin_page.fill("#id_artists", "deadmau5\nKaskade")
+    admin_page.fill("#id_bpm", "0")
+    admin_page.fill("#id_key", "banana")
+    admin_page.click("input[name=_continue]")
+    errors = admin_page.inner_text("#content-main")
+    assert "BPM counts beats per minute, so it is at least 1." in errors
+    assert "“banana” is not a key." in errors
+    assert "constraint" not in errors.lower() and "JSON" not in errors
+    screenshot(admin_page, "track-form-errors")
+    admin_page.fill("#id_bpm", "128")
+    admin_page.fill("#id_key", "Am")
+    admin_page.click("input[name=_continue]")
+    admin_page.wait_for_selector("text=was changed successfully")
+    track.refresh_from_db()
+    assert (track.artists, track.key, str(track.bpm)) == (["deadmau5", "Kaskade"], "8A", "128.00")
+
+
+def test_a_view_only_user_sees_no_button_that_leads_to_a_refusal(page, live_server):
+    from django.contrib.auth.models import Permission
+
+    from tests.browser.conftest import PASSWORD
+    from tests.factories import UserFactory
+
+    viewer = UserFactory(username="viewer", is_superuser=False, password=PASSWORD)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_track"))
+    track = TrackFactory(title="Subzero")
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "viewer")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/tracks/track/")
+    assert page.is_visible("text=Subzero")
+    for button in ("Import from Soundcharts", "Search Spotify", "Fetch all stale metadata"):
+        assert not page.is_visible(f"text={button}"), button
+    page.goto(f"{live_server.url}/admin/tracks/track/{track.pk}/change/")
+    assert not page.is_visible("#fetch-now") and not page.is_visible("#fetch-background")
+    assert not page.is_visible("text=System status")
