@@ -106,32 +106,20 @@ class Soundcharts(Provider):
         return _song_object(body, endpoint)
 
     # Reference: https://developers.soundcharts.com/api/reference/search/search-song-by-name
-    def _search(self, term: str, limit: int) -> list[dict[str, Any]]:
-        endpoint = "GET /api/v2/song/search/{term}"
-        try:
-            body = self.http.get_json(
-                f"/api/v2/song/search/{path_segment(term)}",
-                params={"offset": 0, "limit": max(1, min(limit, SEARCH_LIMIT_MAX))},
-                kind="search",
-                endpoint=endpoint,
-            )
-        except NotFound:
-            return []  # documented: 404 means no song matched the term
-        return _song_items(body, endpoint)
-
     # Reference: https://developers.soundcharts.com/api/reference/search/search-artist-by-name
-    def _search_artists(self, term: str, limit: int) -> list[dict[str, Any]]:
-        endpoint = "GET /api/v2/artist/search/{term}"
+    def _search(self, what: str, term: str, limit: int) -> list[dict[str, Any]]:
+        """Search Soundcharts' songs or artists ("song" or "artist") by name."""
+        endpoint = f"GET /api/v2/{what}/search/{{term}}"
         try:
             body = self.http.get_json(
-                f"/api/v2/artist/search/{path_segment(term)}",
+                f"/api/v2/{what}/search/{path_segment(term)}",
                 params={"offset": 0, "limit": max(1, min(limit, SEARCH_LIMIT_MAX))},
                 kind="search",
                 endpoint=endpoint,
             )
         except NotFound:
-            return []  # documented: 404 means no artist matched the name
-        return _song_items(body, endpoint, what="artist")
+            return []  # documented: 404 means nothing matched the name
+        return _items(body, endpoint, what)
 
     # Reference: https://developers.soundcharts.com/api/reference/artist/get-songs
     def _artist_songs(self, artist_uuid: str, offset: int, limit: int) -> dict[str, Any] | None:
@@ -144,7 +132,7 @@ class Soundcharts(Provider):
             )
         except NotFound:
             return None
-        _song_items(body, endpoint)
+        _items(body, endpoint)
         page = body.get("page")
         require(page is None or isinstance(page, dict), self.name, endpoint, "page is not an object")
         return body
@@ -179,7 +167,7 @@ class Soundcharts(Provider):
             return []
         return cached(
             self.name, "search", (normalise_query(term), limit),
-            lambda: [map_candidate(item) for item in self._search(term, limit)],
+            lambda: [map_candidate(item) for item in self._search("song", term, limit)],
             force_refresh=force_refresh,
         )
 
@@ -206,7 +194,7 @@ class Soundcharts(Provider):
             return []
         return cached(
             self.name, "search", ("artists", normalise_query(term), limit),
-            lambda: [map_artist(item) for item in self._search_artists(term, limit)],
+            lambda: [map_artist(item) for item in self._search("artist", term, limit)],
             force_refresh=force_refresh,
         )
 
@@ -257,7 +245,7 @@ def _song_object(body: Any, endpoint: str) -> dict[str, Any]:
     return obj
 
 
-def _song_items(body: Any, endpoint: str, what: str = "song") -> list[dict[str, Any]]:
+def _items(body: Any, endpoint: str, what: str = "song") -> list[dict[str, Any]]:
     require(isinstance(body, dict) and isinstance(body.get("items"), list), "soundcharts", endpoint, "no items list")
     for item in body["items"]:
         require(
