@@ -10,6 +10,7 @@ Configuration tables list the same settings.
 from __future__ import annotations
 
 import re
+import tempfile
 import zoneinfo
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -257,9 +258,9 @@ def _cross_checks(values: dict[str, Any]) -> list[str]:
     var_dir = Path(values["CRATEDIGGER_VAR_DIR"])
     try:
         var_dir.mkdir(parents=True, exist_ok=True)
-        probe = var_dir / ".write-test"
-        probe.write_text("ok")
-        probe.unlink()
+        # A file of this process's own: web, worker and beat start at once and check together.
+        with tempfile.TemporaryFile(dir=var_dir) as probe:
+            probe.write(b"ok")
     except OSError as exc:
         problems.append(
             f"CRATEDIGGER_VAR_DIR={str(var_dir)!r} cannot be written ({exc.strerror or exc}): "

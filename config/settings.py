@@ -62,10 +62,18 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_VERBOSE = False
+# The admin is the whole app: logging in without a ?next= lands on its dashboard.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 # --- Applications ---------------------------------------------------------------
 INSTALLED_APPS = [
+    # The admin's theme (django-unfold) comes before the admin so that its templates win.
+    "unfold.apps.BasicAppConfig",  # the plain app: our own site (core.admin) stays the default
+    "unfold.contrib.filters",
+    "unfold.contrib.forms",
+    "unfold.contrib.import_export",
     "core.apps.CratediggerAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -113,6 +121,33 @@ TEMPLATES = [
         },
     },
 ]
+
+# The admin's theme: its sidebar is the admin's sections (core.admin.sidebar_navigation),
+# its index the dashboard (core.dashboard). Everything it draws is served by the app: no CDN.
+UNFOLD = {
+    "SITE_TITLE": "Cratedigger",
+    "SITE_HEADER": "Cratedigger",
+    "SITE_SUBHEADER": "Your music library",
+    "SITE_SYMBOL": "album",
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": False,
+    "STYLES": [lambda request: static_url("core/cratedigger.css")],
+    "SIDEBAR": {"show_search": True, "show_all_applications": False,
+                "navigation": "core.admin.sidebar_navigation"},
+    "COLORS": {"primary": {
+        "50": "oklch(97.9% .021 166.113)", "100": "oklch(95% .052 163.051)", "200": "oklch(90.5% .093 164.15)",
+        "300": "oklch(84.5% .143 164.978)", "400": "oklch(76.5% .177 163.223)", "500": "oklch(69.6% .17 162.48)",
+        "600": "oklch(59.6% .145 163.225)", "700": "oklch(50.8% .118 165.612)", "800": "oklch(43.2% .095 166.913)",
+        "900": "oklch(37.8% .077 168.94)", "950": "oklch(26.2% .051 172.552)",
+    }},
+}
+
+
+def static_url(path: str) -> str:
+    from django.templatetags.static import static
+
+    return static(path)
+
 
 # --- Database -------------------------------------------------------------------
 DATABASES = {"default": database_config(CONF["DATABASE_URL"], conn_max_age=CONF["DATABASE_CONN_MAX_AGE"])}

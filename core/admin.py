@@ -12,8 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
+from unfold.admin import ModelAdmin
+from unfold.sites import UnfoldAdminSite
 
 from config.env import mask_url
 from core import jobs, selectors
@@ -30,6 +32,16 @@ def started_by(request: HttpRequest) -> str:
 def job_link(job: Job) -> str:
     """Return an HTML link to the job's page, for messages."""
     return format_html('<a href="{}">{}</a>', selectors.job_admin_url(job), job)
+
+
+def html_table(table_id: str, headers: tuple[str, ...], rows: list[tuple], row: str = "") -> str:
+    """Return a small read-only table for a page (a track's sources, its downloads): headers, then one row
+    per tuple, each value escaped into `row` (plain cells by default)."""
+    row = row or "<tr>" + "<td>{}</td>" * len(headers) + "</tr>"
+    return format_html(
+        '<table class="crate-table" id="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+        table_id, format_html_join("", "<th>{}</th>", ((header,) for header in headers)), format_html_join("", row, rows),
+    )
 
 
 # The admin's sections, by what a person does; each model is (app_label, model_name).
@@ -54,7 +66,29 @@ HIDDEN = {("django_celery_results", "groupresult"), ("django_celery_results", "c
           ("django_celery_beat", "clockedschedule"), ("django_celery_beat", "solarschedule")}
 
 
-class CratediggerAdminSite(admin.AdminSite):
+# The sidebar's icon for each page (Material Symbols, shipped with the theme).
+ICONS = {
+    "track": "library_music", "tracklist": "queue_music", "trackdiscovery": "manage_search",
+    "librarytrack": "album", "discoverystatistics": "insights", "wantlist": "bookmark_heart",
+    "download": "download", "metadatafetchtask": "sync", "jobs": "work_history", "status": "monitor_heart",
+    "user": "person", "group": "group", "periodictask": "schedule", "intervalschedule": "timer",
+    "crontabschedule": "calendar_month", "taskresult": "task_alt",
+}
+
+
+def sidebar_navigation(request: HttpRequest) -> list[dict]:
+    """The theme's sidebar: the admin's sections (CratediggerAdminSite.get_app_list), each page with its icon."""
+    site = admin.site
+    return [
+        {"title": section["name"], "separator": True, "collapsible": section["name"] == "System",
+         "items": [{"title": model["name"], "link": model["admin_url"],
+                    "icon": ICONS.get(model["object_name"].lower(), "table")}
+                   for model in section["models"]]}
+        for section in site.get_app_list(request)
+    ]
+
+
+class CratediggerAdminSite(UnfoldAdminSite):
     site_header = "Cratedigger"
     site_title = "Cratedigger"
     index_title = "Your music library"
@@ -251,7 +285,7 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(ModelAdmin):
     """The admin of one kind of job: read-only, with the live progress component, cancel and retry."""
 
     list_display = ("__str__", "progress", "started_by", "created_at", "finished_at")
@@ -315,3 +349,28 @@ class JobAdmin(admin.ModelAdmin):
             self.message_user(request, f"Queued {len(retried)} job(s) again over their failed items.", messages.SUCCESS)
         else:
             self.message_user(request, "No finished job among those selected had failed items.", messages.INFO)
+
+
+def theme_third_party_admins(site: admin.AdminSite) -> None:
+    """Called once every admin module is loaded (CoreConfig.ready): re-register the admins of Django's and the libraries' models on the theme's ModelAdmin, so every page
+    (users, schedules, task results, login attempts) looks and behaves like the rest."""
+    from django.contrib.auth.models import User
+    from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+
+    for model, model_admin in list(site._registry.items()):
+        if isinstance(model_admin, ModelAdmin):
+            continue
+        attrs = {}
+        if (model._meta.app_label, model._meta.model_name) in MACHINE_WRITTEN:
+            attrs["has_add_permission"] = lambda self, request, *args: False
+        if model is User:
+            attrs = {"form": UserChangeForm, "add_form": UserCreationForm,
+                     "change_password_form": AdminPasswordChangeForm}
+        if getattr(model_admin, "filter_horizontal", ()):
+            # Django's two-box picker is wider than the theme's form column; the theme's own multiple
+            # select fits (and filters as you type).
+            attrs["filter_horizontal"] = ()
+        themed = type(f"Themed{type(model_admin).__name__}", (type(model_admin), ModelAdmin), attrs)
+        site.unregister(model)
+        site.register(model, themed)
+

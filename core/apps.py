@@ -13,4 +13,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Jobs and system"
 
     def ready(self) -> None:
+        from django.contrib import admin
+
         from core import checks  # noqa: F401 - registers the system checks
+        from core.admin import theme_third_party_admins
+
+        theme_third_party_admins(admin.site)

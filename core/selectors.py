@@ -85,7 +85,25 @@ def jobs_recent(*, models: list[type[Job]] | None = None, limit: int = 50) -> li
 
 
 def task_results_recent(limit: int = 10):
-    """Return the latest Celery task results, newest first (the workers' audit log)."""
+    """Return the latest Celery task results, newest first (the workers' audit log), each with `label`: what
+    the task does in words (its `verbose_name`), not its dotted name."""
     from django_celery_results.models import TaskResult
 
-    return TaskResult.objects.order_by("-date_created")[:limit]
+    results = list(TaskResult.objects.order_by("-date_created")[:limit])
+    for result in results:
+        result.label = task_label(result.task_name)
+    return results
+
+
+# Celery's own tasks, which carry no verbose_name.
+BUILTIN_TASK_LABELS = {"celery.backend_cleanup": "Delete expired task results"}
+
+
+def task_label(name: str | None) -> str:
+    """Return a Celery task's name in words: its `verbose_name`, else its dotted name."""
+    from celery import current_app
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules("tasks")  # a web process has not imported the tasks; later calls cost nothing
+    task = current_app.tasks.get(name or "")
+    return getattr(task, "verbose_name", "") or BUILTIN_TASK_LABELS.get(name or "") or name or "Unknown task"

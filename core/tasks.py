@@ -11,13 +11,13 @@ from django.utils import timezone
 from core import jobs
 
 
-@shared_task(name="cratedigger.ping", soft_time_limit=10, time_limit=20)
+@shared_task(name="cratedigger.ping", soft_time_limit=10, time_limit=20, verbose_name="Test job")
 def ping() -> dict:
     """Answer with the worker's host name and time, to show that workers run jobs."""
     return {"host": socket.gethostname(), "at": timezone.now().isoformat()}
 
 
-@shared_task(bind=True, name="core.run_job", max_retries=None)
+@shared_task(bind=True, name="core.run_job", max_retries=None, verbose_name="Run a job")
 def run_job(self, label: str, job_id: str) -> dict:
     """Run one job of any kind; a redelivered, retried or stale message does no harm."""
     model = jobs.model_for(label)
@@ -40,7 +40,7 @@ def run_job(self, label: str, job_id: str) -> dict:
     return {"job": f"{label}:{job_id}", "outcome": result.outcome, "detail": result.detail}
 
 
-@shared_task(name="core.resume_jobs", ignore_result=True)
+@shared_task(name="core.resume_jobs", ignore_result=True, verbose_name="Resume abandoned jobs")
 def resume_jobs() -> list[str]:
     """Queue again the jobs whose worker died, whose wait ended unnoticed, or that were never queued."""
     return jobs.jobs_resume_abandoned()

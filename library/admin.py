@@ -5,12 +5,13 @@ from django.db import models
 from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from unfold.admin import ModelAdmin, TabularInline
 
 from core import dashboard
 from library.models import DiscoveryStatistics, LibraryTrack, TrackDiscovery, Tracklist
 
 
-class TrackDiscoveryInline(admin.TabularInline):
+class TrackDiscoveryInline(TabularInline):
     model = TrackDiscovery
     extra = 0
     fields = ("position", "timestamp", "raw_text", "artist", "title", "status", "confidence", "library_track")
@@ -23,7 +24,7 @@ class TrackDiscoveryInline(admin.TabularInline):
 
 
 @admin.register(Tracklist)
-class TracklistAdmin(admin.ModelAdmin):
+class TracklistAdmin(ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "dj", "date", "line_count", "created_at")
     list_filter = ("date", "created_at")
@@ -41,7 +42,7 @@ class TracklistAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrackDiscovery)
-class TrackDiscoveryAdmin(admin.ModelAdmin):
+class TrackDiscoveryAdmin(ModelAdmin):
     list_display = ("raw_text", "tracklist", "position", "status", "confidence", "method", "library_track")
     list_filter = ("status", "method")
     search_fields = ("raw_text", "artist", "title", "label", "catalog_number", "tracklist__name")
@@ -51,7 +52,7 @@ class TrackDiscoveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(LibraryTrack)
-class LibraryTrackAdmin(admin.ModelAdmin):
+class LibraryTrackAdmin(ModelAdmin):
     list_display = ("track", "discovery_count", "is_provisional", "first_discovered", "last_seen")
     list_filter = ("is_provisional", "last_seen")
     search_fields = ("track__title", "track__credit_name", "track__label", "track__isrc")
@@ -62,7 +63,7 @@ class LibraryTrackAdmin(admin.ModelAdmin):
 
 
 @admin.register(DiscoveryStatistics)
-class DiscoveryStatisticsAdmin(admin.ModelAdmin):
+class DiscoveryStatisticsAdmin(ModelAdmin):
     list_display = ("period", "period_start", "period_end", "tracks_discovered", "unique_artists", "unique_labels", "computed_at")
     list_filter = ("period",)
     date_hierarchy = "period_start"

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from core.dates import parse_release_date
+
 
 class ProviderError(Exception):
     """A provider failed or answered with something Cratedigger cannot use."""
@@ -52,6 +54,18 @@ class Capability(enum.StrEnum):
     PURCHASE_LINKS = "purchase_links"
     AUDIO_FEATURES = "audio_features"
     DOWNLOAD = "download"
+
+    @property
+    def label(self) -> str:
+        """What the capability lets Cratedigger do, in words."""
+        return CAPABILITY_LABELS[self]
+
+
+CAPABILITY_LABELS = {
+    Capability.SEARCH: "search", Capability.METADATA: "track metadata", Capability.ISRC_LOOKUP: "lookup by ISRC",
+    Capability.PURCHASE_LINKS: "purchase links", Capability.AUDIO_FEATURES: "BPM and key",
+    Capability.DOWNLOAD: "downloads",
+}
 
 
 @dataclass(frozen=True)
@@ -165,16 +179,9 @@ def _jsonable(value: Any) -> Any:
 
 
 def parse_date(value: Any) -> datetime.date | None:
-    """Return a date from "2019-03-29", "2019-03", "2019" or an ISO datetime; None otherwise."""
-    if not value or not isinstance(value, str):
-        return None
-    text = value.strip()[:10]
-    for fmt, size in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
-        try:
-            return datetime.datetime.strptime(text[:size], fmt).date()
-        except ValueError:
-            continue
-    return None
+    """Return a date from "2019-03-29", "2019-03", "2019" or an ISO datetime, knowing its precision
+    (core.dates.ReleaseDate: "2019" stays a year); None otherwise."""
+    return parse_release_date(value)
 
 
 def as_int(value: Any) -> int | None:

@@ -150,3 +150,15 @@ def test_any_text_in_the_admin_forms_gives_a_page_with_messages_and_changes_noth
         assert response.status_code in (200, 302), response.status_code
     assert (Track.objects.count(), MetadataFetchTask.objects.count()) == before
     assert track.pk
+
+
+def test_processes_starting_together_all_find_the_var_dir_writable(tmp_path):
+    """Web, worker and beat start at once (make run): each checks the var dir with a file of its own."""
+    import concurrent.futures
+
+    from config import schema
+
+    env = {"CRATEDIGGER_VAR_DIR": str(tmp_path)}
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        loaded = list(pool.map(lambda _: schema.load(env), range(200)))
+    assert len(loaded) == 200 and list(tmp_path.iterdir()) == []

@@ -2,37 +2,37 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import admin, messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
+from unfold.admin import ModelAdmin
+from unfold.contrib.filters.admin import DropdownFilter, RangeNumericListFilter
 
 from core import dashboard
-from core.admin import JobAdmin, job_link, started_by
+from core.admin import JobAdmin, html_table, job_link, started_by
 from core.queue import BrokerUnavailable
 from providers.base import ProviderError, RateLimited
-from providers.registry import id_fields, provider_class
-from tracks import keys, selectors, services
+from providers.registry import id_fields, provider_class, provider_label
+from tracks import keys, metadata, selectors, services
 from tracks.forms import SoundchartsImportForm, SpotifySearchForm, TrackForm
 from tracks.metadata import FIELD_MAP
 from tracks.models import PROVIDER_ID_FIELDS, Download, FetchTaskType, MetadataFetchTask, Track
 
 
-class DownloadInline(admin.TabularInline):
-    model = Download
-    extra = 0
-    fields = ("source", "quality_preference", "state", "progress", "file_path", "created_at")
-    readonly_fields = ("state", "progress", "file_path", "created_at")
-    show_change_link = True
-
-
-class CachedValuesFilter(admin.SimpleListFilter):
+class CachedValuesFilter(DropdownFilter):
     """A filter by the values a column holds, listed from a cache rather than a DISTINCT over every track."""
 
     field = ""
@@ -42,7 +42,7 @@ class CachedValuesFilter(admin.SimpleListFilter):
         return [(value, value) for value in selectors.track_values_cached(self.field, self.cache_seconds)]
 
     def queryset(self, request, queryset):
-        return queryset.filter(**{self.field: self.value()}) if self.value() is not None else queryset
+        return queryset.filter(**{self.field: self.value()}) if self.value() else queryset
 
 
 class GenreFilter(CachedValuesFilter):
@@ -53,8 +53,8 @@ class LabelFilter(CachedValuesFilter):
     title = parameter_name = field = "label"
 
 
-class KeyFilter(admin.SimpleListFilter):
-    """Keys in Camelot wheel order, each alone or with the keys that mix with it."""
+class KeyFilter(DropdownFilter):
+    """Keys in Camelot wheel order (1A, 1B, 2A … 12B), each alone or with the keys that mix with it."""
 
     title = "key"
     parameter_name = "key"
@@ -64,7 +64,7 @@ class KeyFilter(admin.SimpleListFilter):
         for index in selectors.track_values_cached("key_wheel"):
             code = keys.code_of_index(index)
             choices.append((code, keys.key_text(code)))
-            choices.append((f"{code}+", f"{code} and compatible"))
+            choices.append((f"{code}+", f"{code} and compatible keys"))
         return choices
 
     def queryset(self, request, queryset):
@@ -76,39 +76,40 @@ class KeyFilter(admin.SimpleListFilter):
         return queryset.filter(key_wheel__in=[keys.wheel_index(each) for each in codes])
 
 
-class BandFilter(admin.SimpleListFilter):
-    """A filter by ranges of a number: (label, low, high) with high excluded; None is open."""
+class NumberRangeFilter(RangeNumericListFilter):
+    """From … to … over a number; a bound that is not a number in [minimum, maximum] is left out."""
 
-    field = ""
-    bands: tuple[tuple[str, float | None, float | None], ...] = ()
-
-    def lookups(self, request, model_admin):
-        return [(str(index), label) for index, (label, _low, _high) in enumerate(self.bands)]
+    lookup = ""
+    minimum: int = 0
+    maximum: int = 0
+    number = int
 
     def queryset(self, request, queryset):
-        if self.value() is None or not self.value().isdigit() or int(self.value()) >= len(self.bands):
-            return queryset
-        _label, low, high = self.bands[int(self.value())]
-        if low is not None:
-            queryset = queryset.filter(**{f"{self.field}__gte": low})
-        if high is not None:
-            queryset = queryset.filter(**{f"{self.field}__lt": high})
+        for suffix, operator in (("from", "gte"), ("to", "lte")):
+            bound = self._bound(self.used_parameters.get(f"{self.parameter_name}_{suffix}"))
+            if bound is not None:
+                queryset = queryset.filter(**{f"{self.lookup}__{operator}": bound})
         return queryset
 
-
-class BpmFilter(BandFilter):
-    title, parameter_name, field = "BPM", "bpm", "bpm"
-    bands = (("under 100", None, 100), ("100–114", 100, 115), ("115–124", 115, 125), ("125–134", 125, 135),
-             ("135–149", 135, 150), ("150 and over", 150, None))
-
-
-class YearFilter(BandFilter):
-    title, parameter_name, field = "year", "year", "release_date__year"
-    bands = (("2020s", 2020, None), ("2010s", 2010, 2020), ("2000s", 2000, 2010), ("1990s", 1990, 2000),
-             ("1980s", 1980, 1990), ("before 1980", None, 1980))
+    def _bound(self, text):
+        try:
+            value = self.number(str(text).strip())
+        except (ArithmeticError, TypeError, ValueError):
+            return None
+        return value if self.minimum <= value <= self.maximum else None
 
 
-class ProviderFilter(admin.SimpleListFilter):
+class BpmFilter(NumberRangeFilter):
+    title, parameter_name, lookup = "BPM", "bpm", "bpm"
+    minimum, maximum, number = 1, 999, Decimal
+
+
+class YearFilter(NumberRangeFilter):
+    title, parameter_name, lookup = "year", "year", "release_date__year"
+    minimum, maximum = 1000, 9999
+
+
+class ProviderFilter(DropdownFilter):
     title = "known to"
     parameter_name = "known_to"
 
@@ -120,7 +121,7 @@ class ProviderFilter(admin.SimpleListFilter):
         return queryset.exclude(**{field: ""}) if field else queryset
 
 
-class StaleFilter(admin.SimpleListFilter):
+class StaleFilter(DropdownFilter):
     title = "metadata"
     parameter_name = "metadata"
 
@@ -136,7 +137,7 @@ class StaleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class HasFileFilter(admin.SimpleListFilter):
+class HasFileFilter(DropdownFilter):
     title = "file"
     parameter_name = "has_file"
 
@@ -152,15 +153,17 @@ class HasFileFilter(admin.SimpleListFilter):
 
 
 @admin.register(Track)
-class TrackAdmin(admin.ModelAdmin):
+class TrackAdmin(ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = TrackForm
     list_display = (
-        "artwork", "track", "bpm_display", "key_display", "length", "genre", "label", "year", "isrc",
-        "known_to", "file",
+        "artwork", "track", "bpm_display", "key_display", "length", "genre_display", "label_display", "year", "isrc",
+        "file",
     )
     list_display_links = ("track",)
     list_filter = (BpmFilter, KeyFilter, GenreFilter, LabelFilter, YearFilter, HasFileFilter, ProviderFilter, StaleFilter)
+    list_filter_submit = True  # the range filters are forms: one Apply button for all
+    list_before_template = "admin/tracks/track/list_tools.html"
     # Each has a trigram index on PostgreSQL; provider ids are found by prefix (see get_search_results).
     search_fields = ("title", "credit_name", "album", "label", "isrc")
     search_help_text = (
@@ -171,19 +174,24 @@ class TrackAdmin(admin.ModelAdmin):
     show_full_result_count = False
     # No admin `ordering`: the model's (title) is the default, and a column a person sorts by
     # is then followed only by the id, which its (column, -id) index matches.
-    readonly_fields = ("id", "field_sources", "metadata_fetched_at", "audience", "audience_fetched_at", "created_at", "updated_at")
-    fieldsets = (
-        (None, {"fields": ("title", "credit_name", "artists", "album", "album_artist")}),
-        ("Release", {"fields": ("label", "catalog_number", "release_date", "isrc", "track_number", "disc_number", "artwork_url")}),
-        ("Musical", {"fields": ("genre", "bpm", "key", "duration")}),
-        ("Provider ids", {"fields": PROVIDER_ID_FIELDS}),
-        ("Local file", {"fields": ("file_path", "file_format", "file_bitrate")}),
-        ("Where the metadata came from", {"fields": ("field_sources", "metadata_fetched_at", "audience", "audience_fetched_at")}),
-        ("Record", {"fields": ("id", "slug", "created_at", "updated_at"), "classes": ("collapse",)}),
+    readonly_fields = (
+        "id", "field_sources", "metadata_fetched_at", "audience", "audience_fetched_at", "created_at", "updated_at",
+        "file_summary", "downloads", "discoveries", "want_state",
     )
-    inlines = (DownloadInline,)
+    # The track page's tabs: what it is, where each field came from, its file, downloads, discoveries, want list.
+    fieldsets = (
+        ("Metadata", {"classes": ["tab"], "fields": (
+            "title", "credit_name", "artists", "album", "album_artist", "label", "catalog_number", "release_date",
+            "isrc", "track_number", "disc_number", "genre", "bpm", "key", "duration", "artwork_url",
+        )}),
+        ("Provider ids", {"classes": ["tab"], "fields": PROVIDER_ID_FIELDS}),
+        ("Sources", {"classes": ["tab"], "fields": ("field_sources", "metadata_fetched_at", "audience", "audience_fetched_at")}),
+        ("File", {"classes": ["tab"], "fields": ("file_summary", "file_path", "file_format", "file_bitrate")}),
+        ("Downloads", {"classes": ["tab"], "fields": ("downloads",)}),
+        ("Discoveries", {"classes": ["tab"], "fields": ("discoveries", "want_state")}),
+        ("Record", {"classes": ["tab"], "fields": ("id", "slug", "created_at", "updated_at")}),
+    )
     actions = ("create_bulk_fetch_task", "enrich_from_musicbrainz", "enrich_from_musicbrainz_force", "fetch_audience")
-    change_list_template = "admin/tracks/track/change_list.html"
     change_form_template = "admin/tracks/track/change_form.html"
 
     def get_search_results(self, request, queryset, search_term):
@@ -198,17 +206,23 @@ class TrackAdmin(admin.ModelAdmin):
         if not track.artwork_url:
             return ""
         return format_html(
-            '<img src="{}" alt="" width="36" height="36" loading="lazy" referrerpolicy="no-referrer" '
-            'style="object-fit: cover; border-radius: 3px">', track.artwork_url,
+            '<img src="{}" alt="" width="32" height="32" loading="lazy" referrerpolicy="no-referrer">', track.artwork_url,
         )
 
     @admin.display(description="Track", ordering="title")
     def track(self, track: Track) -> str:
+        """ "Artist – Title (Version)", and under it a badge for each provider that knows the track."""
         artist = track.credit_name or ", ".join(track.artists)
-        return format_html(
-            '<span class="crate-cell" title="{}">{}{}</span>', str(track),
-            format_html("{} – ", artist) if artist else "", track.title,
-        )
+        text = f"{artist} – {track.title}" if artist else track.title
+        return format_html("{}{}", _cell(text), self.known_to(track))
+
+    @admin.display(description="Genre", ordering="genre")
+    def genre_display(self, track: Track) -> str:
+        return _cell(track.genre)
+
+    @admin.display(description="Label", ordering="label")
+    def label_display(self, track: Track) -> str:
+        return _cell(track.label)
 
     @admin.display(description="Year", ordering="release_date")
     def year(self, track: Track) -> str:
@@ -218,7 +232,9 @@ class TrackAdmin(admin.ModelAdmin):
     def known_to(self, track: Track) -> str:
         badges = [(provider_class(spec.provider).label, spec.provider[:2].upper())
                   for spec in id_fields() if getattr(track, spec.field)]
-        return format_html_join(" ", '<abbr class="crate-badge" title="{}">{}</abbr>', badges)
+        return format_html('<span class="crate-badges" aria-label="Known to">{}</span>', format_html_join(
+            "", '<abbr class="crate-badge" title="{}">{}</abbr>', badges,
+        ))
 
     @admin.display(description="File", ordering="file_path")
     def file(self, track: Track) -> str:
@@ -232,19 +248,77 @@ class TrackAdmin(admin.ModelAdmin):
 
     @admin.display(description="Key", ordering="key_wheel")
     def key_display(self, track: Track) -> str:
-        return keys.key_text(track.key)
+        code = keys.camelot(track.key)
+        if code is None:
+            return track.key
+        return format_html('<span title="{}">{}</span>', keys.key_text(code), keys.key_short_text(code))
 
     @admin.display(description="Length", ordering="duration")
     def length(self, track: Track) -> str:
         return keys.duration_text(track.duration)
 
-    @admin.display(description="Source of each field")
+    @admin.display(description="Where each field came from")
     def field_sources(self, track: Track) -> str:
         sources = track.metadata_sources or {}
         if not sources:
             return "No metadata fetched yet."
-        rows = [(field.replace("_", " "), sources[field]) for field in (*FIELD_MAP.values(), *PROVIDER_ID_FIELDS) if field in sources]
-        return format_html("<table>{}</table>", format_html_join("", "<tr><th>{}</th><td>{}</td></tr>", rows))
+        rows = []
+        for field in (*FIELD_MAP.values(), "release_date_precision", *PROVIDER_ID_FIELDS):
+            if field not in sources:
+                continue
+            entry = sources[field]
+            source = metadata.source_of(entry)
+            label = "you (edited here)" if source == metadata.MANUAL else (provider_label(source) or "unknown")
+            rows.append((_field_label(field), label, _when(entry)))
+        return html_table("field-sources", ("Field", "From", "When"), rows)
+
+    @admin.display(description="The file")
+    def file_summary(self, track: Track) -> str:
+        if not track.file_path:
+            return "No local file yet."
+        parts = [track.file_format.upper(), f"{track.file_bitrate} kbit/s" if track.file_bitrate else ""]
+        return " · ".join(part for part in parts if part) or "A file of unknown format."
+
+    @admin.display(description="Downloads")
+    def downloads(self, track: Track) -> str:
+        rows = [
+            (reverse("admin:tracks_download_change", args=[d.pk]), d.get_state_display(), d.source,
+             f"{d.progress}%", date_format(timezone.localtime(d.created_at), "DATETIME_FORMAT"))
+            for d in track.downloads.order_by("-created_at")[:20]
+        ] if track.pk else []
+        if not rows:
+            return "Never downloaded."
+        return html_table(
+            "track-downloads", ("State", "From", "Done", "Asked"), rows,
+            row='<tr><td><a class="crate-link" href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        )
+
+    @admin.display(description="Heard in")
+    def discoveries(self, track: Track) -> str:
+        entry = _library_entry(track)
+        if entry is None:
+            return "Not heard in any tracklist yet."
+        rows = [
+            (reverse("admin:library_trackdiscovery_change", args=[d.pk]), d.tracklist.name, d.position)
+            for d in entry.discoveries.select_related("tracklist").order_by("-created_at")[:50]
+        ]
+        if not rows:
+            return "In the library, not heard in any tracklist yet."
+        return format_html("<ul>{}</ul>", format_html_join(
+            "", '<li><a class="crate-link" href="{}">{}</a>, line {}</li>', rows,
+        ))
+
+    @admin.display(description="Want list")
+    def want_state(self, track: Track) -> str:
+        entry = _library_entry(track)
+        want = getattr(entry, "want", None) if entry is not None else None
+        if want is None:
+            return "Not on the want list."
+        return format_html(
+            '<a class="crate-link" href="{}">{}</a>, priority {}',
+            reverse("admin:wantlist_wantlist_change", args=[want.pk]), want.get_status_display(),
+            want.priority,
+        )
 
     def save_model(self, request, obj, form, change):
         # A person's edit outranks every provider: later fetches keep it.
@@ -483,7 +557,7 @@ class MetadataFetchTaskAdmin(JobAdmin):
 
 
 @admin.register(Download)
-class DownloadAdmin(admin.ModelAdmin):
+class DownloadAdmin(ModelAdmin):
     list_display = ("track", "source", "quality_preference", "state", "progress", "created_at", "finished_at")
     list_filter = ("state", "source", "quality_preference", "created_at")
     search_fields = ("track__title", "track__credit_name", "chosen_filename", "chosen_username")
@@ -494,6 +568,30 @@ class DownloadAdmin(admin.ModelAdmin):
         "state", "candidates", "chosen_username", "chosen_filename", "chosen_size", "progress",
         "bytes_transferred", "file_path", "error", "celery_task_id", "created_at", "started_at", "finished_at",
     )
+
+
+def _cell(text: str) -> str:
+    """A list cell that ends in an ellipsis when too long, with the whole text in its tooltip."""
+    return format_html('<span class="crate-cell" title="{}">{}</span>', text, text)
+
+
+def _field_label(field: str) -> str:
+    label = Track._meta.get_field(field).verbose_name
+    return label if label[:1].isupper() else label.capitalize()
+
+
+def _when(entry) -> str:
+    """Return when a field was given, as the admin shows times; "" when not recorded."""
+    at = entry.get("at") if isinstance(entry, dict) else None
+    parsed = parse_datetime(at) if isinstance(at, str) else None
+    return date_format(timezone.localtime(parsed), "DATETIME_FORMAT") if parsed else ""
+
+
+def _library_entry(track: Track):
+    try:
+        return track.library_entry
+    except ObjectDoesNotExist:
+        return None
 
 
 def _tracks_by_genre() -> list[tuple[str, int]]:

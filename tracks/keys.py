@@ -65,6 +65,15 @@ def key_text(text: str) -> str:
     return f"{code} · {musical(code)}" if code else (text or "")
 
 
+def key_short_text(text: str) -> str:
+    """Return a key as a narrow column shows it: "8A · Am", "9B · G"; the text as given if it is not a key."""
+    code = camelot(text)
+    if code is None:
+        return text or ""
+    name = musical(code)
+    return f"{code} · {name.replace(' minor', 'm').replace(' major', '')}"
+
+
 def wheel_position(code: str) -> tuple[int, str]:
     """Return where a Camelot code sits on the wheel, for sorting: 1A, 1B, 2A, ... 12B."""
     return int(code[:-1]), code[-1]

@@ -12,15 +12,36 @@ fetch never changes what a track is. This module does no I/O.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
 import matching
+from core import dates
 from providers.base import TrackMetadata
 from providers.registry import id_fields
+from tracks.genres import normalise_genre
 from tracks.models import PROVIDER_ID_FIELDS
 
 MANUAL = "manual"
+
+
+def source_entry(source: str, at: datetime.datetime) -> dict[str, str]:
+    """Return what Track.metadata_sources keeps for one field: who gave it ("manual" for a person) and when."""
+    return {"source": source, "at": at.isoformat(timespec="seconds")}
+
+
+def source_of(entry: Any) -> str:
+    """Return who gave a field, from its metadata_sources entry ("" if unknown)."""
+    return str(entry.get("source", "")) if isinstance(entry, dict) else ""
+
+
+def sources_set(track: Any, fields: Iterable[str], source: str, at: datetime.datetime) -> None:
+    """Record on track that source gave these fields at that time."""
+    sources = dict(track.metadata_sources or {})
+    for field in fields:
+        sources[field] = source_entry(source, at)
+    track.metadata_sources = sources
 
 # TrackMetadata attribute -> Track field. Order is the order fields are shown in.
 FIELD_MAP = {
@@ -69,13 +90,23 @@ def merge(results: Iterable[TrackMetadata], order: list[str]) -> dict[str, tuple
     return merged
 
 
-def apply(track: Any, merged: dict[str, tuple[Any, str]]) -> list[str]:
-    """Set merged values on track, keeping manual edits; return the names of the fields that changed."""
+def apply(track: Any, merged: dict[str, tuple[Any, str]], at: datetime.datetime) -> list[str]:
+    """Set merged values on track, keeping manual edits; return the names of the fields that changed.
+
+    Each field's source and the time are recorded; a genre takes its one spelling, a release date keeps
+    the precision its provider gave ("2000" stays a year)."""
     sources = dict(track.metadata_sources or {})
     changed = []
     for field, (value, provider) in merged.items():
-        if sources.get(field) == MANUAL:
+        if source_of(sources.get(field)) == MANUAL:
             continue
+        if field == "genre":
+            value = normalise_genre(value)
+        if field == "release_date":
+            precision = dates.precision_of(value)
+            if track.release_date_precision != precision:
+                track.release_date_precision = precision
+                changed.append("release_date_precision")
         if field in PROVIDER_ID_FIELDS and getattr(track, field):
             # A known id is the key the track was fetched by; a provider never replaces it.
             continue
@@ -85,7 +116,7 @@ def apply(track: Any, merged: dict[str, tuple[Any, str]]) -> list[str]:
         if getattr(track, field) != value:
             setattr(track, field, value)
             changed.append(field)
-        sources[field] = provider
+        sources[field] = source_entry(provider, at)
     track.metadata_sources = sources
     return changed
 

@@ -8,9 +8,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core import dates
 from core.models import Job, JobItem
 from providers.registry import id_fields
 from tracks import keys
+from tracks.genres import normalise_genre
 
 
 def _unique_when_set(field: str) -> models.UniqueConstraint:
@@ -33,6 +35,12 @@ ProviderIds = _provider_ids_model()
 PROVIDER_ID_FIELDS = tuple(spec.field for spec in id_fields())
 
 
+class DatePrecision(models.TextChoices):
+    YEAR = dates.YEAR, "Year"
+    MONTH = dates.MONTH, "Month"
+    DAY = dates.DAY, "Day"
+
+
 class Track(ProviderIds):
     """One recording as the providers describe it, and its local file if there is one."""
 
@@ -51,6 +59,10 @@ class Track(ProviderIds):
     catalog_number = models.CharField(max_length=100, blank=True)
     isrc = models.CharField("ISRC", max_length=12, blank=True)
     release_date = models.DateField(null=True, blank=True)
+    release_date_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY,
+        help_text="How much of the release date the source gave: a year stays a year.",
+    )
     duration = models.PositiveIntegerField(
         null=True, blank=True, help_text="Length in seconds."
     )
@@ -66,7 +78,8 @@ class Track(ProviderIds):
     artwork_url = models.URLField(max_length=1000, blank=True)
 
     metadata_sources = models.JSONField(
-        default=dict, blank=True, help_text="Which provider gave each field: {field: provider}."
+        default=dict, blank=True,
+        help_text='Where each field came from and when: {field: {"source": provider or "manual", "at": ISO time}}.',
     )
     metadata_fetched_at = models.DateTimeField(null=True, blank=True)
     audience = models.JSONField(default=dict, blank=True, help_text="Audience figures per platform.")
@@ -99,9 +112,15 @@ class Track(ProviderIds):
     def __str__(self) -> str:
         return f"{self.credit_name} - {self.title}" if self.credit_name else self.title
 
+    @property
+    def release_date_text(self) -> str:
+        """The release date to the precision it is known: "2000", "March 2000" or "29 March 2000"."""
+        return dates.date_text(self.release_date, self.release_date_precision)
+
     def save(self, *args, **kwargs):
-        # key_wheel follows key however the key was written ("A minor", "Am", "8A").
+        # key_wheel follows key however the key was written ("A minor", "Am", "8A"); a genre has one spelling.
         self.key_wheel = keys.wheel_index(self.key)
+        self.genre = normalise_genre(self.genre)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "key" in update_fields:
             kwargs["update_fields"] = {*update_fields, "key_wheel"}

@@ -22,7 +22,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 import matching
-from core import jobs
+from core import dates, jobs
 from core.queue import BrokerUnavailable
 from providers.base import Capability, ProviderError, RateLimited, TrackCandidate, TrackMetadata
 from providers.cache import NotCached, cache_only
@@ -232,8 +232,8 @@ def track_metadata_outcome(
 
     def write() -> dict:
         locked = (lock or TracksLock([track.pk])).get(track.pk)
-        changed = metadata.apply(locked, merged)
         locked.metadata_fetched_at = timezone.now()
+        changed = metadata.apply(locked, merged, at=locked.metadata_fetched_at)
         locked.save(update_fields=[*changed, "metadata_sources", "metadata_fetched_at", "updated_at"])
         return FetchOutcome(
             track=locked, changed=changed, sources=sorted({r.source for r in agreeing}), errors=gathered.errors,
@@ -276,11 +276,7 @@ def track_audience_store(*, track: Track, figures: dict, platform: str = "spotif
 def track_fields_mark_manual(*, track: Track, fields: Iterable[str]) -> None:
     """Mark the fields a person edited as "manual", so no later fetch overwrites them."""
     editable = set(metadata.FIELD_MAP.values()) | set(metadata.PROVIDER_ID_FIELDS)
-    sources = dict(track.metadata_sources or {})
-    for name in fields:
-        if name in editable:
-            sources[name] = metadata.MANUAL
-    track.metadata_sources = sources
+    metadata.sources_set(track, [name for name in fields if name in editable], metadata.MANUAL, timezone.now())
 
 
 # --- Jobs -------------------------------------------------------------------------------
@@ -406,7 +402,8 @@ def _import_candidates(candidates: list[TrackCandidate], id_field: str, started_
                 duration=candidate.duration,
                 isrc=candidate.isrc[:12],
                 release_date=candidate.release_date,
-                metadata_sources={id_field: candidate.source},
+                release_date_precision=dates.precision_of(candidate.release_date),
+                metadata_sources={id_field: metadata.source_entry(candidate.source, timezone.now())},
                 **{id_field: candidate.external_id},
             ))
     if result.created:

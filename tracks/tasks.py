@@ -7,7 +7,7 @@ from celery import shared_task
 from tracks import services
 
 
-@shared_task
+@shared_task(verbose_name="Refresh stale track metadata")
 def fetch_all_tracks_metadata() -> dict:
     """Queue fetch jobs for every track whose metadata is missing or stale."""
     created = services.stale_tracks_fetch(started_by="schedule")

@@ -41,7 +41,7 @@ class WantList(models.Model):
         help_text="The mix it was heard in.",
     )
     purchase_links = models.JSONField(
-        default=list, blank=True, help_text="[{store, url, price, currency, fetched_at}, ...]"
+        default=list, blank=True, help_text="Where to buy it: each store's link and price, as last found."
     )
     purchase_links_fetched_at = models.DateTimeField(null=True, blank=True)
     added_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -50,7 +50,7 @@ class WantList(models.Model):
     class Meta:
         ordering = ["priority", "-added_at"]
         verbose_name = "wanted track"
-        verbose_name_plural = "want list"
+        verbose_name_plural = "wanted tracks"
         constraints = [
             models.CheckConstraint(condition=Q(priority__gte=1) & Q(priority__lte=5), name="want_priority_1_5"),
             models.CheckConstraint(

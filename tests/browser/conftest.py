@@ -48,13 +48,18 @@ def page(browser):
 def admin_page(page, live_server):
     """A browser page logged into the admin as a superuser."""
     UserFactory(password=PASSWORD)
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_selector("#site-name")
+    log_in(page, live_server.url, "admin")
     page.live_server_url = live_server.url
     return page
+
+
+def log_in(page, url: str, username: str) -> None:
+    """Log into the admin at url as username (with PASSWORD) through the login form."""
+    page.goto(f"{url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#nav-sidebar-inner, .errornote")
 
 
 def screenshot(page, name: str) -> Path:

@@ -1,14 +1,16 @@
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 from tests.factories import TrackFactory
+from tests.services import clear_test_cache
 
 pytestmark = pytest.mark.browser
 
 
-def test_login_lands_on_the_admin_index(admin_page):
-    assert "Your music library" in admin_page.inner_text("#content h1")
-    assert admin_page.is_visible("text=Catalogue")
+def test_login_lands_on_the_dashboard_with_the_menu_grouped_by_what_a_person_does(admin_page):
+    assert "Your music library" in admin_page.title()
+    sections = admin_page.locator("#nav-sidebar-apps h2").all_inner_texts()
+    assert [text.strip().splitlines()[0] for text in sections] == ["Catalogue", "Discovery", "Want list", "Downloads", "Jobs", "System"]
     assert screenshot(admin_page, "admin-index").stat().st_size > 10_000
 
 
@@ -32,7 +34,10 @@ def test_the_dashboard_with_data(admin_page):
     admin_page.goto(f"{admin_page.live_server_url}/admin/")
     assert admin_page.is_visible("#running-jobs .job-progress")
     assert "12 of 40 (30%)" in admin_page.inner_text("#running-jobs")
-    assert admin_page.locator("#dashboard svg rect").count() == 3
+    # The theme's bar chart, drawn by its bundled Chart.js on a canvas.
+    chart = admin_page.locator("#dashboard canvas.chart")
+    assert chart.count() == 1 and chart.bounding_box()["height"] > 100
+    assert admin_page.evaluate("typeof Chart") == "function"
     assert admin_page.is_visible("#provider-states")
     screenshot(admin_page, "dashboard")
 
@@ -53,10 +58,50 @@ def test_the_crate_shows_each_column_as_djs_read_it(admin_page):
     admin_page.set_viewport_size({"width": 1280, "height": 900})
     admin_page.goto(f"{admin_page.live_server_url}/admin/tracks/track/")
     screenshot(admin_page, "track-crate")
-    # Long titles are cut with an ellipsis rather than pushing the other columns out of view.
+    # Nothing scrolls sideways at 1280 px: not the page, not the table inside it.
     assert admin_page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 0
-    row = admin_page.inner_text("#result_list tbody tr:first-child")
-    assert "124" in row and "8A · A minor" in row and "7:11" in row and "FLAC · 1411" in row and "2019" in row
+    assert admin_page.evaluate(
+        "(() => { const t = document.querySelector('#result_list'); return t.scrollWidth - t.parentElement.clientWidth })()"
+    ) <= 0
+    assert admin_page.is_visible("#result_list th.column-file")
+    row = admin_page.locator("#result_list tr.data-row").first.inner_text()
+    assert "124" in row and "124.00" not in row
+    assert "8A · Am" in row and "7:11" in row and "FLAC · 1411" in row and "2019" in row
+    assert "SP" in row and "MU" in row  # the badges of the providers that know it
+    # The whole title is in the tooltip of the cut one.
+    title = admin_page.locator("#result_list tr.data-row .field-track .crate-cell").first
+    assert title.get_attribute("title").startswith("Artist With A Very Long Name")
+
+
+def test_the_key_filter_goes_round_the_camelot_wheel(admin_page):
+    clear_test_cache()  # the filter lists the keys from a cache that lives five minutes
+    for key in ("12A", "1A", "10A", "2B", "8A", "1B", "11B"):
+        TrackFactory(key=key)
+    admin_page.goto(f"{admin_page.live_server_url}/admin/tracks/track/")
+    options = admin_page.locator("select[name=key] option").all_inner_texts()
+    codes = [text.split(" ")[0] for text in options if "·" in text]
+    assert codes == ["1A", "1B", "2B", "8A", "10A", "11B", "12A"]  # not 10A, 11B, 12A, 1A as text sorts
+    assert "8A and compatible keys" in options
+    admin_page.click("a:has-text('Filters')")
+    admin_page.wait_for_selector("text=Apply Filters")
+    screenshot(admin_page, "track-filters")
+    admin_page.goto(f"{admin_page.live_server_url}/admin/tracks/track/?key=8A%2B")  # what Apply sends
+    shown = admin_page.locator("#result_list tr.data-row .field-key_display").all_inner_texts()
+    assert sorted(shown) == ["8A · Am"]  # 7A, 9A and 8B mix with 8A; none of the others here does
+
+
+def test_a_provider_that_is_not_set_up_shows_its_button_disabled_with_the_reason(admin_page, settings):
+    settings.SPOTIFY_CLIENT_ID = ""
+    admin_page.goto(f"{admin_page.live_server_url}/admin/tracks/track/")
+    button = admin_page.locator("#search-spotify")
+    assert button.get_attribute("aria-disabled") == "true" and button.evaluate("el => el.tagName") == "SPAN"
+    assert "SPOTIFY_CLIENT_ID" in button.get_attribute("title")
+    assert "Spotify is not set up: SPOTIFY_CLIENT_ID" in admin_page.inner_text("#crate-tools-why")
+    # Clicking it leads nowhere: no request, no 403.
+    url = admin_page.url
+    button.click()
+    assert admin_page.url == url
+    screenshot(admin_page, "track-disabled-provider")
 
 
 def test_the_track_form_takes_artists_as_names_and_says_what_is_wrong_in_words(admin_page):
@@ -68,7 +113,7 @@ def test_the_track_form_takes_artists_as_names_and_says_what_is_wrong_in_words(a
     admin_page.fill("#id_artists", "deadmau5\nKaskade")
     admin_page.fill("#id_bpm", "0")
     admin_page.fill("#id_key", "banana")
-    admin_page.click("input[name=_continue]")
+    admin_page.click("button[name=_continue]")
     errors = admin_page.inner_text("#content-main")
     assert "BPM counts beats per minute, so it is at least 1." in errors
     assert "“banana” is not a key." in errors
@@ -76,7 +121,7 @@ def test_the_track_form_takes_artists_as_names_and_says_what_is_wrong_in_words(a
     screenshot(admin_page, "track-form-errors")
     admin_page.fill("#id_bpm", "128")
     admin_page.fill("#id_key", "Am")
-    admin_page.click("input[name=_continue]")
+    admin_page.click("button[name=_continue]")
     admin_page.wait_for_selector("text=was changed successfully")
     track.refresh_from_db()
     assert (track.artists, track.key, str(track.bpm)) == (["deadmau5", "Kaskade"], "8A", "128.00")
@@ -91,10 +136,7 @@ def test_a_view_only_user_sees_no_button_that_leads_to_a_refusal(page, live_serv
     viewer = UserFactory(username="viewer", is_superuser=False, password=PASSWORD)
     viewer.user_permissions.add(Permission.objects.get(codename="view_track"))
     track = TrackFactory(title="Subzero")
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "viewer")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    log_in(page, live_server.url, "viewer")
     page.goto(f"{live_server.url}/admin/tracks/track/")
     assert page.is_visible("text=Subzero")
     for button in ("Import from Soundcharts", "Search Spotify", "Fetch all stale metadata"):

@@ -42,7 +42,9 @@ def test_fetch_now_shows_which_fields_changed(admin_client, replay, credentials,
     assert message.startswith("Fetched from soundcharts. Changed: ")
     assert "label" in message and "bpm" in message
     page = response.content.decode()
-    assert "Source of each field" in page and "soundcharts" in page
+    # The Sources tab: each field with its provider and when it was given.
+    assert "Where each field came from" in page and 'id="field-sources"' in page
+    assert "<td>Label</td><td>Soundcharts</td>" in page
     # Nothing new the second time.
     response = admin_client.post(reverse("admin:tracks_track_fetch_now", args=[track.pk]), follow=True)
     assert messages_of(response) == ["Fetched from soundcharts. Nothing changed."]
@@ -72,9 +74,9 @@ def test_an_edit_in_the_admin_is_kept_by_later_fetches(admin_client, replay, cre
     assert admin_client.post(url, data).status_code == 302
     services.track_metadata_fetch(track=track, force_refresh=True)
     track.refresh_from_db()
-    assert track.label == "Darkroom" and track.metadata_sources["label"] == "manual"
+    assert track.label == "Darkroom" and track.metadata_sources["label"]["source"] == "manual"
     # Fields the person left alone are not marked manual: later fetches may still correct them.
-    assert track.metadata_sources["artists"] == "soundcharts" and track.artists == ["Billie Eilish"]
+    assert track.metadata_sources["artists"]["source"] == "soundcharts" and track.artists == ["Billie Eilish"]
 
 
 def test_bulk_action_starts_one_job_and_links_to_it(admin_client, django_capture_on_commit_callbacks):
@@ -297,3 +299,58 @@ def test_an_unknown_soundcharts_artist_is_said_in_words(admin_client, replay, cr
     assert message == (f"Nothing was imported: Soundcharts has no artist with the UUID {ALESSIA_CARA}; "
                        "copy it from the artist's page.")
     assert "{uuid}" not in message and "GET /" not in message
+
+
+def test_the_track_page_has_a_tab_for_each_side_of_the_track():
+    import datetime
+
+    from django.test import Client
+
+    from library.models import LibraryTrack, TrackDiscovery, Tracklist
+    from tracks.models import Download
+    from wantlist.models import WantList
+
+    client = Client()
+    client.force_login(UserFactory())
+    track = bad_guy(release_date=datetime.date(2019, 1, 1), release_date_precision="year",
+                    metadata_sources={"label": {"source": "discogs", "at": "2026-11-20T10:00:00+00:00"},
+                                      "title": {"source": "manual", "at": "2026-11-21T09:30:00+00:00"}},
+                    file_path="/music/bad guy.flac", file_format="flac", file_bitrate=1411)
+    entry = LibraryTrack.objects.create(track=track)
+    mix = Tracklist.objects.create(name="Essential Mix 2019", dj="Someone")
+    TrackDiscovery.objects.create(tracklist=mix, position=7, raw_text="Billie Eilish - bad guy", library_track=entry)
+    WantList.objects.create(library_track=entry, priority=2)
+    Download.objects.create(track=track)
+    response = client.get(reverse("admin:tracks_track_change", args=[track.pk]))
+    page = response.content.decode()
+    for tab in ("metadata", "provider-ids", "sources", "file", "downloads", "discoveries"):
+        assert f'class="tab-wrapper fieldset-{tab}"' in page, tab
+    # A year stays a year, in the form as on the page.
+    assert response.context["adminform"].form["release_date"].value() == "2019"
+    # Where each field came from, and when; a person's edit says so.
+    assert "<td>Label</td><td>Discogs</td>" in page and "<td>Title</td><td>you (edited here)</td>" in page
+    assert "FLAC · 1411 kbit/s" in page
+    assert "Essential Mix 2019</a>, line 7" in page and "priority 2" in page
+    assert 'id="track-downloads"' in page
+
+
+def test_a_year_entered_in_the_form_stays_a_year():
+    import datetime
+
+    from django.test import Client
+
+    from tracks.forms import TrackForm
+
+    track = bad_guy()
+    data = {**TrackForm(instance=track).initial, "release_date": "2019", "artists": "Billie Eilish"}
+    data = {key: ("" if value is None else value) for key, value in data.items() if key not in {"id", "metadata_sources", "audience"}}
+    client = Client()
+    client.force_login(UserFactory())
+    response = client.post(reverse("admin:tracks_track_change", args=[track.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    track.refresh_from_db()
+    assert (track.release_date, track.release_date_precision, track.release_date_text) == (
+        datetime.date(2019, 1, 1), "year", "2019",
+    )
+    response = client.post(reverse("admin:tracks_track_change", args=[track.pk]), {**data, "release_date": "2019-13"})
+    assert "is not a date. Write a year (2019), a month (2019-03) or a day (2019-03-29)." in response.content.decode()

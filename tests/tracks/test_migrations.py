@@ -36,3 +36,30 @@ def test_fetch_tasks_and_their_items_keep_their_data_through_the_move():
         assert (item.track_id, item.status, item.result) == (track.pk, "succeeded", {"changed": ["label", "bpm"]})
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_genres_take_one_spelling_and_each_source_gains_its_time():
+    old = migrate([("tracks", "0007_release_date_precision")])
+    Track = old.get_model("tracks", "Track")
+    import datetime
+
+    fetched = datetime.datetime(2026, 11, 1, 12, 0, tzinfo=datetime.UTC)
+    one = Track.objects.create(title="a", genre="techno", metadata_sources={"bpm": "beatport", "title": "manual"},
+                               metadata_fetched_at=fetched)
+    two = Track.objects.create(title="b", genre="TECHNO")
+    three = Track.objects.create(title="c", genre="drum and bass")
+    try:
+        new = migrate([("tracks", "0008_genres_and_sources")])
+        Track = new.get_model("tracks", "Track")
+        assert [Track.objects.get(pk=t.pk).genre for t in (one, two, three)] == ["Techno", "Techno", "Drum & Bass"]
+        assert Track.objects.get(pk=one.pk).metadata_sources == {
+            "bpm": {"source": "beatport", "at": "2026-11-01T12:00:00+00:00"},
+            "title": {"source": "manual", "at": "2026-11-01T12:00:00+00:00"},
+        }
+        # And back: the sources lose their times, nothing else.
+        back = migrate([("tracks", "0007_release_date_precision")])
+        assert back.get_model("tracks", "Track").objects.get(pk=one.pk).metadata_sources == {
+            "bpm": "beatport", "title": "manual",
+        }
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -48,15 +48,16 @@ def test_fetch_by_soundcharts_uuid_stores_the_recorded_fields(replay, credential
     assert track.credit_name == song["creditName"] == "Billie Eilish"
     assert track.artists == [artist["name"] for artist in song["artists"]]
     assert track.isrc == song["isrc"]["value"]
-    assert track.release_date == datetime.date(2019, 3, 29)
+    assert track.release_date == datetime.date(2019, 3, 29) and track.release_date_precision == "day"
     assert track.duration == song["duration"] == 194
     assert track.label == song["labels"][0]["name"] == "Interscope"
-    assert track.genre == song["genres"][0]["root"] == "alternative"
+    # One spelling per genre: Soundcharts' "alternative" files under "Alternative".
+    assert song["genres"][0]["root"] == "alternative" and track.genre == "Alternative"
     assert track.bpm == Decimal(str(song["audio"]["tempo"])).quantize(Decimal("0.01"))
     assert track.key == "G major"  # key 7, mode 1
     assert track.artwork_url == song["imageUrl"]
     assert track.metadata_fetched_at is not None
-    assert track.metadata_sources["bpm"] == "soundcharts" and track.metadata_sources["label"] == "soundcharts"
+    assert track.metadata_sources["bpm"]["source"] == "soundcharts" and track.metadata_sources["label"]["source"] == "soundcharts"
     assert {"credit_name", "isrc", "bpm", "label"} <= set(outcome.changed)
 
 
@@ -84,7 +85,7 @@ def test_fetch_by_spotify_id(replay, credentials, settings):
     assert track.isrc == body["external_ids"]["isrc"]
     assert track.duration == round(body["duration_ms"] / 1000)
     assert track.album == body["album"]["name"]
-    assert track.metadata_sources["title"] == "spotify"
+    assert track.metadata_sources["title"]["source"] == "spotify"
 
 
 def test_fetch_by_musicbrainz_recording_id(replay, settings):
@@ -95,7 +96,7 @@ def test_fetch_by_musicbrainz_recording_id(replay, settings):
     track.refresh_from_db()
     assert track.title == "Shades of Gray"
     assert track.duration == 260  # <length>259600</length>
-    assert track.metadata_sources["title"] == "musicbrainz"
+    assert track.metadata_sources["title"]["source"] == "musicbrainz"
 
 
 def test_a_provider_that_fails_does_not_stop_the_others(replay, credentials, settings):
@@ -129,10 +130,10 @@ def test_precedence_is_the_configured_order_and_manual_edits_stay():
     assert merged["title"] == ("Subzero", "musicbrainz")
     assert merged["musicbrainz_recording_id"] == ("mbid", "musicbrainz")
 
-    track = Track(title="Subzero (edit)", metadata_sources={"title": metadata.MANUAL})
-    changed = metadata.apply(track, merged)
+    track = Track(title="Subzero (edit)", metadata_sources={"title": {"source": metadata.MANUAL, "at": "2026-11-01T00:00:00+00:00"}})
+    changed = metadata.apply(track, merged, at=datetime.datetime(2026, 11, 22, tzinfo=datetime.UTC))
     assert track.title == "Subzero (edit)" and "title" not in changed
-    assert track.bpm == Decimal("124.00") and track.metadata_sources["bpm"] == "beatport"
+    assert track.bpm == Decimal("124.00") and track.metadata_sources["bpm"]["source"] == "beatport"
 
 
 def test_a_search_takes_the_exact_recording_not_an_earlier_live_version(replay, settings):

@@ -81,11 +81,16 @@ def test_the_crate_filters(admin_client):
     assert shown(genre="Techno")[0] == {techno}
     assert shown(key="8A", has_file="yes")[0] == {techno}
     assert shown(key="8A+")[0] == {techno, mixes}  # 9A mixes with 8A; 2B does not
-    assert shown(bpm="3")[0] == {techno} and shown(bpm="5")[0] == {far}
-    assert shown(year="1")[0] == {techno} and shown(year="3")[0] == {mixes}
+    # BPM and year are ranges, from … to …; a bound that is no number is left out, not an error.
+    assert shown(bpm_from="125", bpm_to="135")[0] == {techno} and shown(bpm_from="150")[0] == {far}
+    assert shown(bpm_from="abc", bpm_to="1e999")[0] == {techno, mixes, far}
+    assert shown(year_from="2010", year_to="2019")[0] == {techno} and shown(year_to="1999")[0] == {mixes}
+    assert shown(year_from="\x00")[0] == {techno, mixes, far}
     assert shown(known_to="spotify")[0] == {techno}
     assert techno in shown(metadata="stale")[0]
     page = shown()[1]
     # Keys listed in wheel order, each in both notations.
     assert page.index("8A · A minor") < page.index("9A · E minor") and "2B · F# major" in page
     assert ">Techno<" in page and ">House<" in page
+    # Provider ids and the "known to" badges: Spotify's for the track it knows.
+    assert 'title="Spotify">SP</abbr>' in page
