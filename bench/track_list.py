@@ -124,6 +124,8 @@ def main() -> None:
                 cases.append((f"sorted by {column} ({order})", {"o": str(index)}))
         cases += [
             ("filtered by genre", {"genre": "Techno"}),
+            ("filtered by BPM 120-130", {"bpm_from": "120", "bpm_to": "130"}),
+            ("filtered by key 8A and compatible", {"key": "8A+"}),
             ("searched: artist", {"q": "Artist 4321"}),
             ("searched: title words", {"q": "012345"}),
             ("searched: ISRC", {"q": "DEA4500012345"[:12]}),

@@ -39,7 +39,7 @@ class MetadataFetchHandler(JobHandler):
         outcome = BatchOutcome(wait=gathered.wait, interrupted=gathered.interrupted)
         lock = services.TracksLock(item.track_id for item in items)
         for item in items:
-            found = gathered.tracks[item.track.pk]
+            found = gathered.by_key[item.track.pk]
             if not found.complete:
                 continue  # stopped or rate limited before every provider answered: stays pending
             try:

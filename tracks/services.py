@@ -9,23 +9,18 @@ metadata is written in the same transaction as its item and the job's counters.
 from __future__ import annotations
 
 import logging
-import os
-import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import transaction
 from django.utils import timezone
-from redis.exceptions import RedisError
 
 import matching
 from core import dates, jobs
+from core.gather import Gathered, GatherOutcome, gather
 from core.queue import BrokerUnavailable
-from providers.base import Capability, ProviderError, RateLimited, TrackCandidate, TrackMetadata
-from providers.cache import NotCached, cache_only
+from providers.base import Capability, TrackCandidate, TrackMetadata
 from providers.client import Provider
 from providers.registry import get_provider, providers_for
 from tracks import metadata, selectors
@@ -52,16 +47,6 @@ class FetchOutcome:
             "changed": self.changed, "sources": self.sources, "errors": self.errors,
             "disagreements": self.disagreements,
         }
-
-
-@dataclass
-class Gathered:
-    """What the providers said about one track, and the errors of those that failed."""
-
-    results: list[TrackMetadata] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    complete: bool = False  # every provider answered (none was stopped or rate limited)
-    asked: int = 0  # how many providers were asked
 
 
 def _metadata_providers(provider: str = "") -> list[Provider]:
@@ -104,99 +89,17 @@ def _ask_all(client: Provider, track: Track, force_refresh: bool) -> list[TrackM
     return answers
 
 
-@dataclass
-class GatherOutcome:
-    tracks: dict  # track pk -> Gathered
-    wait: RateLimited | None = None
-    interrupted: bool = False  # the run's soft time limit struck; the complete tracks are still good
-
-
-_pool: tuple[int, ThreadPoolExecutor] | None = None
-
-
-def _provider_pool() -> ThreadPoolExecutor:
-    """Return this process's pool of provider threads, kept so their connections (cache, HTTP) are reused."""
-    global _pool
-    if _pool is None or _pool[0] != os.getpid():  # a forked worker must not use its parent's threads
-        _pool = (os.getpid(), ThreadPoolExecutor(max_workers=16, thread_name_prefix="provider"))
-    return _pool[1]
-
-
 def tracks_metadata_gather(
     *, tracks: Sequence[Track], provider: str = "", force_refresh: bool = False,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> GatherOutcome:
-    """Ask every enabled provider about every track, the providers side by side.
-
-    Each provider works through the tracks in its own thread, within its own shared
-    rate limit, so the slowest provider never holds the others up. A track is
-    complete only when every provider answered for it; the first RateLimited met
-    is returned for the job to wait. One provider failing never stops the others.
-    """
-    clients = _metadata_providers(provider)
-    gathered = {track.pk: Gathered() for track in tracks}
-    answered = {track.pk: 0 for track in tracks}
-    waits: list[RateLimited] = []
-    abandoned = threading.Event()
-
-    def ask(client: Provider, track: Track) -> bool:
-        """Ask client about track and note the answer; False when the client must not be asked further."""
-        entry = gathered[track.pk]
-        try:
-            entry.results.extend(_ask_all(client, track, force_refresh))
-        except RateLimited as exc:
-            waits.append(exc)
-            return False
-        except ProviderError as exc:
-            entry.errors.append(str(exc))
-        except (SoftTimeLimitExceeded, NotCached, RedisError, DatabaseError):
-            # The run hands itself back / the caller asks again over the network / our own cache
-            # or database failed: that is no provider's fault, and the run is retried as a whole.
-            raise
-        except Exception as exc:  # noqa: BLE001 - a provider's bug fails that provider, not the job
-            logger.exception("%s failed on track %s", client.name, track.pk)
-            entry.errors.append(f"{client.name}: unexpected error: {exc.__class__.__name__}: {exc}")
-        answered[track.pk] += 1
-        return True
-
-    # First everything the cache can answer, here: no thread hand-offs for a re-fetch.
-    misses: dict[str, list[Track]] = {}
-    with cache_only():
-        for client in clients:
-            for track in tracks:
-                try:
-                    ask(client, track)
-                except NotCached:
-                    misses.setdefault(client.name, []).append(track)
-
-    def work(client: Provider) -> None:
-        for track in misses[client.name]:
-            if should_stop() or waits or abandoned.is_set():
-                return
-            if not ask(client, track):
-                return
-
-    need_network = [client for client in clients if client.name in misses]
-    interrupted = False
-    try:
-        if len(need_network) == 1:
-            work(need_network[0])
-        elif need_network:
-            futures = [_provider_pool().submit(work, client) for client in need_network]
-            try:
-                for future in futures:
-                    future.result()
-            finally:
-                # Left early (a soft time limit): the threads stop before their next track.
-                abandoned.set()
-                for future in futures:
-                    future.cancel()
-    except SoftTimeLimitExceeded:
-        interrupted = True
-    for pk, entry in gathered.items():
-        entry.complete = answered[pk] == len(clients)
-        entry.asked = len(clients)
-    return GatherOutcome(gathered, waits[0] if waits else None, interrupted)
+    """Ask every enabled provider about every track, the providers side by side (core.gather); the outcome's
+    entries are keyed by track pk. The first RateLimited met is returned for the job to wait."""
+    by_pk = {track.pk: track for track in tracks}
+    return gather(
+        keys=list(by_pk), clients=_metadata_providers(provider), should_stop=should_stop,
+        ask=lambda client, pk: _ask_all(client, by_pk[pk], force_refresh),
+    )
 
 
 class TracksLock:
@@ -251,7 +154,7 @@ def track_metadata_fetch(*, track: Track, provider: str = "", force_refresh: boo
     gathered = tracks_metadata_gather(tracks=[track], provider=provider, force_refresh=force_refresh)
     if gathered.wait is not None:
         raise gathered.wait
-    write = track_metadata_outcome(track=track, gathered=gathered.tracks[track.pk], provider=provider)
+    write = track_metadata_outcome(track=track, gathered=gathered.by_key[track.pk], provider=provider)
     with transaction.atomic():
         result = write()
     track.refresh_from_db()
