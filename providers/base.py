@@ -83,6 +83,8 @@ class TrackCandidate:
     label: str = ""
     url: str = ""
     score: float | None = None  # the provider's own relevance, 0..1, where it gives one
+    # The mix name where the provider keeps it apart from the title (Beatport); others write it in the title.
+    version: str = ""
 
     @property
     def artist(self) -> str:
@@ -118,6 +120,9 @@ class TrackMetadata:
     artwork_url: str = ""
     slug: str = ""
     url: str = ""
+    # The mix name and its remixers where the provider keeps them apart (Beatport); others write them in the title.
+    version: str = ""
+    remixers: tuple[str, ...] = ()
     # Ids this provider knows on other services, e.g. {"musicbrainz_recording_id": ...}.
     ids: dict[str, str] = field(default_factory=dict)
 

@@ -116,11 +116,13 @@ class Beatport(Provider):
         return f"search answered with {len(tracks)} track(s)"
 
 
-def display_title(track: dict[str, Any]) -> str:
-    """Return the title as Beatport shows it and DJs file it: "Name (Mix Name)"."""
+def title_and_mix(track: dict[str, Any]) -> tuple[str, str]:
+    """Return the track's name and its mix name ("Original Mix", "Bicep Remix"), kept apart as Beatport keeps them."""
     name = (track.get("name") or "").strip()
     mix = (track.get("mix_name") or "").strip()
-    return f"{name} ({mix})" if mix and f"({mix})".casefold() not in name.casefold() else name
+    if mix and f"({mix})".casefold() in name.casefold():
+        return name, ""  # the name already carries it
+    return name, mix
 
 
 def track_url(track: dict[str, Any]) -> str:
@@ -128,10 +130,12 @@ def track_url(track: dict[str, Any]) -> str:
 
 
 def map_candidate(track: dict[str, Any]) -> TrackCandidate:
+    name, mix = title_and_mix(track)
     return TrackCandidate(
         source="beatport",
         external_id=str(track["id"]),
-        title=display_title(track),
+        title=name,
+        version=mix,
         artists=_names(track.get("artists")),
         album=_object(track.get("release")).get("name") or "",
         duration=seconds_from_ms(track.get("length_ms")),
@@ -149,12 +153,13 @@ def map_metadata(track: dict[str, Any]) -> TrackMetadata:
         name for name in (_object(track.get("genre")).get("name"), _object(track.get("sub_genre")).get("name")) if name
     )
     label = _label(track)
-    # Remixers have no field of their own in TrackMetadata; the mix name in the
-    # title ("Name (X Remix)") already carries them.
+    name, mix = title_and_mix(track)
     return TrackMetadata(
         source="beatport",
         external_id=str(track["id"]),
-        title=display_title(track),
+        title=name,
+        version=mix,
+        remixers=_names(track.get("remixers")),
         artists=artists,
         credit_name=", ".join(artists),
         album=release.get("name") or "",

@@ -181,7 +181,8 @@ class TrackAdmin(ModelAdmin):
     # The track page's tabs: what it is, where each field came from, its file, downloads, discoveries, want list.
     fieldsets = (
         ("Metadata", {"classes": ["tab"], "fields": (
-            "title", "credit_name", "artists", "album", "album_artist", "label", "catalog_number", "release_date",
+            "title", "version", "remixers", "credit_name", "artists", "album", "album_artist", "label",
+            "catalog_number", "release_date",
             "isrc", "track_number", "disc_number", "genre", "bpm", "key", "duration", "artwork_url",
         )}),
         ("Provider ids", {"classes": ["tab"], "fields": PROVIDER_ID_FIELDS}),
@@ -213,7 +214,7 @@ class TrackAdmin(ModelAdmin):
     def track(self, track: Track) -> str:
         """ "Artist – Title (Version)", and under it a badge for each provider that knows the track."""
         artist = track.credit_name or ", ".join(track.artists)
-        text = f"{artist} – {track.title}" if artist else track.title
+        text = f"{artist} – {track.full_title}" if artist else track.full_title
         return format_html("{}{}", _cell(text), self.known_to(track))
 
     @admin.display(description="Genre", ordering="genre")
@@ -263,7 +264,7 @@ class TrackAdmin(ModelAdmin):
         if not sources:
             return "No metadata fetched yet."
         rows = []
-        for field in (*FIELD_MAP.values(), "release_date_precision", *PROVIDER_ID_FIELDS):
+        for field in (*FIELD_MAP.values(), "version", "remixers", "release_date_precision", *PROVIDER_ID_FIELDS):
             if field not in sources:
                 continue
             entry = sources[field]

@@ -118,6 +118,7 @@ class TrackForm(forms.ModelForm):
     """The track's fields as a person edits them, each checked with a message in words."""
 
     artists = ArtistsField(required=False, help_text="One artist per line, in credit order.")
+    remixers = ArtistsField(required=False, help_text="Who made this version, one per line.")
     duration = LengthField(label="Length", required=False, help_text="Minutes and seconds, like 3:14.")
     release_date = ReleaseDateField(
         required=False, widget=UnfoldAdminTextInputWidget(attrs={"maxlength": 10, "placeholder": "2019-03-29"}),
@@ -142,7 +143,7 @@ class TrackForm(forms.ModelForm):
     class Meta:
         model = Track
         fields = (
-            "title", "credit_name", "artists", "album", "album_artist", "label", "catalog_number", "release_date",
+            "title", "version", "remixers", "credit_name", "artists", "album", "album_artist", "label", "catalog_number", "release_date",
             "isrc", "track_number", "disc_number", "artwork_url", "genre", "bpm", "key", "duration",
             *PROVIDER_ID_FIELDS, "file_path", "file_format", "file_bitrate", "slug",
         )

@@ -81,6 +81,12 @@ def merge(results: Iterable[TrackMetadata], order: list[str]) -> dict[str, tuple
             value = getattr(result, attribute)
             if field not in merged and _given(value):
                 merged[field] = (list(value) if isinstance(value, tuple) else value, result.source)
+                if field == "title":
+                    # The version and its remixers come with the title, from the same provider.
+                    title, version, remixers = title_parts(value, result.version, result.remixers)
+                    merged["title"] = (title, result.source)
+                    merged["version"] = (version, result.source)
+                    merged["remixers"] = (remixers, result.source)
         own = OWN_ID_FIELD.get(result.source)
         if own and own not in merged and result.external_id:
             merged[own] = (str(result.external_id), result.source)
@@ -100,6 +106,8 @@ def apply(track: Any, merged: dict[str, tuple[Any, str]], at: datetime.datetime)
     for field, (value, provider) in merged.items():
         if source_of(sources.get(field)) == MANUAL:
             continue
+        if field in ("version", "remixers") and source_of(sources.get("title")) == MANUAL:
+            continue  # they belong to the title a person wrote
         if field == "genre":
             value = normalise_genre(value)
         if field == "release_date":
@@ -121,12 +129,31 @@ def apply(track: Any, merged: dict[str, tuple[Any, str]], at: datetime.datetime)
     return changed
 
 
+def title_parts(title: str, version: str = "", remixers: Iterable[str] = ()) -> tuple[str, str, list[str]]:
+    """Split a title as a provider writes it into (title, version, remixers): "Strobe (Club Edit)" ->
+    ("Strobe", "Club Edit", []); a version the provider gives apart (Beatport's mix name) is taken as is.
+    Featured artists stay in the title."""
+    title = " ".join((title or "").split())
+    explicit = " ".join((version or "").split())
+    parsed = matching.parse_title(title)
+    if parsed.version and not explicit:
+        base = parsed.base
+        if parsed.featuring:
+            base = f"{base} (feat. {', '.join(parsed.featuring)})"
+        title, explicit = base or title, parsed.version
+    given = [name for name in remixers if name]
+    if not given and explicit:
+        remixer = matching.parse_title(f"x ({explicit})").remixer
+        given = list(matching.split_artists(remixer)) if remixer else []
+    return title, explicit, given
+
+
 def recording_of(track: Any) -> matching.Recording:
-    """Return what matching compares of a Track: its title, artists and known ids."""
+    """Return what matching compares of a Track: its title and version, artists and known ids."""
     artists = tuple(track.artists or ()) or matching.split_artists(track.credit_name or "")
     ids = {field: getattr(track, field) for field in PROVIDER_ID_FIELDS if getattr(track, field)}
     return matching.Recording(
-        title=track.title, artists=artists, duration=track.duration, isrc=track.isrc, ids=ids,
+        title=track.title, version=getattr(track, "version", ""), artists=artists, duration=track.duration, isrc=track.isrc, ids=ids,
         label=track.label, catalog_number=track.catalog_number,
     )
 
@@ -138,7 +165,7 @@ def recording_from(found: Any) -> matching.Recording:
     if own and found.external_id:
         ids.setdefault(own, str(found.external_id))
     return matching.Recording(
-        title=found.title, artists=tuple(found.artists), duration=found.duration, isrc=found.isrc or "",
+        title=found.title, version=getattr(found, "version", "") or "", artists=tuple(found.artists), duration=found.duration, isrc=found.isrc or "",
         ids=ids, label=found.label or "", catalog_number=getattr(found, "catalog_number", "") or "",
     )
 

@@ -45,7 +45,12 @@ class Track(ProviderIds):
     """One recording as the providers describe it, and its local file if there is one."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    title = models.CharField(max_length=500)
+    title = models.CharField(max_length=500, help_text="The title without its version: “Strobe”, not “Strobe (Club Edit)”.")
+    version = models.CharField(
+        max_length=300, blank=True,
+        help_text="The mix name (“Extended Mix”, “Bicep Remix”, “Live”); “Title (X Remix)” and “Title” are two tracks.",
+    )
+    remixers = models.JSONField(default=list, blank=True, help_text="Who made this version, one name each.")
     slug = models.SlugField(max_length=500, blank=True)
     artists = models.JSONField(
         default=list, blank=True, help_text="Artist names in credit order."
@@ -110,7 +115,12 @@ class Track(ProviderIds):
         ]
 
     def __str__(self) -> str:
-        return f"{self.credit_name} - {self.title}" if self.credit_name else self.title
+        return f"{self.credit_name} - {self.full_title}" if self.credit_name else self.full_title
+
+    @property
+    def full_title(self) -> str:
+        """The title as DJs file it: "Strobe (Club Edit)"."""
+        return f"{self.title} ({self.version})" if self.version else self.title
 
     @property
     def release_date_text(self) -> str:

@@ -297,8 +297,9 @@ def _import_candidates(candidates: list[TrackCandidate], id_field: str, started_
                 result.skipped += 1
                 continue
             known.add(candidate.external_id)
+            title, version, remixers = metadata.title_parts(candidate.title, candidate.version)
             result.created.append(Track.objects.create(
-                title=candidate.title[:500] or "(untitled)",
+                title=title[:500] or "(untitled)", version=version[:300], remixers=remixers,
                 artists=list(candidate.artists),
                 credit_name=candidate.artist[:500],
                 album=candidate.album[:500],

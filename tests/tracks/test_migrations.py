@@ -63,3 +63,20 @@ def test_genres_take_one_spelling_and_each_source_gains_its_time():
         }
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_versions_move_out_of_titles_and_back():
+    old = migrate([("tracks", "0008_genres_and_sources")])
+    Track = old.get_model("tracks", "Track")
+    remix = Track.objects.create(title="Tackywakeup (Marek Hemmann Remix)")
+    plain = Track.objects.create(title="Bats")
+    try:
+        new = migrate([("tracks", "0009_track_version")])
+        Track = new.get_model("tracks", "Track")
+        moved = Track.objects.get(pk=remix.pk)
+        assert (moved.title, moved.version, moved.remixers) == ("Tackywakeup", "Marek Hemmann Remix", ["Marek Hemmann"])
+        assert (Track.objects.get(pk=plain.pk).title, Track.objects.get(pk=plain.pk).version) == ("Bats", "")
+        back = migrate([("tracks", "0008_genres_and_sources")])
+        assert back.get_model("tracks", "Track").objects.get(pk=remix.pk).title == "Tackywakeup (Marek Hemmann Remix)"
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -310,3 +310,20 @@ def test_soundcharts_import_creates_new_tracks_and_skips_known_ones(replay, cred
     created = Track.objects.get(soundcharts_uuid=items[1]["uuid"])
     assert created.title == items[1]["name"] and created.credit_name == items[1]["creditName"]
     assert result.summary() == "Imported 4 new track(s); skipped 1 already in the catalogue."
+
+
+def test_a_title_and_its_version_are_kept_apart_so_a_remix_is_another_track():
+    from tracks.metadata import title_parts
+
+    assert title_parts("Tackywakeup (Marek Hemmann Remix)") == ("Tackywakeup", "Marek Hemmann Remix", ["Marek Hemmann"])
+    assert title_parts("Feeling", "Original Mix") == ("Feeling", "Original Mix", [])
+    assert title_parts("Bats") == ("Bats", "", [])
+    assert title_parts("Sunset (feat. Someone) [Extended Mix]") == ("Sunset (feat. Someone)", "Extended Mix", [])
+    remix = Track(title="Tackywakeup", version="Marek Hemmann Remix", credit_name="Sweet N Candy")
+    assert str(remix) == "Sweet N Candy - Tackywakeup (Marek Hemmann Remix)"
+    # A fetch whose provider names the same version fills the version and its remixers from that provider.
+    merged = metadata.merge([TrackMetadata(source="beatport", external_id="1", title="Tackywakeup", version="Marek Hemmann Remix",
+                                           remixers=("Marek Hemmann",))], ["beatport"])
+    track = Track(title="Tackywakeup")
+    metadata.apply(track, merged, at=datetime.datetime(2026, 11, 22, tzinfo=datetime.UTC))
+    assert (track.title, track.version, track.remixers) == ("Tackywakeup", "Marek Hemmann Remix", ["Marek Hemmann"])
