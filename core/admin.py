@@ -48,11 +48,11 @@ def html_table(table_id: str, headers: tuple[str, ...], rows: list[tuple], row: 
 # Anything not named here goes under System.
 SECTIONS = (
     ("Catalogue", (("tracks", "track"),)),
-    ("Discovery", (("library", "tracklist"), ("library", "trackdiscovery"), ("library", "librarytrack"),
-                   ("library", "discoverystatistics"))),
+    ("Discovery", (("library", "tracklist"), ("library", "linetoreview"), ("library", "trackdiscovery"),
+                   ("library", "librarytrack"), ("library", "discoverystatistics"))),
     ("Want list", (("wantlist", "wantlist"),)),
     ("Downloads", (("tracks", "download"),)),
-    ("Jobs", (("tracks", "metadatafetchtask"),)),
+    ("Jobs", (("tracks", "metadatafetchtask"), ("library", "discoveryjob"))),
 )
 # Rows only machines write: listed, never added by hand.
 MACHINE_WRITTEN = {
@@ -69,7 +69,7 @@ HIDDEN = {("django_celery_results", "groupresult"), ("django_celery_results", "c
 # The sidebar's icon for each page (Material Symbols, shipped with the theme).
 ICONS = {
     "track": "library_music", "tracklist": "queue_music", "trackdiscovery": "manage_search",
-    "librarytrack": "album", "discoverystatistics": "insights", "wantlist": "bookmark_heart",
+    "librarytrack": "album", "linetoreview": "rule", "discoveryjob": "travel_explore", "discoverystatistics": "insights", "wantlist": "bookmark_heart",
     "download": "download", "metadatafetchtask": "sync", "jobs": "work_history", "status": "monitor_heart",
     "user": "person", "group": "group", "periodictask": "schedule", "intervalschedule": "timer",
     "crontabschedule": "calendar_month", "taskresult": "task_alt",

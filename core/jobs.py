@@ -474,6 +474,22 @@ def _record(model: type[Job], job_id, items: Sequence, outcomes: dict[Any, ItemO
             model.objects.filter(pk=job_id).update(**changes)
 
 
+def job_run_here(*, model: type[Job], job_id, on_progress: Callable[[Job], None] | None = None) -> Job:
+    """Run a job in this process until it finishes (a command's --sync): a rate-limit wait is slept here,
+    as the broker's countdown would; on_progress(job) is called after each run with the row as it stands."""
+    while True:
+        result = job_run(model=model, job_id=job_id)
+        job = model.objects.get(pk=job_id)
+        if on_progress is not None:
+            on_progress(job)
+        if job.is_finished:
+            return job
+        if result.outcome == "waiting" and job.waiting_until is not None:
+            time.sleep(max(0.0, (job.waiting_until - timezone.now()).total_seconds()))
+        elif result.outcome in ("not claimed", "stopped"):
+            time.sleep(0.5)  # another run holds it: wait for that run to finish or hand it back
+
+
 def job_wait(*, model: type[Job], job_id, token: str, wait: RateLimited) -> RunResult:
     """Put the job aside until the provider's rate limit allows it, then queue it again; fail after JOB_MAX_WAIT."""
     from providers.registry import provider_label

@@ -1,65 +1,468 @@
+"""Discovery in the admin: tracklists pasted or uploaded, the lines identified, the review queue, the library."""
+
+from __future__ import annotations
+
 import datetime
 
-from django.contrib import admin
-from django.db import models
-from django.db.models import Count
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.contrib.filters.admin import DropdownFilter, RangeDateFilter
+from unfold.widgets import (
+    UnfoldAdminFileFieldWidget,
+    UnfoldAdminTextareaWidget,
+    UnfoldAdminTextInputWidget,
+    UnfoldAdminURLInputWidget,
+)
 
 from core import dashboard
-from library.models import DiscoveryStatistics, LibraryTrack, TrackDiscovery, Tracklist
+from core.admin import JobAdmin, job_link, started_by
+from core.queue import BrokerUnavailable
+from library import parsing, services
+from library.models import (
+    DiscoveryJob,
+    DiscoveryStatistics,
+    DiscoveryStatus,
+    LibraryTrack,
+    LineToReview,
+    TrackDiscovery,
+    Tracklist,
+)
+from providers.base import ProviderError, RateLimited
+from tracks import keys
+from tracks.admin import CachedValuesFilter
+
+
+class TracklistForm(forms.ModelForm):
+    """A tracklist pasted as text or uploaded as a .txt, .csv or .cue file."""
+
+    source_url = forms.URLField(
+        label="Source URL", required=False, max_length=1000, assume_scheme="https", widget=UnfoldAdminURLInputWidget,
+        help_text="Where the tracklist was published, e.g. its MixesDB page.",
+    )
+    upload = forms.FileField(
+        required=False, label="Or upload a file", widget=UnfoldAdminFileFieldWidget,
+        help_text="A .txt (one track per line), a .csv with artist and title columns (as MixesDB gives), or a .cue "
+        "sheet. It replaces the text above.",
+    )
+
+    class Meta:
+        model = Tracklist
+        fields = ("name", "dj", "date", "source_url", "raw_text", "upload")
+        widgets = {"raw_text": UnfoldAdminTextareaWidget(attrs={"rows": 16, "placeholder": "01. Artist - Title (X Remix) [Label]"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = False
+        self.fields["name"].help_text = "Taken from the file when one is uploaded and this is left empty."
+        self.fields["raw_text"].help_text = (
+            "Paste the tracklist: any of “01. Artist - Title (X Remix) [Label]”, “[00:12:34] Artist - Title”, "
+            "“Artist feat. B - Title”, “ID - ID”… Blank and header lines are skipped; a line that cannot be read "
+            "is kept as unparsed."
+        )
+        self.mixes: list[parsing.ParsedTracklist] = []
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("upload")
+        if upload is not None:
+            if upload.size > 5 * 1024 * 1024:
+                raise forms.ValidationError({"upload": "A tracklist file is at most 5 MB; this one is larger."})
+            try:
+                self.mixes = [mix for mix in parsing.parse_file(upload.name, upload.read()) if mix.lines]
+            except parsing.TracklistError as exc:
+                raise forms.ValidationError({"upload": str(exc)}) from None
+            if not self.mixes:
+                raise forms.ValidationError({"upload": f"“{upload.name}” holds no tracklist lines."})
+            first = self.mixes[0]
+            cleaned["raw_text"] = "\n".join(line.raw for line in first.lines)
+            cleaned["name"] = cleaned.get("name") or first.name or upload.name.rsplit(".", 1)[0]
+            cleaned["dj"] = cleaned.get("dj") or first.dj
+            cleaned["source_url"] = cleaned.get("source_url") or first.source_url
+        elif not (cleaned.get("raw_text") or "").strip() and not self.instance.pk:
+            raise forms.ValidationError({"raw_text": "Paste the tracklist, or upload a file."})
+        if not cleaned.get("name"):
+            raise forms.ValidationError({"name": "Give the mix a name."})
+        return cleaned
 
 
 class TrackDiscoveryInline(TabularInline):
     model = TrackDiscovery
     extra = 0
-    fields = ("position", "timestamp", "raw_text", "artist", "title", "status", "confidence", "library_track")
-    readonly_fields = ("status", "confidence", "library_track")
+    can_delete = False
+    fields = ("position", "at", "artist", "title_and_version", "label_and_catalog", "status", "confidence_text", "library_track")
+    readonly_fields = fields
     ordering = ("position",)
     show_change_link = True
+    tab = True
+    verbose_name_plural = "lines"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # lines come from the tracklist's text
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("library_track__track")
 
+    @admin.display(description="At")
+    def at(self, line: TrackDiscovery) -> str:
+        return keys.duration_text(int(line.timestamp.total_seconds())) if line.timestamp is not None else ""
+
+    @admin.display(description="Title")
+    def title_and_version(self, line: TrackDiscovery) -> str:
+        return line.full_title or line.raw_text
+
+    @admin.display(description="Label")
+    def label_and_catalog(self, line: TrackDiscovery) -> str:
+        return " · ".join(part for part in (line.label, line.catalog_number) if part)
+
+    @admin.display(description="Confidence")
+    def confidence_text(self, line: TrackDiscovery) -> str:
+        return f"{line.confidence:.0%}" if line.confidence is not None else ""
+
+
+def _start_discovery(model_admin, request, tracklists, force_refresh=False):
+    try:
+        created = services.discovery_jobs_create(
+            tracklists=tracklists, started_by=started_by(request), force_refresh=force_refresh,
+        )
+    except BrokerUnavailable as exc:
+        model_admin.message_user(request, str(exc), messages.ERROR)
+        return None
+    if not created:
+        model_admin.message_user(request, "No tracklist selected.", messages.INFO)
+        return None
+    links = mark_safe(", ".join(job_link(job) for job in created[:10]))
+    lines = sum(job.total for job in created)
+    model_admin.message_user(
+        request, format_html("Identifying {} line(s) of {} tracklist(s): {}.", lines, len(created), links),
+        messages.SUCCESS,
+    )
+    if len(created) == 1:
+        return HttpResponseRedirect(reverse("admin:library_discoveryjob_change", args=[created[0].pk]))
+    return HttpResponseRedirect(reverse("admin:library_discoveryjob_changelist"))
+
 
 @admin.register(Tracklist)
 class TracklistAdmin(ModelAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ("name", "dj", "date", "line_count", "created_at")
-    list_filter = ("date", "created_at")
+    form = TracklistForm
+    list_display = ("name", "dj", "date", "line_count", "identified", "to_review", "created_at")
+    list_filter = (("date", RangeDateFilter), "created_at")
+    list_filter_submit = True
     search_fields = ("name", "dj", "source_url")
     date_hierarchy = "date"
     readonly_fields = ("id", "created_at", "updated_at")
+    fieldsets = ((None, {"fields": ("name", "dj", "date", "source_url", "raw_text", "upload")}),)
     inlines = (TrackDiscoveryInline,)
+    actions = ("discover_tracks", "discover_tracks_again")
+    change_form_template = "admin/library/tracklist/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(line_count=Count("discoveries"))
+        return super().get_queryset(request).annotate(
+            line_count=Count("discoveries"),
+            identified_count=Count("discoveries", filter=Q(discoveries__status=DiscoveryStatus.IDENTIFIED)),
+            review_count=Count("discoveries", filter=Q(discoveries__status=DiscoveryStatus.NEEDS_REVIEW)),
+        )
 
     @admin.display(description="Lines", ordering="line_count")
     def line_count(self, tracklist) -> int:
         return tracklist.line_count
 
+    @admin.display(description="Identified", ordering="identified_count")
+    def identified(self, tracklist) -> int:
+        return tracklist.identified_count
+
+    @admin.display(description="To review", ordering="review_count")
+    def to_review(self, tracklist) -> str:
+        if not tracklist.review_count:
+            return ""
+        url = reverse("admin:library_linetoreview_changelist") + f"?tracklist__id__exact={tracklist.pk}"
+        return format_html('<a class="crate-link" href="{}">{}</a>', url, tracklist.review_count)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change or "raw_text" in form.changed_data or form.cleaned_data.get("upload"):
+            lines = form.mixes[0].lines if form.mixes else parsing.parse_text(obj.raw_text).lines
+            count = services.tracklist_lines_replace(tracklist=obj, lines=lines)
+            unparsed = sum(1 for line in lines if line.status == parsing.LineStatus.UNPARSED)
+            note = f" {unparsed} could not be read and are kept as unparsed." if unparsed else ""
+            self.message_user(request, f"Read {count} line(s).{note}", messages.SUCCESS)
+        for extra in form.mixes[1:]:
+            created = services.tracklist_create(
+                name=extra.name or obj.name, dj=extra.dj or obj.dj, source_url=extra.source_url,
+                raw_text="\n".join(line.raw for line in extra.lines), lines=extra.lines,
+            )
+            self.message_user(request, format_html("The file holds another mix too: imported as {}.", created), messages.INFO)
+
+    @admin.action(description="Discover tracks (identify every line)", permissions=["change"])
+    def discover_tracks(self, request, queryset):
+        return _start_discovery(self, request, list(queryset))
+
+    @admin.action(description="Discover tracks, asking the providers again (bypass the cache)", permissions=["change"])
+    def discover_tracks_again(self, request, queryset):
+        return _start_discovery(self, request, list(queryset), force_refresh=True)
+
+    def get_urls(self):
+        return [
+            path("<uuid:pk>/discover/", self.admin_site.admin_view(require_POST(self.discover_view)),
+                 name="library_tracklist_discover"),
+            *super().get_urls(),
+        ]
+
+    def discover_view(self, request: HttpRequest, pk):
+        tracklist = get_object_or_404(Tracklist, pk=pk)
+        if not self.has_change_permission(request, tracklist):
+            self.message_user(request, "You may look at tracklists but not start a discovery.", messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:library_tracklist_change", args=[pk]))
+        return _start_discovery(self, request, [tracklist]) or HttpResponseRedirect(
+            reverse("admin:library_tracklist_change", args=[pk])
+        )
+
+
+@admin.register(DiscoveryJob)
+class DiscoveryJobAdmin(JobAdmin):
+    list_display = ("__str__", "progress", "started_by", "created_at", "finished_at")
+    job_fields = ("tracklist", "force_refresh")
+    list_select_related = ("tracklist",)
+
+
+class ReviewSearchForm(forms.Form):
+    artist = forms.CharField(max_length=500, widget=UnfoldAdminTextInputWidget)
+    title = forms.CharField(max_length=500, widget=UnfoldAdminTextInputWidget)
+    version = forms.CharField(max_length=300, required=False, widget=UnfoldAdminTextInputWidget,
+                              help_text="The remix, mix or edit, e.g. “Bicep Remix”; empty for the original.")
+
 
 @admin.register(TrackDiscovery)
 class TrackDiscoveryAdmin(ModelAdmin):
-    list_display = ("raw_text", "tracklist", "position", "status", "confidence", "method", "library_track")
+    list_display = ("line", "tracklist", "status", "confidence_text", "method", "library_track")
     list_filter = ("status", "method")
     search_fields = ("raw_text", "artist", "title", "label", "catalog_number", "tracklist__name")
     list_select_related = ("tracklist", "library_track__track")
-    autocomplete_fields = ("tracklist", "library_track")
-    readonly_fields = ("confidence", "method", "sources_consulted", "candidates", "created_at", "identified_at")
+    # Read-only: a line is decided by the buttons above the form (accept, search again, unidentifiable),
+    # which keep the library's sightings right; its candidates are the table above.
+    fields = (
+        "tracklist", "position", "timestamp", "raw_text", "artist", "title", "version", "label", "catalog_number",
+        "status", "confidence", "method", "library_track", "sources_consulted", "identified_at",
+    )
+    readonly_fields = fields
+    change_form_template = "admin/library/trackdiscovery/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False,
+                         "show_save_and_add_another": False}
+        return self._review_view(request, object_id, form_url, extra_context)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # lines come from tracklists
+
+    @admin.display(description="Line", ordering="position")
+    def line(self, discovery: TrackDiscovery) -> str:
+        return str(discovery)
+
+    @admin.display(description="Confidence", ordering="confidence")
+    def confidence_text(self, discovery: TrackDiscovery) -> str:
+        return f"{discovery.confidence:.0%}" if discovery.confidence is not None else ""
+
+    def _review_view(self, request, object_id, form_url="", extra_context=None):
+        discovery = self.get_object(request, object_id)
+        extra = {
+            "candidates": discovery.candidates if discovery else [],
+            "can_review": bool(discovery) and self.has_change_permission(request, discovery),
+            "search_form": ReviewSearchForm(initial={
+                "artist": discovery.artist, "title": discovery.title, "version": discovery.version,
+            }) if discovery else None,
+        }
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<uuid:pk>/accept/<int:index>/", view(require_POST(self.accept_view)), name="library_discovery_accept"),
+            path("<uuid:pk>/search/", view(require_POST(self.search_view)), name="library_discovery_search"),
+            path("<uuid:pk>/unidentifiable/", view(require_POST(self.unidentifiable_view)),
+                 name="library_discovery_unidentifiable"),
+            *super().get_urls(),
+        ]
+
+    def _line(self, request, pk) -> tuple[TrackDiscovery, HttpResponseRedirect | None]:
+        discovery = get_object_or_404(TrackDiscovery, pk=pk)
+        back = HttpResponseRedirect(reverse("admin:library_trackdiscovery_change", args=[pk]))
+        if not self.has_change_permission(request, discovery):
+            self.message_user(request, "You may look at this line but not decide it; nothing was changed.", messages.ERROR)
+            return discovery, back
+        return discovery, None
+
+    def _next(self, discovery: TrackDiscovery) -> HttpResponseRedirect:
+        """Go on to the next line waiting for review, or back to the queue when none is left."""
+        following = TrackDiscovery.objects.filter(status=DiscoveryStatus.NEEDS_REVIEW).exclude(pk=discovery.pk)
+        nxt = following.filter(tracklist=discovery.tracklist).order_by("position").first() or following.first()
+        if nxt is None:
+            return HttpResponseRedirect(reverse("admin:library_linetoreview_changelist"))
+        return HttpResponseRedirect(reverse("admin:library_trackdiscovery_change", args=[nxt.pk]))
+
+    def accept_view(self, request, pk, index):
+        discovery, refused = self._line(request, pk)
+        if refused:
+            return refused
+        try:
+            library_track = services.discovery_accept(discovery=discovery, index=index)
+        except ValueError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:library_trackdiscovery_change", args=[pk]))
+        self.message_user(request, f"Line {discovery.position} is “{library_track}”, as you chose.", messages.SUCCESS)
+        return self._next(discovery)
+
+    def search_view(self, request, pk):
+        discovery, refused = self._line(request, pk)
+        if refused:
+            return refused
+        form = ReviewSearchForm(request.POST)
+        back = HttpResponseRedirect(reverse("admin:library_trackdiscovery_change", args=[pk]))
+        if not form.is_valid():
+            self.message_user(request, "Give an artist and a title to search for.", messages.ERROR)
+            return back
+        try:
+            status = services.discovery_search_again(discovery=discovery, **form.cleaned_data)
+        except RateLimited as exc:
+            self.message_user(request, f"{exc.provider} asks to wait {exc.retry_after:g} s; search again then.", messages.WARNING)
+            return back
+        except ProviderError as exc:
+            self.message_user(request, f"The search failed: {exc.message}. Try again in a minute.", messages.ERROR)
+            return back
+        words = {
+            DiscoveryStatus.IDENTIFIED: "identified", DiscoveryStatus.NEEDS_REVIEW: "still a close call: pick below",
+            DiscoveryStatus.PROVISIONAL: "not found anywhere: kept as a provisional library track",
+        }
+        self.message_user(request, f"Searched again: {words.get(status, status)}.",
+                          messages.SUCCESS if status == DiscoveryStatus.IDENTIFIED else messages.INFO)
+        return back
+
+    def unidentifiable_view(self, request, pk):
+        discovery, refused = self._line(request, pk)
+        if refused:
+            return refused
+        services.discovery_mark_unidentifiable(discovery=discovery)
+        self.message_user(request, f"Line {discovery.position} is marked unidentifiable; it will never be guessed.",
+                          messages.SUCCESS)
+        return self._next(discovery)
+
+
+@admin.register(LineToReview)
+class LineToReviewAdmin(TrackDiscoveryAdmin):
+    """The review queue: lines that are close calls, each opened on its candidates."""
+
+    list_display = ("line", "tracklist", "best_candidate", "confidence_text")
+    list_filter = ("tracklist",)
+    list_display_links = ("line",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=DiscoveryStatus.NEEDS_REVIEW)
+
+    @admin.display(description="Best candidate")
+    def best_candidate(self, discovery: TrackDiscovery) -> str:
+        if not discovery.candidates:
+            return ""
+        best = discovery.candidates[0]
+        artists = ", ".join(best.get("artists") or [])
+        return f"{artists} – {best.get('title', '')} ({best.get('source', '')}, {best.get('score', 0):.0%})"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:library_trackdiscovery_change", args=[object_id]))
+
+
+class GenreFilter(CachedValuesFilter):
+    title = "genre"
+    parameter_name = "genre"
+    field = "genre"
+
+    def queryset(self, request, queryset):
+        return queryset.filter(track__genre=self.value()) if self.value() else queryset
+
+
+class LabelFilter(CachedValuesFilter):
+    title = "label"
+    parameter_name = "label"
+    field = "label"
+
+    def queryset(self, request, queryset):
+        return queryset.filter(track__label=self.value()) if self.value() else queryset
+
+
+class ProvisionalFilter(DropdownFilter):
+    title = "provisional"
+    parameter_name = "provisional"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Provisional"), ("no", "Tied to a provider's recording")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(is_provisional=self.value() == "yes")
+        return queryset
 
 
 @admin.register(LibraryTrack)
 class LibraryTrackAdmin(ModelAdmin):
-    list_display = ("track", "discovery_count", "is_provisional", "first_discovered", "last_seen")
-    list_filter = ("is_provisional", "last_seen")
-    search_fields = ("track__title", "track__credit_name", "track__label", "track__isrc")
+    list_display = (
+        "artist", "title", "version", "label", "genre", "bpm", "key", "discovery_count", "first_discovered", "last_seen",
+    )
+    list_display_links = ("title",)
+    list_filter = (GenreFilter, LabelFilter, ProvisionalFilter, ("first_discovered", RangeDateFilter))
+    list_filter_submit = True
+    search_fields = ("track__title", "track__credit_name", "track__label", "track__isrc", "track__version")
     list_select_related = ("track",)
     autocomplete_fields = ("track",)
-    filter_horizontal = ("discovered_from",)
-    readonly_fields = ("discovery_count", "first_discovered", "last_seen", "added_at")
+    readonly_fields = ("discovered_from", "discovery_count", "first_discovered", "last_seen", "added_at")
+    actions = ("merge_duplicates",)
+    show_full_result_count = False
+
+    @admin.display(description="Artist", ordering="track__credit_name")
+    def artist(self, entry: LibraryTrack) -> str:
+        return entry.track.credit_name or ", ".join(entry.track.artists)
+
+    @admin.display(description="Title", ordering="track__title")
+    def title(self, entry: LibraryTrack) -> str:
+        return entry.track.title
+
+    @admin.display(description="Version", ordering="track__version")
+    def version(self, entry: LibraryTrack) -> str:
+        return entry.track.version
+
+    @admin.display(description="Label", ordering="track__label")
+    def label(self, entry: LibraryTrack) -> str:
+        return entry.track.label
+
+    @admin.display(description="Genre", ordering="track__genre")
+    def genre(self, entry: LibraryTrack) -> str:
+        return entry.track.genre
+
+    @admin.display(description="BPM", ordering="track__bpm")
+    def bpm(self, entry: LibraryTrack) -> str:
+        return keys.bpm_text(entry.track.bpm)
+
+    @admin.display(description="Key", ordering="track__key_wheel")
+    def key(self, entry: LibraryTrack) -> str:
+        return keys.key_short_text(entry.track.key)
+
+    @admin.action(description="Merge the selected duplicates (into the most discovered)", permissions=["change"])
+    def merge_duplicates(self, request, queryset):
+        chosen = list(queryset.select_related("track").order_by("-discovery_count", "added_at"))
+        if len(chosen) < 2:
+            self.message_user(request, "Select two or more library tracks that are one recording.", messages.INFO)
+            return
+        survivor, others = chosen[0], chosen[1:]
+        merged = services.library_tracks_merge(survivor=survivor, others=others)
+        self.message_user(request, f"Merged {merged} duplicate(s) into “{survivor}”: their sightings and want-list "
+                                   "entries moved to it.", messages.SUCCESS)
 
 
 @admin.register(DiscoveryStatistics)
@@ -88,5 +491,9 @@ def _discoveries_per_week() -> list[tuple[str, int]]:
 
 dashboard.register_count(
     "Library", LibraryTrack, lambda: LibraryTrack.objects.count(), "admin:library_librarytrack_changelist"
+)
+dashboard.register_count(
+    "To review", TrackDiscovery, lambda: TrackDiscovery.objects.filter(status=DiscoveryStatus.NEEDS_REVIEW).count(),
+    "admin:library_linetoreview_changelist",
 )
 dashboard.register_chart("Discoveries per week", TrackDiscovery, _discoveries_per_week)

@@ -6,6 +6,9 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+from core.models import Job, JobItem
 
 
 class Tracklist(models.Model):
@@ -60,6 +63,13 @@ class DiscoveryStatus(models.TextChoices):
     NEEDS_REVIEW = "needs_review", "Needs review"
     PROVISIONAL = "provisional", "Provisional"
     UNIDENTIFIABLE = "unidentifiable", "Unidentifiable"
+    UNPARSED = "unparsed", "Unparsed"
+
+
+# The lines identification looks at; the others are settled (unidentifiable, unparsed) or a person's choice.
+IDENTIFIABLE_STATUSES = (
+    DiscoveryStatus.PENDING, DiscoveryStatus.IDENTIFIED, DiscoveryStatus.NEEDS_REVIEW, DiscoveryStatus.PROVISIONAL,
+)
 
 
 class DiscoveryMethod(models.TextChoices):
@@ -79,9 +89,12 @@ class TrackDiscovery(models.Model):
     position = models.PositiveIntegerField()
     timestamp = models.DurationField(null=True, blank=True, help_text="Where in the mix the track starts.")
     raw_text = models.CharField(max_length=1000)
-    artist = models.CharField(max_length=500, blank=True)
+    artist = models.CharField(max_length=500, blank=True, help_text="The artist credit as the line writes it.")
+    artists = models.JSONField(default=list, blank=True, help_text="Each artist's name, featured ones included.")
     title = models.CharField(max_length=500, blank=True)
-    remix = models.CharField(max_length=300, blank=True)
+    version = models.CharField(max_length=300, blank=True, help_text="The remix, mix or edit, e.g. “Bicep Remix”.")
+    remixers = models.JSONField(default=list, blank=True)
+    together = models.BooleanField(default=False, help_text="Played together with the line before (“w/”).")
     label = models.CharField(max_length=300, blank=True)
     catalog_number = models.CharField(max_length=100, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -116,6 +129,50 @@ class TrackDiscovery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.raw_text}"
+
+    @property
+    def full_title(self) -> str:
+        return f"{self.title} ({self.version})" if self.version else self.title
+
+
+class LineToReview(TrackDiscovery):
+    """The review queue: the lines that are close calls, waiting for a person to pick."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "line to review"
+        verbose_name_plural = "review queue"
+
+
+class DiscoveryJob(Job):
+    """Identify the lines of one tracklist: one item per line."""
+
+    handler = "library.jobs.DiscoveryHandler"
+
+    tracklist = models.ForeignKey(Tracklist, on_delete=models.CASCADE, related_name="discovery_jobs")
+    force_refresh = models.BooleanField(default=False, help_text="Ask the providers again, bypassing the cache.")
+
+    class Meta(Job.Meta):
+        verbose_name = "discovery job"
+
+    def __str__(self) -> str:
+        started = timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M") if self.created_at else "new"
+        return f"Discover tracks in “{self.tracklist}” ({started})"
+
+
+class DiscoveryJobItem(JobItem):
+    job = models.ForeignKey(DiscoveryJob, on_delete=models.CASCADE, related_name="items")
+    discovery = models.ForeignKey(TrackDiscovery, on_delete=models.CASCADE, related_name="job_items")
+
+    class Meta(JobItem.Meta):
+        constraints = [
+            *JobItem.Meta.constraints,
+            models.UniqueConstraint(fields=["job", "discovery"], name="discoveryitem_unique_line"),
+        ]
+        indexes = [models.Index(fields=["job", "status", "position"], name="discoveryitem_job_status_idx")]
+
+    def __str__(self) -> str:
+        return str(self.discovery)
 
 
 class StatisticsPeriod(models.TextChoices):

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from library.models import DiscoveryStatistics, LibraryTrack, TrackDiscovery, Tracklist
+from library.models import DiscoveryJob, DiscoveryStatistics, LibraryTrack, LineToReview, TrackDiscovery, Tracklist
 from tracks.models import Download, MetadataFetchTask, Track
 from wantlist.models import WantList
 
@@ -73,6 +73,26 @@ class TrackDiscoveryFactory(factory.django.DjangoModelFactory):
     library_track = factory.SubFactory(LibraryTrackFactory)
 
 
+class LineToReviewFactory(TrackDiscoveryFactory):
+    class Meta:
+        model = LineToReview
+
+    status = "needs_review"
+    library_track = None
+    candidates = factory.LazyFunction(lambda: [{
+        "source": "musicbrainz", "external_id": "mbid-1", "title": "Title", "artists": ["Artist"], "version": "",
+        "label": "", "duration": 300, "score": 0.8, "reasons": ["title 100%"],
+    }])
+
+
+class DiscoveryJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DiscoveryJob
+
+    tracklist = factory.SubFactory(TracklistFactory)
+    total = 1
+
+
 class DiscoveryStatisticsFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DiscoveryStatistics
@@ -100,4 +120,6 @@ FACTORIES = {
     TrackDiscovery: TrackDiscoveryFactory,
     DiscoveryStatistics: DiscoveryStatisticsFactory,
     WantList: WantListFactory,
+    LineToReview: LineToReviewFactory,
+    DiscoveryJob: DiscoveryJobFactory,
 }

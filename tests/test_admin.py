@@ -27,7 +27,7 @@ def superuser_client(client):
 def test_every_domain_model_is_registered():
     assert {model.__name__ for model in OUR_MODELS} == {
         "Track", "MetadataFetchTask", "Download", "Tracklist", "TrackDiscovery",
-        "LibraryTrack", "DiscoveryStatistics", "WantList",
+        "LibraryTrack", "DiscoveryStatistics", "WantList", "LineToReview", "DiscoveryJob",
     }
 
 
@@ -36,7 +36,8 @@ def test_every_domain_model_is_registered():
 def test_changelist_add_and_change_pages_answer(superuser_client, model):
     row = FACTORIES[model]()
     assert superuser_client.get(admin_url(model, "changelist")).status_code == 200
-    response = superuser_client.get(admin_url(model, "change", row.pk))
+    # A line of the review queue opens on the line's own page, its candidates side by side.
+    response = superuser_client.get(admin_url(model, "change", row.pk), follow=True)
     assert response.status_code == 200
     assert str(row) in response.content.decode()
     add = superuser_client.get(admin_url(model, "add"))
@@ -98,7 +99,7 @@ def test_the_menu_is_grouped_by_what_a_person_does_with_no_add_for_machine_rows(
     sections = {app["name"]: [str(model["name"]) for model in app["models"]] for app in response.context["app_list"]}
     assert list(sections) == ["Catalogue", "Discovery", "Want list", "Downloads", "Jobs", "System"]
     assert sections["Catalogue"] == ["Tracks"]
-    assert sections["Jobs"] == ["All jobs", "Metadata fetch tasks"]
+    assert sections["Jobs"] == ["All jobs", "Metadata fetch tasks", "Discovery jobs"]
     assert sections["System"][0] == "System status and workers"
     assert "Users" in sections["System"] and "Periodic tasks" in sections["System"] and "Task results" in sections["System"]
     assert not {"Clocked", "Solar events", "Group results"} & set(sections["System"])

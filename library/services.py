@@ -1,0 +1,465 @@
+"""Every write of the library: tracklists and their lines, identification, sightings, merges and the review queue.
+
+Identification of one line (`discoveries_identify`), in order:
+1. the library: a library track whose title, artists and version match the line;
+2. the enabled providers that search, side by side within their shared limits (core.gather), one search per
+   provider per line; every candidate scored by `matching`;
+3. a clear winner (at least ACCEPT_THRESHOLD, ACCEPT_GAP ahead of the next other recording, the same version)
+   is linked to a library track; a close call waits for a person with its candidates; nothing usable becomes a
+   provisional library track. "ID - ID" and its kin are never guessed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+
+import matching
+from core import jobs
+from core.gather import Gathered, gather
+from core.queue import BrokerUnavailable
+from library import parsing
+from library.models import (
+    IDENTIFIABLE_STATUSES,
+    DiscoveryJob,
+    DiscoveryMethod,
+    DiscoveryStatus,
+    LibraryTrack,
+    TrackDiscovery,
+    Tracklist,
+)
+from providers.base import Capability, RateLimited, TrackCandidate
+from providers.registry import providers_for
+from tracks import metadata
+from tracks import services as track_services
+from tracks.models import Track
+
+logger = logging.getLogger(__name__)
+
+# Below this, a best candidate is not even a close call: nothing usable was found.
+REVIEW_FLOOR = 0.5
+# Candidates kept on a line for a person to choose from.
+CANDIDATES_KEPT = 8
+SEARCH_LIMIT = 5
+
+_STATUS_OF_LINE = {
+    parsing.LineStatus.PARSED: DiscoveryStatus.PENDING,
+    parsing.LineStatus.UNIDENTIFIABLE: DiscoveryStatus.UNIDENTIFIABLE,
+    parsing.LineStatus.UNPARSED: DiscoveryStatus.UNPARSED,
+}
+
+
+class TracklistError(ValueError):
+    """A tracklist that cannot be read; the message is for a person."""
+
+
+# --- Tracklists and their lines ------------------------------------------------------------
+
+
+def _discovery_of(tracklist: Tracklist, line: parsing.ParsedLine) -> TrackDiscovery:
+    return TrackDiscovery(
+        tracklist=tracklist, position=line.position, raw_text=line.raw[:1000],
+        timestamp=datetime.timedelta(seconds=line.timestamp) if line.timestamp is not None else None,
+        artist=line.artist[:500], artists=list(line.artists), title=line.title[:500], version=line.version[:300],
+        remixers=list(line.remixers), label=line.label[:300], catalog_number=line.catalog_number[:100],
+        together=line.together, status=_STATUS_OF_LINE.get(line.status, DiscoveryStatus.UNPARSED),
+    )
+
+
+@transaction.atomic
+def tracklist_lines_replace(*, tracklist: Tracklist, lines: Sequence[parsing.ParsedLine]) -> int:
+    """Replace the tracklist's lines with these; the library tracks they were sighted as are recounted."""
+    sighted = list(LibraryTrack.objects.filter(discoveries__tracklist=tracklist).distinct())
+    tracklist.discoveries.all().delete()
+    TrackDiscovery.objects.bulk_create([_discovery_of(tracklist, line) for line in lines], batch_size=1000)
+    for library_track in sighted:
+        library_track_sightings_recount(library_track=library_track)
+    return len(lines)
+
+
+@transaction.atomic
+def tracklist_create(
+    *, name: str, dj: str = "", date: datetime.date | None = None, source_url: str = "", raw_text: str = "",
+    lines: Sequence[parsing.ParsedLine] | None = None,
+) -> Tracklist:
+    """Create a tracklist and its lines: those given, or raw_text parsed."""
+    if lines is None:
+        lines = parsing.parse_text(raw_text).lines
+    tracklist = Tracklist.objects.create(
+        name=name[:500] or "Untitled mix", dj=dj[:300], date=date, source_url=source_url[:1000], raw_text=raw_text,
+    )
+    tracklist_lines_replace(tracklist=tracklist, lines=lines)
+    return tracklist
+
+
+def tracklists_import(
+    *, filename: str, data: bytes, name: str = "", dj: str = "", date: datetime.date | None = None,
+    source_url: str = "",
+) -> list[Tracklist]:
+    """Import a .txt, .csv or .cue file: one tracklist per mix it holds. Raise TracklistError if unreadable."""
+    try:
+        mixes = parsing.parse_file(filename, data)
+    except parsing.TracklistError as exc:
+        raise TracklistError(str(exc)) from None
+    if not mixes or not any(mix.lines for mix in mixes):
+        raise TracklistError(f"“{filename}” holds no tracklist lines.")
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    created = []
+    with transaction.atomic():
+        for mix in mixes:
+            raw = "\n".join(line.raw for line in mix.lines)
+            title = name if name and len(mixes) == 1 else (mix.name or name or stem)
+            created.append(tracklist_create(
+                name=title, dj=dj or mix.dj, date=date, source_url=source_url or mix.source_url, raw_text=raw,
+                lines=mix.lines,
+            ))
+    return created
+
+
+# --- Identification ------------------------------------------------------------------------
+
+
+def query_of(discovery: TrackDiscovery) -> matching.Recording:
+    """Return what matching compares of a line: its title and version, artists, label and catalogue number."""
+    artists = tuple(discovery.artists or ()) or matching.split_artists(discovery.artist)
+    return matching.Recording(
+        title=discovery.title, version=discovery.version, artists=artists, label=discovery.label,
+        catalog_number=discovery.catalog_number,
+    )
+
+
+def _search_text(discovery: TrackDiscovery) -> tuple[str, str]:
+    return discovery.artist or ", ".join(discovery.artists), discovery.full_title
+
+
+def _search(client, discovery: TrackDiscovery, force_refresh: bool) -> list[TrackCandidate]:
+    artist, title = _search_text(discovery)
+    return client.search_tracks(artist=artist, title=title, limit=SEARCH_LIMIT, force_refresh=force_refresh)
+
+
+def candidate_dict(candidate: TrackCandidate, scored: matching.Score) -> dict[str, Any]:
+    """Return what a line keeps of a scored candidate, for a person to compare side by side."""
+    return {
+        **candidate.as_dict(), "score": round(scored.value, 3), "same_version": scored.same_version,
+        "identifier_match": scored.identifier_match, "reasons": list(scored.reasons),
+    }
+
+
+def _library_match(discovery: TrackDiscovery) -> tuple[Track, matching.Score] | None:
+    """Return the library's track for this line when it matches clearly, else None."""
+    tracks = list(
+        Track.objects.filter(library_entry__isnull=False, title__iexact=discovery.title).select_related("library_entry")[:20]
+    )
+    if not tracks:
+        return None
+    found = matching.best_match(query_of(discovery), [metadata.recording_of(track) for track in tracks])
+    if found is None:
+        return None
+    return tracks[found.index], found.score
+
+
+@dataclass
+class LineOutcome:
+    """What identification decided for one line, and the write that records it."""
+
+    status: str
+    write: Callable[[], dict[str, Any]]
+    error: str = ""
+
+
+@dataclass
+class IdentifyOutcome:
+    lines: dict[Any, LineOutcome] = field(default_factory=dict)  # discovery pk -> outcome; missing: ask again
+    wait: RateLimited | None = None
+    interrupted: bool = False
+
+
+def discoveries_identify(
+    *, discoveries: Sequence[TrackDiscovery], force_refresh: bool = False,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> IdentifyOutcome:
+    """Identify lines: the library first, then the providers side by side; return each line's decision."""
+    outcome = IdentifyOutcome()
+    to_search = []
+    for discovery in discoveries:
+        if discovery.status not in IDENTIFIABLE_STATUSES or discovery.method == DiscoveryMethod.MANUAL:
+            outcome.lines[discovery.pk] = LineOutcome(discovery.status, lambda: {"skipped": True})
+            continue
+        found = _library_match(discovery)
+        if found is not None and not force_refresh:
+            track, scored = found
+            outcome.lines[discovery.pk] = _linked(
+                discovery, track, scored, method=DiscoveryMethod.LIBRARY, candidates=[], sources=["library"],
+            )
+        else:
+            to_search.append(discovery)
+    if not to_search:
+        return outcome
+    by_pk = {discovery.pk: discovery for discovery in to_search}
+    clients = providers_for(Capability.SEARCH)
+    gathered = gather(
+        keys=list(by_pk), clients=clients, should_stop=should_stop,
+        ask=lambda client, pk: _search(client, by_pk[pk], force_refresh),
+    )
+    outcome.wait, outcome.interrupted = gathered.wait, gathered.interrupted
+    for pk, answers in gathered.by_key.items():
+        if answers.complete:
+            outcome.lines[pk] = _decide(by_pk[pk], answers)
+    return outcome
+
+
+def _decide(discovery: TrackDiscovery, answers: Gathered) -> LineOutcome:
+    """Decide one searched line from every provider's candidates."""
+    candidates: list[TrackCandidate] = answers.results
+    sources = sorted(answers.answered_by)
+    if answers.asked and not candidates and len(answers.errors) == answers.asked:
+        # Every provider failed: nothing was learnt, so nothing is decided; the item fails and can be retried.
+        return LineOutcome(discovery.status, lambda: {}, error="; ".join(answers.errors))
+    query = query_of(discovery)
+    recordings = [metadata.recording_from(candidate) for candidate in candidates]
+    ranked = matching.rank(query, recordings)
+    kept = [candidate_dict(candidates[index], scored) for index, scored in ranked[:CANDIDATES_KEPT]]
+    match = matching.best_match(query, recordings)
+    if match is not None:
+        track = None  # found or created in the write, under the batch's transaction
+        return _linked(discovery, track, match.score, method=DiscoveryMethod.API, candidates=kept, sources=sources,
+                       candidate=candidates[match.index])
+    if ranked and ranked[0][1].value >= REVIEW_FLOOR:
+        confidence = ranked[0][1].value
+
+        def review() -> dict[str, Any]:
+            _line_unlink(discovery)
+            _line_save(discovery, status=DiscoveryStatus.NEEDS_REVIEW, confidence=confidence, method="",
+                       candidates=kept, sources=sources, library_track=None)
+            return {"status": DiscoveryStatus.NEEDS_REVIEW, "confidence": round(confidence, 3)}
+
+        return LineOutcome(DiscoveryStatus.NEEDS_REVIEW, review)
+    return _provisional(discovery, kept, sources, answers.errors)
+
+
+def _linked(
+    discovery: TrackDiscovery, track: Track | None, scored: matching.Score, *, method: str, candidates: list,
+    sources: list[str], candidate: TrackCandidate | None = None,
+) -> LineOutcome:
+    def write() -> dict[str, Any]:
+        chosen, created = (track, False) if track is not None else track_from_candidate(candidate)
+        library_track, _ = LibraryTrack.objects.get_or_create(track=chosen)
+        status = DiscoveryStatus.PROVISIONAL if library_track.is_provisional else DiscoveryStatus.IDENTIFIED
+        _line_link(discovery, library_track)
+        _line_save(discovery, status=status, confidence=scored.value, method=method, candidates=candidates,
+                   sources=sources, library_track=library_track)
+        return {"status": status, "confidence": round(scored.value, 3), "library_track": str(library_track.pk),
+                "track": str(chosen.pk), "created_track": str(chosen.pk) if created else ""}
+
+    return LineOutcome(DiscoveryStatus.IDENTIFIED, write)
+
+
+def _provisional(discovery: TrackDiscovery, candidates: list, sources: list[str], errors: list[str]) -> LineOutcome:
+    def write() -> dict[str, Any]:
+        track = Track.objects.create(
+            title=discovery.title[:500] or discovery.raw_text[:500], version=discovery.version,
+            remixers=list(discovery.remixers), artists=list(discovery.artists), credit_name=discovery.artist,
+            label=discovery.label, catalog_number=discovery.catalog_number,
+        )
+        library_track = LibraryTrack.objects.create(track=track, is_provisional=True)
+        _line_link(discovery, library_track)
+        _line_save(discovery, status=DiscoveryStatus.PROVISIONAL, confidence=None, method="", candidates=candidates,
+                   sources=sources, library_track=library_track)
+        return {"status": DiscoveryStatus.PROVISIONAL, "errors": errors}
+
+    return LineOutcome(DiscoveryStatus.PROVISIONAL, write)
+
+
+def _line_save(discovery: TrackDiscovery, *, status, confidence, method, candidates, sources, library_track) -> None:
+    discovery.status, discovery.method, discovery.library_track = status, method, library_track
+    discovery.confidence = None if confidence is None else max(0.0, min(1.0, round(confidence, 4)))
+    discovery.candidates, discovery.sources_consulted = candidates, sources
+    discovery.identified_at = timezone.now()
+    discovery.save(update_fields=[
+        "status", "method", "library_track", "confidence", "candidates", "sources_consulted", "identified_at",
+    ])
+
+
+def _line_link(discovery: TrackDiscovery, library_track: LibraryTrack) -> None:
+    """Point the line at library_track and count the sighting; the track it pointed at before is recounted."""
+    previous = discovery.library_track_id
+    discovery.library_track = library_track
+    discovery.save(update_fields=["library_track"])
+    library_track_sightings_recount(library_track=library_track)
+    if previous and previous != library_track.pk:
+        library_track_sightings_recount(library_track=LibraryTrack.objects.get(pk=previous))
+
+
+def _line_unlink(discovery: TrackDiscovery) -> None:
+    previous = discovery.library_track_id
+    if previous:
+        discovery.library_track = None
+        discovery.save(update_fields=["library_track"])
+        library_track_sightings_recount(library_track=LibraryTrack.objects.get(pk=previous))
+
+
+def track_from_candidate(candidate: TrackCandidate) -> tuple[Track, bool]:
+    """Return the catalogue's track for a provider's candidate (the one with its id or ISRC, else a new one),
+    and whether it is new."""
+    own = metadata.OWN_ID_FIELD.get(candidate.source)
+    if own and candidate.external_id:
+        existing = Track.objects.filter(**{own: candidate.external_id}).first()
+        if existing:
+            return existing, False
+    if candidate.isrc:
+        recording = metadata.recording_from(candidate)
+        for existing in Track.objects.filter(isrc=candidate.isrc[:12])[:5]:
+            if matching.same_recording(metadata.recording_of(existing), recording):
+                return existing, False
+    title, version, remixers = metadata.title_parts(candidate.title, candidate.version)
+    fields = {own: str(candidate.external_id)} if own and candidate.external_id else {}
+    return Track.objects.create(
+        title=title[:500] or "(untitled)", version=version[:300], remixers=remixers, artists=list(candidate.artists),
+        credit_name=candidate.artist[:500], album=candidate.album[:500], duration=candidate.duration,
+        isrc=candidate.isrc[:12], label=candidate.label[:300], release_date=candidate.release_date,
+        metadata_sources={
+            name: metadata.source_entry(candidate.source, timezone.now())
+            for name in ("title", "artists", "album", "duration", "isrc", "label", *fields)
+        },
+        **fields,
+    ), True
+
+
+def library_track_sightings_recount(*, library_track: LibraryTrack) -> None:
+    """Set discovered_from, discovery_count (distinct mixes), first_discovered and last_seen from its lines."""
+    lines = TrackDiscovery.objects.filter(library_track=library_track)
+    mixes = set(lines.values_list("tracklist_id", flat=True).distinct())
+    library_track.discovered_from.set(mixes)
+    seen = lines.aggregate(first=Min("identified_at"), last=Max("identified_at"))
+    now = timezone.now()
+    LibraryTrack.objects.filter(pk=library_track.pk).update(
+        discovery_count=len(mixes),
+        first_discovered=library_track.first_discovered or seen["first"] or (now if mixes else None),
+        last_seen=seen["last"] or library_track.last_seen,
+    )
+
+
+# --- Jobs ----------------------------------------------------------------------------------
+
+
+def discovery_jobs_create(
+    *, tracklists: Iterable[Tracklist], started_by: str = "", force_refresh: bool = False, enqueue_now: bool = True,
+) -> list[DiscoveryJob]:
+    """Start a discovery job per tracklist over its lines that identification looks at."""
+    created = []
+    for tracklist in tracklists:
+        lines = tracklist.discoveries.filter(status__in=IDENTIFIABLE_STATUSES).exclude(method=DiscoveryMethod.MANUAL)
+        items = [{"discovery_id": pk} for pk in lines.order_by("position").values_list("pk", flat=True)]
+        created.append(jobs.job_create(
+            model=DiscoveryJob, items=items, started_by=started_by, enqueue_now=enqueue_now, tracklist=tracklist,
+            force_refresh=force_refresh,
+        ))
+    return created
+
+
+def new_tracks_enrich(*, track_ids: Sequence, started_by: str = "discovery") -> None:
+    """Queue a metadata fetch for tracks identification created, so the other providers fill them in."""
+    ids = list(Track.objects.filter(pk__in=list(track_ids), metadata_fetched_at__isnull=True).values_list("pk", flat=True))
+    if ids:
+        try:
+            track_services.metadata_fetch_jobs_create(tracks=ids, started_by=started_by)
+        except BrokerUnavailable as exc:  # the tracks stay stale: the daily refresh fetches them
+            logger.warning("Could not queue the metadata fetch of %d new track(s): %s", len(ids), exc)
+
+
+# --- The review queue ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def discovery_accept(*, discovery: TrackDiscovery, index: int) -> LibraryTrack:
+    """Accept the candidate at index for this line, as a person's choice (method manual)."""
+    discovery = TrackDiscovery.objects.select_for_update().get(pk=discovery.pk)
+    try:
+        chosen = discovery.candidates[index]
+    except (IndexError, TypeError):
+        raise ValueError("That candidate is no longer on this line; reload the page.") from None
+    candidate = TrackCandidate(
+        source=chosen.get("source", ""), external_id=str(chosen.get("external_id", "")),
+        title=chosen.get("title", ""), artists=tuple(chosen.get("artists") or ()), album=chosen.get("album", ""),
+        duration=chosen.get("duration"), isrc=chosen.get("isrc") or "", label=chosen.get("label") or "",
+        url=chosen.get("url") or "", version=chosen.get("version") or "",
+    )
+    track, created = track_from_candidate(candidate)
+    library_track, _ = LibraryTrack.objects.get_or_create(track=track)
+    if library_track.is_provisional:
+        LibraryTrack.objects.filter(pk=library_track.pk).update(is_provisional=False)
+    _line_link(discovery, library_track)
+    _line_save(discovery, status=DiscoveryStatus.IDENTIFIED, confidence=chosen.get("score"),
+               method=DiscoveryMethod.MANUAL, candidates=discovery.candidates,
+               sources=discovery.sources_consulted, library_track=library_track)
+    if created:
+        transaction.on_commit(lambda: new_tracks_enrich(track_ids=[track.pk], started_by="review"))
+    return library_track
+
+
+@transaction.atomic
+def discovery_mark_unidentifiable(*, discovery: TrackDiscovery) -> None:
+    """Settle a line as unidentifiable: no guess is ever made for it."""
+    _line_unlink(discovery)
+    _line_save(discovery, status=DiscoveryStatus.UNIDENTIFIABLE, confidence=None, method=DiscoveryMethod.MANUAL,
+               candidates=discovery.candidates, sources=discovery.sources_consulted, library_track=None)
+
+
+def discovery_search_again(
+    *, discovery: TrackDiscovery, artist: str, title: str, version: str = "",
+) -> str:
+    """Correct the line's artist, title and version, and identify it again here; return its new status."""
+    discovery.artist, discovery.title, discovery.version = artist.strip()[:500], title.strip()[:500], version.strip()[:300]
+    discovery.artists = list(matching.split_artists(discovery.artist))
+    remixer = matching.parse_title(f"x ({discovery.version})").remixer if discovery.version else ""
+    discovery.remixers = list(matching.split_artists(remixer)) if remixer else []
+    discovery.status, discovery.method = DiscoveryStatus.PENDING, ""
+    discovery.save(update_fields=["artist", "artists", "title", "version", "remixers", "status", "method"])
+    outcome = discoveries_identify(discoveries=[discovery])
+    decided = outcome.lines.get(discovery.pk)
+    if outcome.wait is not None:
+        raise outcome.wait
+    if decided is None or decided.error:
+        return DiscoveryStatus.PENDING
+    with transaction.atomic():
+        result = decided.write()
+    if result.get("created_track"):
+        new_tracks_enrich(track_ids=[result["created_track"]], started_by="review")
+    return result.get("status", decided.status)
+
+
+# --- Merges --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def library_tracks_merge(*, survivor: LibraryTrack, others: Iterable[LibraryTrack]) -> int:
+    """Merge duplicate library tracks into survivor: their sightings and want-list entries move to it."""
+    merged = 0
+    for other in others:
+        if other.pk == survivor.pk:
+            continue
+        TrackDiscovery.objects.filter(library_track=other).update(library_track=survivor)
+        # The want list points at library tracks (wantlist depends on library, not the other way round).
+        want = getattr(other, "want", None)
+        if want is not None and getattr(survivor, "want", None) is None:
+            type(want).objects.filter(pk=want.pk).update(library_track=survivor)
+        other_track = other.track
+        other.delete()
+        if not other_track.downloads.exists() and not other_track.file_path:
+            other_track.delete()  # a duplicate with nothing of its own left
+        merged += 1
+    if merged:
+        LibraryTrack.objects.filter(pk=survivor.pk, is_provisional=True).update(
+            is_provisional=not TrackDiscovery.objects.filter(
+                library_track=survivor, status=DiscoveryStatus.IDENTIFIED).exists(),
+        )
+        survivor.refresh_from_db()
+        library_track_sightings_recount(library_track=survivor)
+    return merged

@@ -1,0 +1,143 @@
+"""Identification end to end against recorded provider answers: confident lines are linked, close calls wait
+for a person, other versions are never accepted, "ID - ID" is never guessed, and a second run counts nothing twice."""
+
+import pytest
+
+from library import services
+from library.models import DiscoveryJob, DiscoveryStatus, LibraryTrack, TrackDiscovery
+from tests.services import clear_test_cache
+from tests.tracks.conftest import serve_spotify_token
+from tracks.models import Track
+
+pytestmark = pytest.mark.django_db
+
+SPOTIFY_UPTOWN = "spotify/zmb3-search-tracks-uptown.json"
+MB_FLEETWOOD = "musicbrainz/revsrev-search-recording-artist-fleetwood-mac.xml"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    clear_test_cache()
+
+
+@pytest.fixture
+def spotify(replay, settings):
+    settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET = "test-id", "test-secret"
+    settings.METADATA_PROVIDERS = ["spotify"]
+    serve_spotify_token(replay)
+    replay.serve("/v1/search", SPOTIFY_UPTOWN)
+    return replay
+
+
+def identify(text: str, name: str = "A mix") -> list[TrackDiscovery]:
+    tracklist = services.tracklist_create(name=name, raw_text=text)
+    [job] = services.discovery_jobs_create(tracklists=[tracklist], enqueue_now=False)
+    from core import jobs
+
+    finished = jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
+    assert finished.status == "completed", finished.last_error
+    return list(tracklist.discoveries.select_related("library_track__track").order_by("position"))
+
+
+def searches(replay) -> int:
+    return sum(1 for request in replay.requests() if request.path.endswith("/search"))
+
+
+def test_a_confident_line_is_linked_to_a_library_track_filled_from_the_provider(spotify):
+    [line] = identify("01. Mark Ronson feat. Bruno Mars - Uptown Funk [Columbia]")
+    assert line.status == DiscoveryStatus.IDENTIFIED and line.method == "api"
+    assert line.confidence >= 0.90 and line.sources_consulted == ["spotify"]
+    track = line.library_track.track
+    assert (track.title, track.version, track.isrc, track.spotify_id) == ("Uptown Funk", "", "GBARL1401524", track.spotify_id)
+    assert track.spotify_id and track.artists == ["Mark Ronson", "Bruno Mars"]
+    assert line.library_track.discovery_count == 1 and not line.library_track.is_provisional
+    # The scored candidates are kept, best first, with why.
+    assert line.candidates[0]["title"] == "Uptown Funk" and line.candidates[0]["reasons"]
+
+
+def test_a_remix_never_resolves_to_the_original(spotify):
+    [line] = identify("Mark Ronson feat. Bruno Mars - Uptown Funk (Dave Aude Remix)")
+    assert line.status != DiscoveryStatus.IDENTIFIED
+    assert not Track.objects.filter(title="Uptown Funk", version="", spotify_id__gt="").exists()
+    if line.library_track is not None:  # a provisional entry of its own, never the original recording
+        assert line.library_track.is_provisional and line.library_track.track.version == "Dave Aude Remix"
+
+
+def test_the_original_never_resolves_to_another_version(replay, settings):
+    settings.METADATA_PROVIDERS = ["musicbrainz"]
+    replay.serve("/ws/2/recording", MB_FLEETWOOD)
+    # The answer holds "Black Magic Woman (live)" first, then two studio takes of different lengths.
+    [line] = identify("Fleetwood Mac - Black Magic Woman")
+    assert line.status == DiscoveryStatus.NEEDS_REVIEW  # two takes, no length to tell them apart: a person picks
+    assert line.library_track is None and len(line.candidates) >= 2
+    assert all("live" not in (candidate["version"] or "").lower() for candidate in line.candidates[:1])
+
+
+def test_unknown_lines_are_never_guessed_and_ask_no_provider(spotify):
+    lines = identify("ID - ID\n?\nUnknown - Unknown\nMark Ronson - ID")
+    assert [line.status for line in lines] == [DiscoveryStatus.UNIDENTIFIABLE] * 4
+    assert all(line.library_track is None for line in lines)
+    assert searches(spotify) == 0
+
+
+def test_the_same_tracklist_identified_twice_counts_each_mix_once_and_asks_no_provider_again(spotify):
+    text = "Mark Ronson feat. Bruno Mars - Uptown Funk\nSomebody Nobody Knows - A Track Nobody Has"
+    tracklist = services.tracklist_create(name="Mix", raw_text=text)
+    from core import jobs
+
+    for _ in range(2):
+        [job] = services.discovery_jobs_create(tracklists=[tracklist], enqueue_now=False)
+        jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
+        if _ == 0:
+            asked = searches(spotify)
+    assert searches(spotify) == asked  # warm: the library and the cache answer
+    found, provisional = tracklist.discoveries.order_by("position")
+    assert found.status == DiscoveryStatus.IDENTIFIED and provisional.status == DiscoveryStatus.PROVISIONAL
+    assert LibraryTrack.objects.count() == 2
+    assert [entry.discovery_count for entry in LibraryTrack.objects.order_by("added_at")] == [1, 1]
+    # Heard in a second mix: now two.
+    second = services.tracklist_create(name="Another mix", raw_text="Mark Ronson ft. Bruno Mars - Uptown Funk")
+    [job] = services.discovery_jobs_create(tracklists=[second], enqueue_now=False)
+    jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
+    entry = found.library_track
+    entry.refresh_from_db()
+    assert entry.discovery_count == 2 and set(entry.discovered_from.all()) == {tracklist, second}
+    assert entry.first_discovered <= entry.last_seen
+
+
+def test_a_person_accepts_a_candidate_from_the_review_queue(replay, settings):
+    settings.METADATA_PROVIDERS = ["musicbrainz"]
+    replay.serve("/ws/2/recording", MB_FLEETWOOD)
+    [line] = identify("Fleetwood Mac - Black Magic Woman")
+    library_track = services.discovery_accept(discovery=line, index=0)
+    line.refresh_from_db()
+    assert (line.status, line.method, line.library_track) == (DiscoveryStatus.IDENTIFIED, "manual", library_track)
+    assert library_track.track.musicbrainz_recording_id == line.candidates[0]["external_id"]
+    with pytest.raises(ValueError, match="no longer on this line"):
+        services.discovery_accept(discovery=line, index=99)
+
+
+def test_a_line_marked_unidentifiable_loses_its_sighting(spotify):
+    [line] = identify("Mark Ronson feat. Bruno Mars - Uptown Funk")
+    entry = line.library_track
+    services.discovery_mark_unidentifiable(discovery=line)
+    line.refresh_from_db()
+    entry.refresh_from_db()
+    assert line.status == DiscoveryStatus.UNIDENTIFIABLE and line.library_track is None
+    assert entry.discovery_count == 0
+
+
+def test_duplicates_merge_with_their_sightings_and_want_list_entry(spotify):
+    from wantlist.models import WantList
+
+    [line] = identify("Mark Ronson feat. Bruno Mars - Uptown Funk", name="One")
+    survivor = line.library_track
+    duplicate_track = Track.objects.create(title="Uptown Funk", credit_name="Mark Ronson")
+    duplicate = LibraryTrack.objects.create(track=duplicate_track, is_provisional=True)
+    other_mix = services.tracklist_create(name="Two", raw_text="Mark Ronson - Uptown Funk")
+    TrackDiscovery.objects.filter(tracklist=other_mix).update(library_track=duplicate, status=DiscoveryStatus.PROVISIONAL)
+    WantList.objects.create(library_track=duplicate, priority=1)
+    assert services.library_tracks_merge(survivor=survivor, others=[duplicate]) == 1
+    survivor.refresh_from_db()
+    assert survivor.discovery_count == 2 and WantList.objects.get().library_track == survivor
+    assert not Track.objects.filter(pk=duplicate_track.pk).exists()

@@ -1,0 +1,16 @@
+"""Template filters for how DJs read a track: lengths as m:ss."""
+
+from django import template
+
+from tracks import keys
+
+register = template.Library()
+
+
+@register.filter
+def length_text(seconds) -> str:
+    """Return seconds as m:ss (431 -> "7:11"); "" for anything that is not a whole number of seconds."""
+    try:
+        return keys.duration_text(int(seconds))
+    except (TypeError, ValueError):
+        return ""
