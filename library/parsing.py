@@ -28,6 +28,8 @@ class LineStatus:
 
 @dataclass(frozen=True, slots=True)
 class ParsedLine:
+    """One track of a tracklist as the parser read it."""
+
     position: int  # 1-based, consecutive, in the order of the source; blank and header lines get none
     raw: str  # the line as given, whitespace-trimmed, control characters removed
     status: str  # a LineStatus value
@@ -44,6 +46,8 @@ class ParsedLine:
 
 @dataclass(frozen=True, slots=True)
 class ParsedTracklist:
+    """One mix: its name, DJ and source where the file gives them, and its lines in order."""
+
     name: str = ""
     dj: str = ""
     source_url: str = ""
@@ -113,6 +117,7 @@ _PUNCTUATION = "()[]{}<>-–—_=*~.,:;|/\\ "
 
 
 def _clean(text: str) -> str:
+    """Return text trimmed, with tabs as spaces and control characters removed."""
     # isprintable() is false for every character _CONTROLS handles, and asking is far cheaper than translating.
     return text.strip() if text.isprintable() else text.translate(_CONTROLS).strip()
 
@@ -129,6 +134,7 @@ def _is_unknown(text: str) -> bool:
 
 
 def _is_header(text: str) -> bool:
+    """Return whether a collapsed line is a rule or a heading ("Tracklist:", "CD 2", "-----") rather than a track."""
     if not text.strip(_RULE_CHARS):
         return True
     return len(text) <= 20 and _HEADER.fullmatch(text) is not None
@@ -191,6 +197,7 @@ def _label_bracket(inner: str) -> tuple[str, str] | None:
 
 
 def _remixers(version: str, primary: str) -> tuple[str, ...]:
+    """Return the names credited in each part of a version ("X Remix / Y & Z Rework"), in order."""
     credits = (
         [primary] if " / " not in version else [parse_title(f"x ({part})").remixer for part in version.split(" / ")]
     )
@@ -228,6 +235,7 @@ def _version_fields(title: str) -> tuple[str, str, tuple[str, ...], tuple[str, .
 
 @lru_cache(maxsize=16384)
 def _parsed_title(title: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    """Return parse_title's base, version, remixers and featured artists, with mashups read as versions."""
     versions: list[str] = []
     if "mash" in title.casefold():
         # matching knows no mashups: "(A vs B Mashup)" names the version, and its "vs" must not split the line.
@@ -394,6 +402,7 @@ def _read_line(raw: str, collapsed: str, last_number: int, lines: list[ParsedLin
 
 
 def _accepts_number(value: str, last_number: int) -> bool:
+    """Return whether a bare number starting a line is its track number."""
     # A bare number is a track number when it has a leading zero ("01") or follows the last one ("7" after "6");
     # otherwise it starts the artist's name ("808 State", "2000 and One").
     return value.startswith("0") or int(value) == last_number + 1
@@ -464,15 +473,14 @@ _COLUMNS = {
     "label": ("label", "record label"),
     "catalog_number": ("catalog number", "catalogue number", "catalog", "catalogue", "cat", "cat no", "catno"),
     "raw": ("raw", "line"),
-    "part": ("part",),
     "mix": ("mix title", "mix", "mix name"),
     "url": ("mix url", "url", "source url"),
     "dj": ("dj",),
-    "position": ("position", "pos", "#", "no"),
-}
+}  # position and part are not read: lines are numbered in the order of the rows, on across parts
 
 
 def _header_columns(row: list[str]) -> dict[str, int] | None:
+    """Return where each known column is in a header row, or None if it has no artist and title columns."""
     names = [" ".join(cell.replace("_", " ").casefold().split()) for cell in row]
     columns = {}
     for key, aliases in _COLUMNS.items():
@@ -483,6 +491,7 @@ def _header_columns(row: list[str]) -> dict[str, int] | None:
 
 
 def _cell_seconds(value: str) -> int | None:
+    """Return a CSV time cell ("05:00", "1:02:03", MixesDB's minutes "003") as seconds, or None."""
     value = value.strip()
     return _seconds(value) if _CELL_TIME.fullmatch(value) else None
 
@@ -510,17 +519,15 @@ def parse_csv(text: str) -> list[ParsedTracklist]:
     for row in rows[1:]:
         if not any(value.strip() for value in row):
             continue
-
-        def cell(key: str, row: list[str] = row) -> str:
-            index = columns.get(key)
-            return row[index] if index is not None and index < len(row) else ""
-
-        mix = " ".join(cell("mix").split())
-        url, dj, lines = mixes.setdefault(mix, (cell("url").strip(), " ".join(cell("dj").split()), []))
+        cell = {key: row[index] if index < len(row) else "" for key, index in columns.items()}
+        mix = " ".join(cell.get("mix", "").split())
+        url, dj, lines = mixes.setdefault(mix, (cell.get("url", "").strip(), " ".join(cell.get("dj", "").split()), []))
         before = len(lines)
-        timestamp = _cell_seconds(cell("timestamp"))
-        _read_cells(lines, artist=cell("artist"), title=cell("title"), raw=cell("raw"), timestamp=timestamp)
-        label, catalog = _clean(cell("label")), _clean(cell("catalog_number"))
+        _read_cells(
+            lines, artist=cell["artist"], title=cell["title"], raw=cell.get("raw", ""),
+            timestamp=_cell_seconds(cell.get("timestamp", "")),
+        )  # fmt: skip
+        label, catalog = _clean(cell.get("label", "")), _clean(cell.get("catalog_number", ""))
         for index in range(before, len(lines)) if label or catalog else ():
             line = lines[index]
             lines[index] = replace(line, label=label or line.label, catalog_number=catalog or line.catalog_number)
@@ -530,6 +537,7 @@ def parse_csv(text: str) -> list[ParsedTracklist]:
 
 
 def _cue_value(text: str) -> str:
+    """Return a CUE command's argument without its quotes."""
     text = text.strip()
     if text.startswith('"'):
         text = text[1:]
@@ -573,6 +581,7 @@ _TEXT_BYTES = bytes(byte for byte in range(256) if byte >= 32 or byte in b"\t\n\
 
 
 def _decode(filename: str, data: bytes) -> str:
+    """Return an uploaded file's text, or raise TracklistError saying why it has none."""
     if not data.strip():
         raise TracklistError(f"{filename} is empty: paste the tracklist or choose the file that holds it.")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

@@ -141,3 +141,36 @@ def test_duplicates_merge_with_their_sightings_and_want_list_entry(spotify):
     survivor.refresh_from_db()
     assert survivor.discovery_count == 2 and WantList.objects.get().library_track == survivor
     assert not Track.objects.filter(pk=duplicate_track.pk).exists()
+
+
+def test_a_provider_that_hangs_on_one_line_fails_that_line_and_never_stops_the_rest(replay, settings):
+    import time
+
+    from werkzeug import Response
+
+    from core import jobs
+    from tests.replay import FIXTURES
+
+    settings.SPOTIFY_CLIENT_ID, settings.SPOTIFY_CLIENT_SECRET = "test-id", "test-secret"
+    settings.METADATA_PROVIDERS = ["spotify"]
+    settings.PROVIDER_RETRIES = 0
+    settings.PROVIDER_TIMEOUTS = {**settings.PROVIDER_TIMEOUTS, "search": 1}
+    serve_spotify_token(replay)
+    body = (FIXTURES / SPOTIFY_UPTOWN).read_bytes()
+
+    def search(request):
+        if "Hangs" in request.args.get("q", ""):
+            time.sleep(2)  # past the search timeout
+        return Response(body, content_type="application/json")
+
+    replay.server.expect_request("/v1/search").respond_with_handler(search)
+    tracklist = services.tracklist_create(name="Mix", raw_text=(
+        "Mark Ronson feat. Bruno Mars - Uptown Funk\nSomeone - Hangs Forever\nMark Ronson ft. Bruno Mars - Uptown Funk"
+    ))
+    [job] = services.discovery_jobs_create(tracklists=[tracklist], enqueue_now=False, force_refresh=True)
+    finished = jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
+    assert (finished.status, finished.processed, finished.successful, finished.failed) == ("completed", 3, 2, 1)
+    failure = finished.items.get(status="failed")
+    assert failure.error.startswith("Line 2: spotify") and "no answer within 1 s" in failure.error
+    first, hung, third = tracklist.discoveries.order_by("position")
+    assert first.status == third.status == DiscoveryStatus.IDENTIFIED and hung.status == DiscoveryStatus.PENDING
