@@ -1,21 +1,33 @@
-"""Benchmark: discovery, from a pasted tracklist to its parsed lines.
+"""Benchmark: discovery, from a pasted tracklist to its parsed lines, and their identification.
 
-    python bench/discovery.py [--section parser] [--lines 100000] [--repeat 3]
+    python bench/discovery.py [--section parser|identification|all] [--lines 100000] [--repeat 3]
+    BENCH_DATABASE_URL=postgres://... BENCH_REDIS_URL=redis://... python bench/discovery.py --section identification
 
 parser: parses --lines generated tracklist lines in the mixed styles people paste (numbered, timestamped,
 MixesDB "[003] ... [Label - CAT]", feat. credits, remixes, "w/" and mashup lines, ID lines, headers, blank
 lines and junk) with library.parsing.parse_text, and prints lines per second and the time per line. Each run
 starts with cold caches (the figure held to the target of at least 100,000 lines per second) and is followed by
 one with the caches warm.
+
+identification: a --tracklist-lines tracklist (default 100) identified by a discovery job run in this process,
+against an instant local stand-in for MusicBrainz (a recorded search answer, served from 127.0.0.1) at
+MusicBrainz's real limit of one request a second; prints the provider requests per line and the wall time against
+the floor (MusicBrainz requests divided by its rate), first cold and then warm (the same tracklist again: the
+library and the cache answer, so zero requests). Runs on SQLite under a temporary folder unless
+BENCH_DATABASE_URL (and BENCH_REDIS_URL, for the shared rate limit and cache) are set; it removes what it created.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
+import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,8 +126,81 @@ def parser_section(args: argparse.Namespace) -> None:
     print(f"  warm caches: {result['warm_lines_per_second']:,.0f} lines/s")  # fmt: skip
 
 
-# Each section takes the parsed arguments; a later one (identification) adds itself here.
-SECTIONS = {"parser": parser_section}
+class _StandIn(BaseHTTPRequestHandler):
+    """MusicBrainz, instantly: every recording search gets the same recorded answer."""
+
+    body = b""
+    requests = 0
+    lock = threading.Lock()
+
+    def do_GET(self):  # noqa: N802 - the http.server API
+        with _StandIn.lock:
+            _StandIn.requests += 1
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args):
+        pass
+
+
+def identification_section(args: argparse.Namespace) -> None:
+    _StandIn.body = (ROOT / "tests/fixtures/musicbrainz/revsrev-search-recording-artist-fleetwood-mac.xml").read_bytes()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _StandIn)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    workdir = tempfile.mkdtemp(prefix="cratedigger-bench-")
+    os.environ.update({
+        "DJANGO_SETTINGS_MODULE": "config.settings", "CRATEDIGGER_VAR_DIR": workdir, "LOG_LEVEL": "ERROR",
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", ""), "MUSICBRAINZ_URL": f"http://127.0.0.1:{server.server_port}",
+        "METADATA_PROVIDERS": "musicbrainz", "MUSICBRAINZ_RATE_LIMIT": "1/s",
+    })
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+
+    from core import jobs
+    from library import services
+    from library.models import DiscoveryJob, LibraryTrack, Tracklist
+    from tracks.models import Track
+
+    call_command("migrate", verbosity=0)
+    cache.clear()
+    count = args.tracklist_lines
+    text = "\n".join(f"{n + 1:02d}. Bench Artist {n} - Bench Title {n} (Bench {n} Remix) [Bench Label - BL {n:03d}]"
+                     for n in range(count))
+    tracks_before = set(Track.objects.values_list("pk", flat=True))
+    tracklist = services.tracklist_create(name="Bench mix", raw_text=text)
+    print(f"identification: a {count}-line tracklist; MusicBrainz stand-in at 1 request/s; "
+          f"database {connection.vendor}; cache {'Redis' if os.environ['REDIS_URL'] else 'files'}")
+    print(f"{'run':<6} {'requests':>9} {'per line':>9} {'seconds':>8} {'floor s':>8} {'x floor':>8}")
+    try:
+        for run in ("cold", "warm"):
+            before = _StandIn.requests
+            [job] = services.discovery_jobs_create(tracklists=[tracklist], started_by="bench", enqueue_now=False)
+            started = time.perf_counter()
+            finished = jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
+            elapsed = time.perf_counter() - started
+            asked = _StandIn.requests - before
+            floor = asked / 1.0
+            ratio = f"{elapsed / floor:.2f}" if floor else "-"
+            print(f"{run:<6} {asked:>9} {asked / count:>9.2f} {elapsed:>8.1f} {floor:>8.1f} {ratio:>8}"
+                  f"   ({finished.status_text}, {finished.successful} lines decided)")
+    finally:
+        Tracklist.objects.filter(pk=tracklist.pk).delete()
+        created = Track.objects.exclude(pk__in=tracks_before)
+        LibraryTrack.objects.filter(track__in=created).delete()
+        created.delete()
+        server.shutdown()
+
+
+# Each section takes the parsed arguments.
+SECTIONS = {"parser": parser_section, "identification": identification_section}
 
 
 def main() -> None:
@@ -123,6 +208,7 @@ def main() -> None:
     parser.add_argument("--section", choices=[*SECTIONS, "all"], default="all", help="which benchmark to run")
     parser.add_argument("--lines", type=int, default=100_000, help="generated tracklist lines for the parser")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the median is reported")
+    parser.add_argument("--tracklist-lines", type=int, default=100, help="lines of the tracklist identified")
     args = parser.parse_args()
     for section_name, section in SECTIONS.items():
         if args.section in (section_name, "all"):

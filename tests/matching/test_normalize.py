@@ -143,3 +143,10 @@ def test_long_whitespace_runs_stay_fast() -> None:
     split_artists(" " * 20_000 + "a")
     normalize_artist("a" + "\t " * 20_000 + "b")
     assert time.perf_counter() - started < 5
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_the_ascii_fast_path_folds_exactly_as_the_unicode_path(text):
+    from matching.normalize import _normalize_unicode
+
+    assert normalize_text(text) == _normalize_unicode(text)
