@@ -290,8 +290,8 @@ def _line_save(discovery: TrackDiscovery, *, status, confidence, method, candida
 def _line_link(discovery: TrackDiscovery, library_track: LibraryTrack) -> None:
     """Point the line at library_track and count the sighting; the track it pointed at before is recounted."""
     previous = discovery.library_track_id
-    discovery.library_track = library_track
-    discovery.save(update_fields=["library_track"])
+    discovery.library_track, discovery.identified_at = library_track, timezone.now()
+    discovery.save(update_fields=["library_track", "identified_at"])
     library_track_sightings_recount(library_track=library_track)
     if previous and previous != library_track.pk:
         library_track_sightings_recount(library_track=LibraryTrack.objects.get(pk=previous))

@@ -51,6 +51,7 @@ def test_a_confident_line_is_linked_to_a_library_track_filled_from_the_provider(
     assert (track.title, track.version, track.isrc, track.spotify_id) == ("Uptown Funk", "", "GBARL1401524", track.spotify_id)
     assert track.spotify_id and track.artists == ["Mark Ronson", "Bruno Mars"]
     assert line.library_track.discovery_count == 1 and not line.library_track.is_provisional
+    assert line.library_track.first_discovered is not None and line.library_track.last_seen is not None
     # The scored candidates are kept, best first, with why.
     assert line.candidates[0]["title"] == "Uptown Funk" and line.candidates[0]["reasons"]
 
