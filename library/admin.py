@@ -30,7 +30,6 @@ from core.queue import BrokerUnavailable
 from library import parsing, services
 from library.models import (
     DiscoveryJob,
-    DiscoveryStatistics,
     DiscoveryStatus,
     LibraryTrack,
     LineToReview,
@@ -465,21 +464,6 @@ class LibraryTrackAdmin(ModelAdmin):
                                    "entries moved to it.", messages.SUCCESS)
 
 
-@admin.register(DiscoveryStatistics)
-class DiscoveryStatisticsAdmin(ModelAdmin):
-    list_display = ("period", "period_start", "period_end", "tracks_discovered", "unique_artists", "unique_labels", "computed_at")
-    list_filter = ("period",)
-    date_hierarchy = "period_start"
-    readonly_fields = (
-        "period", "period_start", "period_end", "tracks_discovered", "unique_artists", "unique_labels",
-        "tracklists_processed", "top_genres", "sources", "most_played", "computed_at",
-    )
-
-    def has_add_permission(self, request) -> bool:
-        # Statistics are computed by the statistics task, not entered by hand.
-        return False
-
-
 def _discoveries_per_week() -> list[tuple[str, int]]:
     since = timezone.now() - datetime.timedelta(weeks=12)
     rows = (
@@ -497,3 +481,6 @@ dashboard.register_count(
     "admin:library_linetoreview_changelist",
 )
 dashboard.register_chart("Discoveries per week", TrackDiscovery, _discoveries_per_week)
+
+# The statistics page has a module of its own.
+from library import admin_statistics  # noqa: E402, F401 - registers DiscoveryStatisticsAdmin
