@@ -104,6 +104,8 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("PROVIDER_BACKOFF_SECONDS", "float", 1.0, minimum=0, maximum=60),
     # Catalogue and jobs
     Setting("METADATA_STALE_DAYS", "int", 30, minimum=1, maximum=36500),
+    Setting("WANTLIST_MAX", "int", 10_000, minimum=1, maximum=10_000_000),
+    Setting("PURCHASE_LINKS_STALE_HOURS", "int", 24, minimum=1, maximum=24 * 365),
     Setting("BULK_CHUNK", "int", 100, minimum=1, maximum=10000),
     Setting("JOB_LEASE_SECONDS", "int", 60, minimum=2, maximum=86400),
     Setting("JOB_RESUME_INTERVAL", "int", 15, minimum=1, maximum=3600),

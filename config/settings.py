@@ -243,6 +243,11 @@ CRATEDIGGER_DEFAULT_SCHEDULES = {
         "task": "celery.backend_cleanup",
         "crontab": {"minute": "0", "hour": "4"},
     },
+    "Refresh stale purchase links": {
+        "task": "wantlist.tasks.refresh_stale_purchase_links",
+        "crontab": {"minute": "45", "hour": "3"},
+        "description": "Ask the stores again for wanted tracks whose links are older than PURCHASE_LINKS_STALE_HOURS.",
+    },
     "Refresh stale track metadata": {
         "task": "tracks.tasks.fetch_all_tracks_metadata",
         "crontab": {"minute": "30", "hour": "3"},
@@ -300,6 +305,9 @@ PROVIDER_CACHE_TTL = {
 # --- Catalogue -----------------------------------------------------------------------
 # Metadata older than this many days is fetched again by the daily refresh.
 METADATA_STALE_DAYS = CONF["METADATA_STALE_DAYS"]
+# The want list holds at most this many entries; purchase links older than this are refreshed by beat.
+WANTLIST_MAX = CONF["WANTLIST_MAX"]
+PURCHASE_LINKS_STALE_HOURS = CONF["PURCHASE_LINKS_STALE_HOURS"]
 # At most this many tracks per metadata fetch job; larger selections become several jobs.
 BULK_CHUNK = CONF["BULK_CHUNK"]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -44,6 +45,46 @@ def html_table(table_id: str, headers: tuple[str, ...], rows: list[tuple], row: 
     )
 
 
+# --- What one feature adds to another's pages -------------------------------------------------
+# A feature may not import the features it builds on the other way round (the catalogue knows no want
+# list), so the want list registers its "Add to want list" action and button on their admins here.
+
+EXTRA_ACTIONS: dict[str, list[tuple[Callable, str]]] = {}
+OBJECT_TOOLS: dict[str, list[dict]] = {}
+
+
+def register_action(model_label: str, action: Callable, permission: str) -> None:
+    """Offer action (an admin action function) on the admin of model_label to users with permission."""
+    EXTRA_ACTIONS.setdefault(model_label, []).append((action, permission))
+
+
+def register_object_tool(model_label: str, *, label: str, icon: str, url_name: str, permission: str) -> None:
+    """Offer a POST button on each object's page of model_label, to users with permission."""
+    OBJECT_TOOLS.setdefault(model_label, []).append(
+        {"label": label, "icon": icon, "url_name": url_name, "permission": permission}
+    )
+
+
+def object_tools(request: HttpRequest, obj) -> list[dict]:
+    """Return the registered buttons of obj's page that this user may use, with their URLs."""
+    tools = []
+    for tool in OBJECT_TOOLS.get(obj._meta.label_lower, ()):
+        if request.user.has_perm(tool["permission"]):
+            tools.append({**tool, "url": reverse(tool["url_name"], args=[obj.pk])})
+    return tools
+
+
+class CrateModelAdmin(ModelAdmin):
+    """The theme's ModelAdmin with the actions other features register on it (register_action)."""
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        for action, permission in EXTRA_ACTIONS.get(self.model._meta.label_lower, ()):
+            if request.user.has_perm(permission):
+                actions[action.__name__] = (action, action.__name__, action.short_description)
+        return actions
+
+
 # The admin's sections, by what a person does; each model is (app_label, model_name).
 # Anything not named here goes under System.
 SECTIONS = (
@@ -52,7 +93,7 @@ SECTIONS = (
                    ("library", "librarytrack"), ("library", "discoverystatistics"))),
     ("Want list", (("wantlist", "wantlist"),)),
     ("Downloads", (("tracks", "download"),)),
-    ("Jobs", (("tracks", "metadatafetchtask"), ("library", "discoveryjob"))),
+    ("Jobs", (("tracks", "metadatafetchtask"), ("library", "discoveryjob"), ("wantlist", "purchaselinksjob"))),
 )
 # Rows only machines write: listed, never added by hand.
 MACHINE_WRITTEN = {
@@ -69,7 +110,7 @@ HIDDEN = {("django_celery_results", "groupresult"), ("django_celery_results", "c
 # The sidebar's icon for each page (Material Symbols, shipped with the theme).
 ICONS = {
     "track": "library_music", "tracklist": "queue_music", "trackdiscovery": "manage_search",
-    "librarytrack": "album", "linetoreview": "rule", "discoveryjob": "travel_explore", "discoverystatistics": "insights", "wantlist": "bookmark_heart",
+    "librarytrack": "album", "linetoreview": "rule", "discoveryjob": "travel_explore", "purchaselinksjob": "sell", "discoverystatistics": "insights", "wantlist": "bookmark_heart",
     "download": "download", "metadatafetchtask": "sync", "jobs": "work_history", "status": "monitor_heart",
     "user": "person", "group": "group", "periodictask": "schedule", "intervalschedule": "timer",
     "crontabschedule": "calendar_month", "taskresult": "task_alt",
@@ -285,7 +326,7 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-class JobAdmin(ModelAdmin):
+class JobAdmin(CrateModelAdmin):
     """The admin of one kind of job: read-only, with the live progress component, cancel and retry."""
 
     list_display = ("__str__", "progress", "started_by", "created_at", "finished_at")

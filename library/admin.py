@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import DropdownFilter, RangeDateFilter
 from unfold.widgets import (
     UnfoldAdminFileFieldWidget,
@@ -25,7 +25,7 @@ from unfold.widgets import (
 )
 
 from core import dashboard
-from core.admin import JobAdmin, job_link, started_by
+from core.admin import CrateModelAdmin, JobAdmin, job_link, object_tools, started_by
 from core.queue import BrokerUnavailable
 from library import parsing, services
 from library.models import (
@@ -151,7 +151,7 @@ def _start_discovery(model_admin, request, tracklists, force_refresh=False):
 
 
 @admin.register(Tracklist)
-class TracklistAdmin(ModelAdmin):
+class TracklistAdmin(CrateModelAdmin):
     form = TracklistForm
     list_display = ("name", "dj", "date", "line_count", "identified", "to_review", "created_at")
     list_filter = (("date", RangeDateFilter), "created_at")
@@ -241,7 +241,7 @@ class ReviewSearchForm(forms.Form):
 
 
 @admin.register(TrackDiscovery)
-class TrackDiscoveryAdmin(ModelAdmin):
+class TrackDiscoveryAdmin(CrateModelAdmin):
     list_display = ("line", "tracklist", "status", "confidence_text", "method", "library_track")
     list_filter = ("status", "method")
     search_fields = ("raw_text", "artist", "title", "label", "catalog_number", "tracklist__name")
@@ -274,6 +274,7 @@ class TrackDiscoveryAdmin(ModelAdmin):
     def _review_view(self, request, object_id, form_url="", extra_context=None):
         discovery = self.get_object(request, object_id)
         extra = {
+            "tools": object_tools(request, discovery) if discovery else [],
             "candidates": discovery.candidates if discovery else [],
             "can_review": bool(discovery) and self.has_change_permission(request, discovery),
             "search_form": ReviewSearchForm(initial={
@@ -410,7 +411,7 @@ class ProvisionalFilter(DropdownFilter):
 
 
 @admin.register(LibraryTrack)
-class LibraryTrackAdmin(ModelAdmin):
+class LibraryTrackAdmin(CrateModelAdmin):
     list_display = (
         "artist", "title", "version", "label", "genre", "bpm", "key", "discovery_count", "first_discovered", "last_seen",
     )

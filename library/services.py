@@ -297,6 +297,11 @@ def _line_link(discovery: TrackDiscovery, library_track: LibraryTrack) -> None:
         library_track_sightings_recount(library_track=LibraryTrack.objects.get(pk=previous))
 
 
+def line_link(*, discovery: TrackDiscovery, library_track: LibraryTrack) -> None:
+    """Point a line at a library track (its status unchanged), counting the sighting."""
+    _line_link(discovery, library_track)
+
+
 def _line_unlink(discovery: TrackDiscovery) -> None:
     previous = discovery.library_track_id
     if previous:
@@ -395,7 +400,11 @@ def discovery_accept(*, discovery: TrackDiscovery, index: int) -> LibraryTrack:
     library_track, _ = LibraryTrack.objects.get_or_create(track=track)
     if library_track.is_provisional:
         LibraryTrack.objects.filter(pk=library_track.pk).update(is_provisional=False)
+    stand_in = discovery.library_track if discovery.library_track_id != library_track.pk else None
     _line_link(discovery, library_track)
+    if stand_in is not None and stand_in.is_provisional:
+        # The provisional entry the line stood for (say, wanted from the review queue) is this track.
+        library_tracks_merge(survivor=library_track, others=[stand_in])
     _line_save(discovery, status=DiscoveryStatus.IDENTIFIED, confidence=chosen.get("score"),
                method=DiscoveryMethod.MANUAL, candidates=discovery.candidates,
                sources=discovery.sources_consulted, library_track=library_track)

@@ -138,6 +138,13 @@ class PurchaseLink:
     url: str
     price: Decimal | None = None
     currency: str = ""
+    # What the store sells under this link, so that it can be checked to be the wanted recording.
+    title: str = ""
+    version: str = ""
+    artists: tuple[str, ...] = ()
+    duration: int | None = None  # seconds
+    # "track" for a single track's page, "release" for a record that holds it (Discogs), "search" for a store search.
+    kind: str = "track"
 
     def as_dict(self) -> dict[str, Any]:
         return _jsonable(asdict(self))

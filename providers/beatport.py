@@ -103,7 +103,17 @@ class Beatport(Provider):
 
         return cached(self.name, "metadata", (external_id,), fetch, force_refresh=force_refresh)
 
-    def purchase_links(self, *, artist, title, isrc="", force_refresh=False) -> list[PurchaseLink]:
+    def purchase_links(self, *, artist, title, isrc="", external_id="", force_refresh=False) -> list[PurchaseLink]:
+        if external_id:  # the track's own Beatport id: its page and price, no search
+            if not str(external_id).strip().isdigit():
+                return []
+
+            def by_id():
+                track = self._track(str(external_id))
+                return [map_purchase_link(track)] if track and track.get("slug") else []
+
+            return cached(self.name, "purchase_links", ("id", str(external_id)), by_id, force_refresh=force_refresh)
+
         def fetch():
             tracks = self._tracks(artist=artist, title=title, limit=PURCHASE_RESULTS)
             return [map_purchase_link(track) for track in tracks if track.get("slug")]
@@ -183,6 +193,7 @@ def map_metadata(track: dict[str, Any]) -> TrackMetadata:
 
 def map_purchase_link(track: dict[str, Any]) -> PurchaseLink:
     price = _object(track.get("price"))
+    name, mix = title_and_mix(track)
     return PurchaseLink(
         source="beatport",
         external_id=str(track["id"]),
@@ -190,6 +201,10 @@ def map_purchase_link(track: dict[str, Any]) -> PurchaseLink:
         url=track_url(track),
         price=as_decimal(price.get("value")),
         currency=price.get("code") or "",
+        title=name,
+        version=mix,
+        artists=_names(track.get("artists")),
+        duration=seconds_from_ms(track.get("length_ms")),
     )
 
 

@@ -34,7 +34,7 @@ class LooksUpIsrc(Protocol):
 @runtime_checkable
 class SellsTracks(Protocol):
     def purchase_links(
-        self, *, artist: str, title: str, isrc: str = "", force_refresh: bool = False
+        self, *, artist: str, title: str, isrc: str = "", external_id: str = "", force_refresh: bool = False
     ) -> list[PurchaseLink]: ...
 
 

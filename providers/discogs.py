@@ -183,14 +183,26 @@ class Discogs(Provider):
 
         return cached(self.name, "metadata", (external_id,), fetch, force_refresh=force_refresh)
 
-    def purchase_links(self, *, artist, title, isrc="", force_refresh=False) -> list[PurchaseLink]:
+    def purchase_links(self, *, artist, title, isrc="", external_id="", force_refresh=False) -> list[PurchaseLink]:
+        if external_id:  # the track's own release: its marketplace listings and lowest price
+            def by_id():
+                stats = self._marketplace_stats(str(external_id))
+                if stats is None or not as_int(stats.get("num_for_sale")):
+                    return []
+                return [map_purchase_link(str(external_id), stats)]
+
+            return cached(self.name, "purchase_links", ("id", str(external_id)), by_id, force_refresh=force_refresh)
+
         def fetch():
             links = []
             for item in self._search(artist=artist, title=title, limit=PURCHASE_RELEASES):
                 release_id = str(item["id"])
                 stats = self._marketplace_stats(release_id)
                 if stats is not None and as_int(stats.get("num_for_sale")):
-                    links.append(map_purchase_link(release_id, stats))
+                    release_artist, release_title = _split_title(item.get("title") or "")
+                    links.append(map_purchase_link(
+                        release_id, stats, title=release_title, artists=(release_artist,) if release_artist else (),
+                    ))
             return links
 
         parts = (normalise_query(artist), normalise_query(title))
@@ -247,7 +259,9 @@ def map_metadata(release: dict[str, Any]) -> TrackMetadata:
     )
 
 
-def map_purchase_link(release_id: str, stats: dict[str, Any]) -> PurchaseLink:
+def map_purchase_link(
+    release_id: str, stats: dict[str, Any], *, title: str = "", artists: tuple[str, ...] = ()
+) -> PurchaseLink:
     lowest = stats.get("lowest_price") or {}
     return PurchaseLink(
         source="discogs",
@@ -256,6 +270,9 @@ def map_purchase_link(release_id: str, stats: dict[str, Any]) -> PurchaseLink:
         url=f"{SITE_URL}/sell/release/{release_id}",
         price=as_decimal(lowest.get("value")),
         currency=lowest.get("currency") or "",
+        title=title,
+        artists=artists,
+        kind="release",
     )
 
 

@@ -67,7 +67,13 @@ class ITunes(Provider):
 
         return cached(self.name, "metadata", (external_id,), fetch, force_refresh=force_refresh)
 
-    def purchase_links(self, *, artist, title, isrc="", force_refresh=False) -> list[PurchaseLink]:
+    def purchase_links(self, *, artist, title, isrc="", external_id="", force_refresh=False) -> list[PurchaseLink]:
+        if external_id:  # the track's own iTunes id: its page and price in ITUNES_COUNTRY, no search
+            def by_id():
+                songs = [song for song in self._lookup(str(external_id)) if str(song.get("trackId")) == str(external_id)]
+                return [map_purchase_link(song) for song in songs if song.get("trackViewUrl")]
+
+            return cached(self.name, "purchase_links", ("id", str(external_id)), by_id, force_refresh=force_refresh)
         term = f"{artist} {title}".strip()
 
         def fetch():
@@ -123,4 +129,7 @@ def map_purchase_link(song: dict[str, Any]) -> PurchaseLink:
         url=song["trackViewUrl"],
         price=as_decimal(song.get("trackPrice")),
         currency=song.get("currency") or "",
+        title=song.get("trackName") or "",
+        artists=(song["artistName"],) if song.get("artistName") else (),
+        duration=seconds_from_ms(song.get("trackTimeMillis")),
     )

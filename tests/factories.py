@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from library.models import DiscoveryJob, DiscoveryStatistics, LibraryTrack, LineToReview, TrackDiscovery, Tracklist
 from tracks.models import Download, MetadataFetchTask, Track
-from wantlist.models import WantList
+from wantlist.models import PurchaseLinksJob, WantList
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -93,6 +93,13 @@ class DiscoveryJobFactory(factory.django.DjangoModelFactory):
     total = 1
 
 
+class PurchaseLinksJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PurchaseLinksJob
+
+    total = 1
+
+
 class DiscoveryStatisticsFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DiscoveryStatistics
@@ -122,4 +129,5 @@ FACTORIES = {
     WantList: WantListFactory,
     LineToReview: LineToReviewFactory,
     DiscoveryJob: DiscoveryJobFactory,
+    PurchaseLinksJob: PurchaseLinksJobFactory,
 }

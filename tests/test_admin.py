@@ -27,7 +27,7 @@ def superuser_client(client):
 def test_every_domain_model_is_registered():
     assert {model.__name__ for model in OUR_MODELS} == {
         "Track", "MetadataFetchTask", "Download", "Tracklist", "TrackDiscovery",
-        "LibraryTrack", "DiscoveryStatistics", "WantList", "LineToReview", "DiscoveryJob",
+        "LibraryTrack", "DiscoveryStatistics", "WantList", "LineToReview", "DiscoveryJob", "PurchaseLinksJob",
     }
 
 
@@ -99,7 +99,7 @@ def test_the_menu_is_grouped_by_what_a_person_does_with_no_add_for_machine_rows(
     sections = {app["name"]: [str(model["name"]) for model in app["models"]] for app in response.context["app_list"]}
     assert list(sections) == ["Catalogue", "Discovery", "Want list", "Downloads", "Jobs", "System"]
     assert sections["Catalogue"] == ["Tracks"]
-    assert sections["Jobs"] == ["All jobs", "Metadata fetch tasks", "Discovery jobs"]
+    assert sections["Jobs"] == ["All jobs", "Metadata fetch tasks", "Discovery jobs", "Purchase links jobs"]
     assert sections["System"][0] == "System status and workers"
     assert "Users" in sections["System"] and "Periodic tasks" in sections["System"] and "Task results" in sections["System"]
     assert not {"Clocked", "Solar events", "Group results"} & set(sections["System"])

@@ -18,11 +18,10 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
-from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import DropdownFilter, RangeNumericListFilter
 
 from core import dashboard
-from core.admin import JobAdmin, html_table, job_link, started_by
+from core.admin import CrateModelAdmin, JobAdmin, html_table, job_link, object_tools, started_by
 from core.queue import BrokerUnavailable
 from providers.base import ProviderError, RateLimited
 from providers.registry import id_fields, provider_class, provider_label
@@ -153,7 +152,7 @@ class HasFileFilter(DropdownFilter):
 
 
 @admin.register(Track)
-class TrackAdmin(ModelAdmin):
+class TrackAdmin(CrateModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = TrackForm
     list_display = (
@@ -320,6 +319,11 @@ class TrackAdmin(ModelAdmin):
             reverse("admin:wantlist_wantlist_change", args=[want.pk]), want.get_status_display(),
             want.priority,
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        track = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "tools": object_tools(request, track) if track else []}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         # A person's edit outranks every provider: later fetches keep it.
@@ -558,7 +562,7 @@ class MetadataFetchTaskAdmin(JobAdmin):
 
 
 @admin.register(Download)
-class DownloadAdmin(ModelAdmin):
+class DownloadAdmin(CrateModelAdmin):
     list_display = ("track", "source", "quality_preference", "state", "progress", "created_at", "finished_at")
     list_filter = ("state", "source", "quality_preference", "created_at")
     search_fields = ("track__title", "track__credit_name", "chosen_filename", "chosen_username")

@@ -1,38 +1,271 @@
-from django.contrib import admin
+"""The want list in the admin: a crate of what to buy, with store badges and prices, and "Add to want list"
+everywhere a track shows (library tracks, tracklist lines, the catalogue)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from unfold.admin import ModelAdmin
+from unfold.contrib.filters.admin import DropdownFilter, RangeDateFilter
 
 from core import dashboard
-from wantlist.models import WantList
+from core.admin import CrateModelAdmin, JobAdmin, job_link, register_action, register_object_tool, started_by
+from core.queue import BrokerUnavailable
+from library.models import TrackDiscovery
+from tracks import keys
+from tracks.admin import CachedValuesFilter
+from tracks.models import Track
+from wantlist import services
+from wantlist.models import PurchaseLinksJob, WantList, WantStatus
+
+
+class StoreFilter(DropdownFilter):
+    title = "store"
+    parameter_name = "store"
+
+    def lookups(self, request, model_admin):
+        return [(name, name) for name in ("Beatport", "iTunes", "Discogs", "Deezer", "Bandcamp")]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        # JSON containment is PostgreSQL-only; the JSON text reads `"store": "Beatport"` on both databases.
+        store = dict(self.lookup_choices).get(self.value())
+        return queryset.filter(purchase_links__icontains=f'"store": "{store}"') if store else queryset
+
+
+class LabelFilter(CachedValuesFilter):
+    title = parameter_name = field = "label"
+
+    def queryset(self, request, queryset):
+        return queryset.filter(library_track__track__label=self.value()) if self.value() else queryset
+
+
+class GenreFilter(CachedValuesFilter):
+    title = parameter_name = field = "genre"
+
+    def queryset(self, request, queryset):
+        return queryset.filter(library_track__track__genre=self.value()) if self.value() else queryset
 
 
 @admin.register(WantList)
-class WantListAdmin(ModelAdmin):
-    list_display = ("library_track", "priority", "status", "found_in", "link_count", "added_at")
-    list_filter = ("status", "priority", "added_at")
+class WantListAdmin(CrateModelAdmin):
+    list_display = (
+        "artist", "title", "version", "label", "bpm", "key", "priority", "status", "state", "cheapest_price",
+        "heard_in",
+    )
+    list_display_links = ("title",)
     list_editable = ("priority", "status")
+    list_filter = (
+        "status", "priority", StoreFilter, LabelFilter, GenreFilter, ("added_at", RangeDateFilter),
+    )
+    list_filter_submit = True
     search_fields = ("library_track__track__title", "library_track__track__credit_name", "notes")
     list_select_related = ("library_track__track", "found_in")
     autocomplete_fields = ("library_track", "found_in")
-    readonly_fields = ("where_to_buy", "purchase_links_fetched_at", "added_at", "updated_at")
-    exclude = ("purchase_links",)
+    readonly_fields = ("where_to_buy", "purchase_links_fetched_at", "store_errors", "purchased_at", "added_at",
+                       "updated_at")
+    exclude = ("purchase_links", "purchase_links_errors")
+    actions = ("mark_purchased", "mark_unavailable", "mark_wanted", "refresh_purchase_links")
+    show_full_result_count = False
 
-    @admin.display(description="Purchase links")
-    def link_count(self, want: WantList) -> int:
-        return len(want.purchase_links)
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("library_track__track", "found_in")
+
+    @admin.display(description="Artist", ordering="library_track__track__credit_name")
+    def artist(self, want: WantList) -> str:
+        track = want.library_track.track
+        return track.credit_name or ", ".join(track.artists)
+
+    @admin.display(description="Title", ordering="library_track__track__title")
+    def title(self, want: WantList) -> str:
+        return want.library_track.track.title
+
+    @admin.display(description="Version", ordering="library_track__track__version")
+    def version(self, want: WantList) -> str:
+        return want.library_track.track.version
+
+    @admin.display(description="Label", ordering="library_track__track__label")
+    def label(self, want: WantList) -> str:
+        return want.library_track.track.label
+
+    @admin.display(description="BPM", ordering="library_track__track__bpm")
+    def bpm(self, want: WantList) -> str:
+        return keys.bpm_text(want.library_track.track.bpm)
+
+    @admin.display(description="Key", ordering="library_track__track__key_wheel")
+    def key(self, want: WantList) -> str:
+        return keys.key_short_text(want.library_track.track.key)
+
+    @admin.display(description="")
+    def state(self, want: WantList) -> str:
+        if want.status == WantStatus.PURCHASED and want.library_track.track.file_path:
+            return format_html('<span class="crate-badge" title="Purchased, and its file is in the library">{}</span>',
+                               "in the collection")
+        return ""
+
+    @admin.display(description="Cheapest")
+    def cheapest_price(self, want: WantList) -> str:
+        cheapest = want.cheapest
+        if cheapest is None:
+            return ""
+        return format_html('<a class="crate-link" href="{}" rel="noreferrer" target="_blank">{} {} · {}</a>',
+                           cheapest["url"], cheapest["price"], cheapest.get("currency", ""), cheapest.get("store", ""))
+
+    @admin.display(description="Heard in", ordering="found_in__name")
+    def heard_in(self, want: WantList) -> str:
+        return str(want.found_in) if want.found_in else ""
 
     @admin.display(description="Where to buy it")
     def where_to_buy(self, want: WantList) -> str:
-        links = [link for link in want.purchase_links if isinstance(link, dict) and link.get("url")]
+        links = [link for link in services.links_sorted(want.purchase_links) if isinstance(link, dict) and link.get("url")]
         if not links:
-            return "No purchase link found yet."
-        return format_html("<ul>{}</ul>", format_html_join("", '<li><a class="crate-link" href="{}" rel="noreferrer" target="_blank">{}</a> {}</li>', (
-            (link["url"], link.get("store") or "store", f"{link.get('price')} {link.get('currency', '')}".strip()
-             if link.get("price") not in (None, "") else "") for link in links
-        )))
+            return "No purchase link found yet: use “Refresh purchase links”."
+        return format_html('<div class="crate-stores" id="purchase-links">{}</div>', format_html_join(
+            "", '<a class="crate-store" href="{}" rel="noreferrer" target="_blank" title="{}">{}<span>{}</span></a>',
+            ((link["url"], link.get("title") or link.get("store"), link.get("store", "store"),
+              f" {link['price']} {link.get('currency', '')}".rstrip() if link.get("price") not in (None, "") else
+              (" search" if link.get("kind") == "search" else ""))
+             for link in links),
+        ))
+
+    @admin.display(description="Stores that failed")
+    def store_errors(self, want: WantList) -> str:
+        return "; ".join(want.purchase_links_errors) or "None at the last refresh."
+
+    def save_model(self, request, obj, form, change):
+        # Status through the service, so that "purchased" records when.
+        if change and "status" in form.changed_data:
+            super().save_model(request, obj, form, change)
+            services.want_status_set(want=obj, status=obj.status)
+            return
+        super().save_model(request, obj, form, change)
+
+    def _set_status(self, request, queryset, status: str, words: str) -> None:
+        count = 0
+        for want in queryset:
+            services.want_status_set(want=want, status=status)
+            count += 1
+        self.message_user(request, f"Marked {count} wanted track(s) {words}.", messages.SUCCESS)
+
+    @admin.action(description="Mark purchased", permissions=["change"])
+    def mark_purchased(self, request, queryset):
+        self._set_status(request, queryset, WantStatus.PURCHASED, "purchased")
+
+    @admin.action(description="Mark unavailable", permissions=["change"])
+    def mark_unavailable(self, request, queryset):
+        self._set_status(request, queryset, WantStatus.UNAVAILABLE, "unavailable")
+
+    @admin.action(description="Mark wanted again", permissions=["change"])
+    def mark_wanted(self, request, queryset):
+        self._set_status(request, queryset, WantStatus.WANTED, "wanted")
+
+    @admin.action(description="Refresh purchase links (background)", permissions=["change"])
+    def refresh_purchase_links(self, request, queryset):
+        try:
+            job = services.purchase_links_jobs_create(
+                wants=list(queryset.values_list("pk", flat=True)), started_by=started_by(request), force_refresh=True,
+            )
+        except BrokerUnavailable as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return None
+        self.message_user(request, format_html("Asking the stores about {} wanted track(s): {}.", job.total,
+                                               job_link(job)), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:wantlist_purchaselinksjob_change", args=[job.pk]))
+
+    # --- Adding from elsewhere ------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("add-line/<uuid:pk>/", view(self.add_line_view), name="wantlist_add_line"),
+            path("add-track/<uuid:pk>/", view(self.add_track_view), name="wantlist_add_track"),
+            *super().get_urls(),
+        ]
+
+    def _add(self, request: HttpRequest, entries, back: str, found_in=None):
+        if request.method != "POST" or not self.has_add_permission(request):
+            self.message_user(request, "You may not add to the want list; nothing was added.", messages.ERROR)
+            return HttpResponseRedirect(back)
+        try:
+            added = services.wants_add(library_tracks=entries, found_in=found_in)
+        except (services.WantListFull, ValueError) as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            level = messages.SUCCESS if added.created else messages.INFO
+            self.message_user(request, format_html('Want list: {} <a href="{}">See the want list</a>.', added.summary(),
+                                                   reverse("admin:wantlist_wantlist_changelist")), level)
+        return HttpResponseRedirect(back)
+
+    def add_line_view(self, request, pk):
+        line = get_object_or_404(TrackDiscovery.objects.select_related("tracklist", "library_track"), pk=pk)
+        back = reverse("admin:library_trackdiscovery_change", args=[pk])
+        try:
+            entry = services.library_track_for_line(discovery=line)
+        except ValueError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return HttpResponseRedirect(back)
+        return self._add(request, [entry], back, found_in=line.tracklist)
+
+    def add_track_view(self, request, pk):
+        track = get_object_or_404(Track, pk=pk)
+        back = reverse("admin:tracks_track_change", args=[pk])
+        if request.method != "POST" or not self.has_add_permission(request):
+            return self._add(request, [], back)
+        return self._add(request, [services.library_track_for_track(track=track)], back)
+
+
+def _add_from(request, entries, modeladmin, found_in=None):
+    try:
+        added = services.wants_add(library_tracks=entries, found_in=found_in)
+    except (services.WantListFull, ValueError) as exc:
+        modeladmin.message_user(request, str(exc), messages.ERROR)
+        return
+    modeladmin.message_user(request, f"Want list: {added.summary()}",
+                            messages.SUCCESS if added.created else messages.INFO)
+
+
+@admin.action(description="Add to the want list")
+def add_library_tracks_to_want_list(modeladmin, request, queryset):
+    _add_from(request, list(queryset), modeladmin)
+
+
+@admin.action(description="Add to the want list")
+def add_tracks_to_want_list(modeladmin, request, queryset):
+    _add_from(request, [services.library_track_for_track(track=track) for track in queryset], modeladmin)
+
+
+@admin.action(description="Add to the want list")
+def add_lines_to_want_list(modeladmin, request, queryset):
+    entries = []
+    for line in queryset.select_related("library_track"):
+        try:
+            entries.append(services.library_track_for_line(discovery=line))
+        except ValueError as exc:
+            modeladmin.message_user(request, str(exc), messages.WARNING)
+    _add_from(request, entries, modeladmin)
+
+
+WANT = "wantlist.add_wantlist"
+register_action("library.librarytrack", add_library_tracks_to_want_list, WANT)
+register_action("tracks.track", add_tracks_to_want_list, WANT)
+register_action("library.trackdiscovery", add_lines_to_want_list, WANT)
+register_action("library.linetoreview", add_lines_to_want_list, WANT)
+register_object_tool("library.trackdiscovery", label="Add to want list", icon="bookmark_add",
+                     url_name="admin:wantlist_add_line", permission=WANT)
+register_object_tool("tracks.track", label="Add to want list", icon="bookmark_add",
+                     url_name="admin:wantlist_add_track", permission=WANT)
+
+
+@admin.register(PurchaseLinksJob)
+class PurchaseLinksJobAdmin(JobAdmin):
+    list_display = ("__str__", "progress", "started_by", "created_at", "finished_at")
+    job_fields = ("force_refresh",)
 
 
 dashboard.register_count(
-    "Wanted", WantList, lambda: WantList.objects.filter(status=WantList.Status.WANTED).count(),
+    "Wanted", WantList, lambda: WantList.objects.filter(status=WantStatus.WANTED).count(),
     "admin:wantlist_wantlist_changelist",
 )

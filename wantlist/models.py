@@ -7,6 +7,9 @@ import uuid
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+from core.models import Job, JobItem
 
 
 class WantStatus(models.TextChoices):
@@ -44,6 +47,10 @@ class WantList(models.Model):
         default=list, blank=True, help_text="Where to buy it: each store's link and price, as last found."
     )
     purchase_links_fetched_at = models.DateTimeField(null=True, blank=True)
+    purchase_links_errors = models.JSONField(
+        default=list, blank=True, help_text="The stores that failed at the last refresh, and why; their old links stay.",
+    )
+    purchased_at = models.DateTimeField(null=True, blank=True, help_text="When it was marked purchased.")
     added_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,3 +67,39 @@ class WantList(models.Model):
 
     def __str__(self) -> str:
         return str(self.library_track)
+
+    @property
+    def cheapest(self) -> dict | None:
+        """The cheapest priced link, if any store gave a price."""
+        priced = [link for link in self.purchase_links if isinstance(link, dict) and link.get("price") not in (None, "")]
+        return min(priced, key=lambda link: float(link["price"]), default=None)
+
+
+class PurchaseLinksJob(Job):
+    """Refresh the purchase links of wanted tracks: one item per want-list entry."""
+
+    handler = "wantlist.jobs.PurchaseLinksHandler"
+
+    force_refresh = models.BooleanField(default=False, help_text="Ask the stores again, bypassing the cache.")
+
+    class Meta(Job.Meta):
+        verbose_name = "purchase links job"
+
+    def __str__(self) -> str:
+        started = timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M") if self.created_at else "new"
+        return f"Purchase links for {self.total} wanted track{'s' if self.total != 1 else ''} ({started})"
+
+
+class PurchaseLinksJobItem(JobItem):
+    job = models.ForeignKey(PurchaseLinksJob, on_delete=models.CASCADE, related_name="items")
+    want = models.ForeignKey(WantList, on_delete=models.CASCADE, related_name="link_items")
+
+    class Meta(JobItem.Meta):
+        constraints = [
+            *JobItem.Meta.constraints,
+            models.UniqueConstraint(fields=["job", "want"], name="linksitem_unique_want"),
+        ]
+        indexes = [models.Index(fields=["job", "status", "position"], name="linksitem_job_status_idx")]
+
+    def __str__(self) -> str:
+        return str(self.want)
