@@ -18,6 +18,7 @@ from tracks import keys
 from tracks.admin import CachedValuesFilter
 from tracks.models import Track
 from wantlist import services
+from wantlist.imports import WantListImportMixin
 from wantlist.models import PurchaseLinksJob, WantList, WantStatus
 
 
@@ -51,7 +52,7 @@ class GenreFilter(CachedValuesFilter):
 
 
 @admin.register(WantList)
-class WantListAdmin(CrateModelAdmin):
+class WantListAdmin(WantListImportMixin, CrateModelAdmin):
     list_display = (
         "artist", "title", "version", "label", "bpm", "key", "priority", "status", "state", "cheapest_price",
         "heard_in",

@@ -57,7 +57,7 @@ class Added:
         return ", ".join(parts) + "."
 
 
-def _last_heard_in(library_track: LibraryTrack):
+def last_heard_in(library_track: LibraryTrack):
     line = (TrackDiscovery.objects.filter(library_track=library_track).select_related("tracklist")
             .order_by("-identified_at", "-created_at").first())
     return line.tracklist if line else None
@@ -91,7 +91,7 @@ def wants_add(
     for entry in new:
         WantList.objects.create(
             library_track=entry, priority=priority or 3, notes=notes or "",
-            found_in=found_in if found_in is not None else _last_heard_in(entry),
+            found_in=found_in if found_in is not None else last_heard_in(entry),
         )
         added.created += 1
     for want in existing.values():
