@@ -243,6 +243,11 @@ CRATEDIGGER_DEFAULT_SCHEDULES = {
         "task": "celery.backend_cleanup",
         "crontab": {"minute": "0", "hour": "4"},
     },
+    "Store discovery statistics": {
+        "task": "library.tasks.store_discovery_statistics",
+        "crontab": {"minute": "15", "hour": "4"},
+        "description": "Store the daily, weekly, monthly and all-time discovery statistics of today.",
+    },
     "Refresh stale purchase links": {
         "task": "wantlist.tasks.refresh_stale_purchase_links",
         "crontab": {"minute": "45", "hour": "3"},

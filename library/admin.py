@@ -26,7 +26,9 @@ from unfold.widgets import (
 
 from core import dashboard
 from core.admin import CrateModelAdmin, JobAdmin, job_link, object_tools, started_by
+from core.exports import ExportActionsMixin
 from core.queue import BrokerUnavailable
+from library import exports as library_exports
 from library import parsing, services
 from library.models import (
     DiscoveryJob,
@@ -411,7 +413,13 @@ class ProvisionalFilter(DropdownFilter):
 
 
 @admin.register(LibraryTrack)
-class LibraryTrackAdmin(CrateModelAdmin):
+class LibraryTrackAdmin(ExportActionsMixin, CrateModelAdmin):
+    # Exports in CSV, JSON, TXT and XLSX: of the selected rows, or of every row the list shows.
+    export_name = "library"
+    export_columns = staticmethod(library_exports.columns)
+    export_rows = staticmethod(library_exports.rows)
+    list_before_template = "admin/includes/export_links.html"
+
     list_display = (
         "artist", "title", "version", "label", "genre", "bpm", "key", "discovery_count", "first_discovered", "last_seen",
     )

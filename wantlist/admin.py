@@ -12,11 +12,13 @@ from unfold.contrib.filters.admin import DropdownFilter, RangeDateFilter
 
 from core import dashboard
 from core.admin import CrateModelAdmin, JobAdmin, job_link, register_action, register_object_tool, started_by
+from core.exports import ExportActionsMixin
 from core.queue import BrokerUnavailable
 from library.models import TrackDiscovery
 from tracks import keys
 from tracks.admin import CachedValuesFilter
 from tracks.models import Track
+from wantlist import exports as wantlist_exports
 from wantlist import services
 from wantlist.imports import WantListImportMixin
 from wantlist.models import PurchaseLinksJob, WantList, WantStatus
@@ -52,7 +54,13 @@ class GenreFilter(CachedValuesFilter):
 
 
 @admin.register(WantList)
-class WantListAdmin(WantListImportMixin, CrateModelAdmin):
+class WantListAdmin(WantListImportMixin, ExportActionsMixin, CrateModelAdmin):
+    # Exports in CSV, JSON, TXT and XLSX: of the selected rows, or of every row the list shows.
+    export_name = "wantlist"
+    export_columns = staticmethod(wantlist_exports.columns)
+    export_rows = staticmethod(wantlist_exports.rows)
+    list_before_template = "admin/includes/export_links.html"
+
     list_display = (
         "artist", "title", "version", "label", "bpm", "key", "priority", "status", "state", "cheapest_price",
         "heard_in",
