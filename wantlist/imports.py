@@ -141,7 +141,12 @@ class WantListResource(resources.ModelResource):
 
     @staticmethod
     def _file_problem(headers: list[str], rows: int) -> str:
-        unknown = [header or "(a column with no name)" for header in headers if header not in COLUMNS]
+        # The want list's own export re-imports as it is: its other columns are read-only facts, left alone.
+        from wantlist.exports import columns as exported_columns
+
+        exported = {column.name for column in exported_columns()}
+        unknown = [header or "(a column with no name)" for header in headers
+                   if header not in COLUMNS and header not in exported]
         if unknown:
             return (f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. A want list has the "
                     f"columns {', '.join(COLUMNS[:5])}, or isrc alone; rename or remove the others. Nothing was "

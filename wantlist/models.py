@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -71,8 +72,13 @@ class WantList(models.Model):
     @property
     def cheapest(self) -> dict | None:
         """The cheapest priced link, if any store gave a price."""
-        priced = [link for link in self.purchase_links if isinstance(link, dict) and link.get("price") not in (None, "")]
-        return min(priced, key=lambda link: float(link["price"]), default=None)
+        priced = []
+        for link in self.purchase_links if isinstance(self.purchase_links, list) else []:
+            try:
+                priced.append((Decimal(str(link["price"])), link))
+            except (KeyError, TypeError, ArithmeticError, ValueError):
+                continue  # no price, or not a number ("n/a"): not a candidate for the cheapest
+        return min(priced, key=lambda pair: pair[0], default=(None, None))[1]
 
 
 class PurchaseLinksJob(Job):
