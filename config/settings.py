@@ -246,7 +246,7 @@ CRATEDIGGER_DEFAULT_SCHEDULES = {
     "Store discovery statistics": {
         "task": "library.tasks.store_discovery_statistics",
         "crontab": {"minute": "15", "hour": "4"},
-        "description": "Store the daily, weekly, monthly and all-time discovery statistics of today.",
+        "description": "Store the daily, weekly, monthly and all-time discovery statistics of today, and close yesterday's.",
     },
     "Refresh stale purchase links": {
         "task": "wantlist.tasks.refresh_stale_purchase_links",

@@ -17,8 +17,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from unfold.admin import ModelAdmin
 
+from core.admin import CrateModelAdmin
 from library import statistics
 from library.models import DiscoveryStatistics, DiscoveryStatus, StatisticsPeriod
 
@@ -145,7 +145,7 @@ def statistics_page_context(*, period: str, day: datetime.date | None = None) ->
 
 
 @admin.register(DiscoveryStatistics)
-class DiscoveryStatisticsAdmin(ModelAdmin):
+class DiscoveryStatisticsAdmin(CrateModelAdmin):
     list_display = ("period", "period_start", "period_end", "tracks_discovered", "unique_artists", "unique_labels", "computed_at")
     list_filter = ("period",)
     date_hierarchy = "period_start"
