@@ -31,6 +31,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.django_env import configure  # noqa: E402 - after the repo root is on the path
+
 FIXTURES = ROOT / "tests/fixtures"
 PROVIDERS = ["beatport", "discogs", "musicbrainz", "spotify", "soundcharts", "deezer", "itunes"]
 
@@ -84,32 +87,16 @@ class StandIn(BaseHTTPRequestHandler):
         pass
 
 
-def configure(workdir: str, server_url: str) -> None:
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "CRATEDIGGER_VAR_DIR": workdir,
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
-        "CACHE_KEY_PREFIX": f"cratedigger-bench-{os.getpid()}",
-        "CELERY_BROKER_URL": "memory://",  # a job put aside is run again here, not by a worker
-        "LOG_LEVEL": "ERROR",
-        "DISCOGS_TOKEN": "bench", "SPOTIFY_CLIENT_ID": "bench", "SPOTIFY_CLIENT_SECRET": "bench",
-        "SOUNDCHARTS_APP_ID": "bench", "SOUNDCHARTS_API_KEY": "bench", "BEATPORT_TOKEN": "bench",
-    })
-    for name in ("MUSICBRAINZ_URL", "COVERART_URL", "DISCOGS_API_URL", "SPOTIFY_ACCOUNTS_URL", "SOUNDCHARTS_API_URL",
-                 "ITUNES_API_URL", "DEEZER_API_URL"):
-        os.environ[name] = server_url
-    os.environ["SPOTIFY_API_URL"] = f"{server_url}/v1"
-    os.environ["BEATPORT_API_URL"] = f"{server_url}/v4"
-    if os.environ.get("BENCH_REDIS_URL"):
-        os.environ["REDIS_URL"] = os.environ["BENCH_REDIS_URL"]
-    else:
-        os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+def configure_for(workdir: str, server_url: str) -> None:
+    urls = {name: server_url for name in ("MUSICBRAINZ_URL", "COVERART_URL", "DISCOGS_API_URL", "SPOTIFY_ACCOUNTS_URL",
+                                          "SOUNDCHARTS_API_URL", "ITUNES_API_URL", "DEEZER_API_URL")}
+    configure(
+        workdir, redis=True, **urls, SPOTIFY_API_URL=f"{server_url}/v1", BEATPORT_API_URL=f"{server_url}/v4",
+        CACHE_KEY_PREFIX=f"cratedigger-bench-{os.getpid()}",
+        CELERY_BROKER_URL="memory://",  # a job put aside is run again here, not by a worker
+        DISCOGS_TOKEN="bench", SPOTIFY_CLIENT_ID="bench", SPOTIFY_CLIENT_SECRET="bench",
+        SOUNDCHARTS_APP_ID="bench", SOUNDCHARTS_API_KEY="bench", BEATPORT_TOKEN="bench",
+    )
 
 
 def make_tracks(count: int, *, with_all_ids: bool) -> list:
@@ -246,7 +233,7 @@ def main() -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="cratedigger-bench-") as workdir:
-        configure(workdir, f"http://127.0.0.1:{server.server_port}")
+        configure_for(workdir, f"http://127.0.0.1:{server.server_port}")
         from django.conf import settings
         from django.db import connection
 

@@ -32,6 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.django_env import configure  # noqa: E402 - after the repo root is on the path
+
 PARSER_TARGET = 100_000  # lines per second
 
 
@@ -151,17 +154,11 @@ def identification_section(args: argparse.Namespace) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _StandIn)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     workdir = tempfile.mkdtemp(prefix="cratedigger-bench-")
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings", "CRATEDIGGER_VAR_DIR": workdir, "LOG_LEVEL": "ERROR",
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", ""), "MUSICBRAINZ_URL": f"http://127.0.0.1:{server.server_port}",
-        "METADATA_PROVIDERS": "musicbrainz", "MUSICBRAINZ_RATE_LIMIT": "1/s",
-    })
-    import django
-
-    django.setup()
+    configure(
+        workdir, redis=True, MUSICBRAINZ_URL=f"http://127.0.0.1:{server.server_port}",
+        METADATA_PROVIDERS="musicbrainz", MUSICBRAINZ_RATE_LIMIT="1/s",
+    )
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.db import connection
 
     from core import jobs
@@ -169,7 +166,6 @@ def identification_section(args: argparse.Namespace) -> None:
     from library.models import DiscoveryJob, LibraryTrack, Tracklist
     from tracks.models import Track
 
-    call_command("migrate", verbosity=0)
     cache.clear()
     count = args.tracklist_lines
     text = "\n".join(f"{n + 1:02d}. Bench Artist {n} - Bench Title {n} (Bench {n} Remix) [Bench Label - BL {n:03d}]"
@@ -177,7 +173,7 @@ def identification_section(args: argparse.Namespace) -> None:
     tracks_before = set(Track.objects.values_list("pk", flat=True))
     tracklist = services.tracklist_create(name="Bench mix", raw_text=text)
     print(f"identification: a {count}-line tracklist; MusicBrainz stand-in at 1 request/s; "
-          f"database {connection.vendor}; cache {'Redis' if os.environ['REDIS_URL'] else 'files'}")
+          f"database {connection.vendor}; cache {'Redis' if os.environ.get('REDIS_URL') else 'files'}")
     print(f"{'run':<6} {'requests':>9} {'per line':>9} {'seconds':>8} {'floor s':>8} {'x floor':>8}")
     try:
         for run in ("cold", "warm"):

@@ -16,7 +16,6 @@ the median time of --repeat runs and the queries each makes. The budget is 5 s e
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -26,26 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.django_env import configure  # noqa: E402 - after the repo root is on the path
+
 GENRES = ["Techno", "House", "Deep House", "Drum & Bass", "Ambient", "Disco", "Electro", "Minimal", "Trance",
           "Breaks", "Dub Techno", "Garage"]
 YEARS = 2
-
-
-def configure(workdir: str) -> None:
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "CRATEDIGGER_VAR_DIR": workdir,
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
-        "LOG_LEVEL": "ERROR",
-        "ALLOWED_HOSTS": "testserver",
-    })
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def insert_series(model, count: int, values: dict[str, str]) -> None:

@@ -14,7 +14,6 @@ the peak stays flat (under 20 MB) however many rows, since rows are read 2,000 a
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -22,30 +21,13 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Python puts this script's folder first on the path; a bench module named like a standard one
-# (bench/statistics.py) would then shadow it for Django too. This bench imports no sibling.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
+
+from bench.django_env import configure  # noqa: E402 - after the repo root is on the path
+
 GENRES = ["Techno", "House", "Deep House", "Drum & Bass", "Ambient", "Disco", "Electro", "Minimal"]
 LABELS = ["Drumcode", "Kompakt", "Ostgut Ton", "Warp", "Hyperdub", "Innervisions", "R&S", "Dekmantel"]
 STORES = ["Beatport", "Bandcamp", "Juno Download"]
-
-
-def configure(workdir: str) -> None:
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "CRATEDIGGER_VAR_DIR": workdir,
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
-        "LOG_LEVEL": "ERROR",
-        "ALLOWED_HOSTS": "testserver",
-    })
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def fill(count: int) -> None:

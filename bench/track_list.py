@@ -12,7 +12,6 @@ page makes. The target is under 150 ms at the median with at most one COUNT(*).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -21,26 +20,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.django_env import configure  # noqa: E402 - after the repo root is on the path
+
 GENRES = ["Techno", "House", "Deep House", "Drum & Bass", "Ambient", "Disco", "Electro", "Minimal"]
 LABELS = ["Drumcode", "Kompakt", "Ostgut Ton", "Warp", "Hyperdub", "Innervisions", "R&S", "Dekmantel"]
 KEYS = ["8A", "9A", "10B", "A minor", "G major", "11A", "1B", "5A"]
-
-
-def configure(workdir: str) -> None:
-    os.environ.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "CRATEDIGGER_VAR_DIR": workdir,
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"),
-        "LOG_LEVEL": "ERROR",
-        "ALLOWED_HOSTS": "testserver",
-    })
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def fill(count: int) -> None:

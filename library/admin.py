@@ -382,21 +382,13 @@ class LineToReviewAdmin(TrackDiscoveryAdmin):
 
 
 class GenreFilter(CachedValuesFilter):
-    title = "genre"
-    parameter_name = "genre"
-    field = "genre"
-
-    def queryset(self, request, queryset):
-        return queryset.filter(track__genre=self.value()) if self.value() else queryset
+    title = parameter_name = field = "genre"
+    lookup = "track__genre"
 
 
 class LabelFilter(CachedValuesFilter):
-    title = "label"
-    parameter_name = "label"
-    field = "label"
-
-    def queryset(self, request, queryset):
-        return queryset.filter(track__label=self.value()) if self.value() else queryset
+    title = parameter_name = field = "label"
+    lookup = "track__label"
 
 
 class ProvisionalFilter(DropdownFilter):

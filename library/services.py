@@ -263,18 +263,23 @@ def _linked(
 
 def _provisional(discovery: TrackDiscovery, candidates: list, sources: list[str], errors: list[str]) -> LineOutcome:
     def write() -> dict[str, Any]:
-        track = Track.objects.create(
-            title=discovery.title[:500] or discovery.raw_text[:500], version=discovery.version,
-            remixers=list(discovery.remixers), artists=list(discovery.artists), credit_name=discovery.artist,
-            label=discovery.label, catalog_number=discovery.catalog_number,
-        )
-        library_track = LibraryTrack.objects.create(track=track, is_provisional=True)
+        library_track = provisional_library_track(discovery=discovery)
         _line_link(discovery, library_track)
         _line_save(discovery, status=DiscoveryStatus.PROVISIONAL, confidence=None, method="", candidates=candidates,
                    sources=sources, library_track=library_track)
         return {"status": DiscoveryStatus.PROVISIONAL, "errors": errors}
 
     return LineOutcome(DiscoveryStatus.PROVISIONAL, write)
+
+
+def provisional_library_track(*, discovery: TrackDiscovery) -> LibraryTrack:
+    """Return a new provisional library track made from the line's own text: tied to no provider's recording."""
+    track = Track.objects.create(
+        title=discovery.title[:500] or discovery.raw_text[:500], version=discovery.version,
+        remixers=list(discovery.remixers), artists=list(discovery.artists), credit_name=discovery.artist,
+        label=discovery.label, catalog_number=discovery.catalog_number,
+    )
+    return LibraryTrack.objects.create(track=track, is_provisional=True)
 
 
 def _line_save(discovery: TrackDiscovery, *, status, confidence, method, candidates, sources, library_track) -> None:

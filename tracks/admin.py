@@ -34,14 +34,15 @@ from tracks.models import PROVIDER_ID_FIELDS, Download, FetchTaskType, MetadataF
 class CachedValuesFilter(DropdownFilter):
     """A filter by the values a column holds, listed from a cache rather than a DISTINCT over every track."""
 
-    field = ""
+    field = ""  # the Track column whose values are listed
+    lookup = ""  # the lookup from the listed model to it ("track__genre" from a library track); field by default
     cache_seconds = 300
 
     def lookups(self, request, model_admin):
         return [(value, value) for value in selectors.track_values_cached(self.field, self.cache_seconds)]
 
     def queryset(self, request, queryset):
-        return queryset.filter(**{self.field: self.value()}) if self.value() else queryset
+        return queryset.filter(**{self.lookup or self.field: self.value()}) if self.value() else queryset
 
 
 class GenreFilter(CachedValuesFilter):

@@ -41,16 +41,12 @@ class StoreFilter(DropdownFilter):
 
 class LabelFilter(CachedValuesFilter):
     title = parameter_name = field = "label"
-
-    def queryset(self, request, queryset):
-        return queryset.filter(library_track__track__label=self.value()) if self.value() else queryset
+    lookup = "library_track__track__label"
 
 
 class GenreFilter(CachedValuesFilter):
     title = parameter_name = field = "genre"
-
-    def queryset(self, request, queryset):
-        return queryset.filter(library_track__track__genre=self.value()) if self.value() else queryset
+    lookup = "library_track__track__genre"
 
 
 @admin.register(WantList)
@@ -194,56 +190,57 @@ class WantListAdmin(WantListImportMixin, ExportActionsMixin, CrateModelAdmin):
             *super().get_urls(),
         ]
 
-    def _add(self, request: HttpRequest, entries, back: str, found_in=None):
-        if request.method != "POST" or not self.has_add_permission(request):
-            self.message_user(request, "You may not add to the want list; nothing was added.", messages.ERROR)
-            return HttpResponseRedirect(back)
-        try:
-            added = services.wants_add(library_tracks=entries, found_in=found_in)
-        except (services.WantListFull, ValueError) as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-        else:
-            level = messages.SUCCESS if added.created else messages.INFO
-            self.message_user(request, format_html('Want list: {} <a href="{}">See the want list</a>.', added.summary(),
-                                                   reverse("admin:wantlist_wantlist_changelist")), level)
+    def _refusal(self, request: HttpRequest, back: str):
+        """A redirect with a message if this is no POST by someone who may add to the want list, else None."""
+        if request.method == "POST" and self.has_add_permission(request):
+            return None
+        self.message_user(request, "You may not add to the want list; nothing was added.", messages.ERROR)
         return HttpResponseRedirect(back)
 
     def add_line_view(self, request, pk):
         line = get_object_or_404(TrackDiscovery.objects.select_related("tracklist", "library_track"), pk=pk)
         back = reverse("admin:library_trackdiscovery_change", args=[pk])
+        if refused := self._refusal(request, back):
+            return refused
         try:
             entry = services.library_track_for_line(discovery=line)
         except ValueError as exc:
             self.message_user(request, str(exc), messages.ERROR)
-            return HttpResponseRedirect(back)
-        return self._add(request, [entry], back, found_in=line.tracklist)
+        else:
+            add_and_say(self, request, [entry], found_in=line.tracklist)
+        return HttpResponseRedirect(back)
 
     def add_track_view(self, request, pk):
         track = get_object_or_404(Track, pk=pk)
         back = reverse("admin:tracks_track_change", args=[pk])
-        if request.method != "POST" or not self.has_add_permission(request):
-            return self._add(request, [], back)
-        return self._add(request, [services.library_track_for_track(track=track)], back)
+        if refused := self._refusal(request, back):
+            return refused
+        add_and_say(self, request, [services.library_track_for_track(track=track)])
+        return HttpResponseRedirect(back)
 
 
-def _add_from(request, entries, modeladmin, found_in=None):
+def add_and_say(modeladmin, request, entries, found_in=None) -> None:
+    """Add library tracks to the want list and say what became of them on the page the person is on."""
     try:
         added = services.wants_add(library_tracks=entries, found_in=found_in)
     except (services.WantListFull, ValueError) as exc:
         modeladmin.message_user(request, str(exc), messages.ERROR)
         return
-    modeladmin.message_user(request, f"Want list: {added.summary()}",
-                            messages.SUCCESS if added.created else messages.INFO)
+    modeladmin.message_user(
+        request, format_html('Want list: {} <a href="{}">See the want list</a>.', added.summary(),
+                             reverse("admin:wantlist_wantlist_changelist")),
+        messages.SUCCESS if added.created else messages.INFO,
+    )
 
 
 @admin.action(description="Add to the want list")
 def add_library_tracks_to_want_list(modeladmin, request, queryset):
-    _add_from(request, list(queryset), modeladmin)
+    add_and_say(modeladmin, request, list(queryset))
 
 
 @admin.action(description="Add to the want list")
 def add_tracks_to_want_list(modeladmin, request, queryset):
-    _add_from(request, [services.library_track_for_track(track=track) for track in queryset], modeladmin)
+    add_and_say(modeladmin, request, [services.library_track_for_track(track=track) for track in queryset])
 
 
 @admin.action(description="Add to the want list")
@@ -254,7 +251,7 @@ def add_lines_to_want_list(modeladmin, request, queryset):
             entries.append(services.library_track_for_line(discovery=line))
         except ValueError as exc:
             modeladmin.message_user(request, str(exc), messages.WARNING)
-    _add_from(request, entries, modeladmin)
+    add_and_say(modeladmin, request, entries)
 
 
 WANT = "wantlist.add_wantlist"

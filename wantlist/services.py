@@ -126,12 +126,7 @@ def library_track_for_line(*, discovery: TrackDiscovery) -> LibraryTrack:
     from library import services as library_services
 
     with transaction.atomic():
-        track = Track.objects.create(
-            title=discovery.title[:500] or discovery.raw_text[:500], version=discovery.version,
-            remixers=list(discovery.remixers), artists=list(discovery.artists), credit_name=discovery.artist,
-            label=discovery.label, catalog_number=discovery.catalog_number,
-        )
-        entry = LibraryTrack.objects.create(track=track, is_provisional=True)
+        entry = library_services.provisional_library_track(discovery=discovery)
         library_services.line_link(discovery=discovery, library_track=entry)
     return entry
 
