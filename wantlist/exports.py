@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db.models import QuerySet
 
 from core.exports import DATE, NUMBER, Column, start_of_day
 from library import exports as library_exports
 from tracks.genres import normalise_genre
-from wantlist.models import WantList
+from wantlist.models import WantList, link_price
 
 EXPORT_NAME = "wantlist"
 
@@ -30,25 +30,13 @@ def columns() -> list[Column]:
     ]
 
 
-def _price(link: dict) -> Decimal | None:
-    """Return a link's price as a number; None when the store gave none or something that is not one."""
-    value = link.get("price")
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        price = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return price if price.is_finite() else None
-
-
 def _links(want: WantList) -> list[dict]:
     return [link for link in want.purchase_links or () if isinstance(link, dict)]
 
 
 def cheapest(links: list[dict]) -> tuple[dict, Decimal] | tuple[None, None]:
     """Return the cheapest priced link and its price; prices in other currencies are compared as they are."""
-    priced = [(link, price) for link in links if (price := _price(link)) is not None]
+    priced = [(link, price) for link in links if (price := link_price(link)) is not None]
     return min(priced, key=lambda pair: pair[1], default=(None, None))
 
 

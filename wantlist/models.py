@@ -72,13 +72,21 @@ class WantList(models.Model):
     @property
     def cheapest(self) -> dict | None:
         """The cheapest priced link, if any store gave a price."""
-        priced = []
-        for link in self.purchase_links if isinstance(self.purchase_links, list) else []:
-            try:
-                priced.append((Decimal(str(link["price"])), link))
-            except (KeyError, TypeError, ArithmeticError, ValueError):
-                continue  # no price, or not a number ("n/a"): not a candidate for the cheapest
+        links = self.purchase_links if isinstance(self.purchase_links, list) else []
+        priced = [(price, link) for link in links if isinstance(link, dict) and (price := link_price(link)) is not None]
         return min(priced, key=lambda pair: pair[0], default=(None, None))[1]
+
+
+def link_price(link: dict) -> Decimal | None:
+    """Return a purchase link's price as a number; None when the store gave none or something that is not one."""
+    value = link.get("price")
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        price = Decimal(str(value).strip())
+    except ArithmeticError:
+        return None
+    return price if price.is_finite() else None
 
 
 class PurchaseLinksJob(Job):

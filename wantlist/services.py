@@ -13,7 +13,6 @@ import datetime
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -30,7 +29,7 @@ from providers.base import Capability, PurchaseLink
 from providers.registry import providers_for
 from tracks import metadata
 from tracks.models import Track
-from wantlist.models import PurchaseLinksJob, WantList, WantStatus
+from wantlist.models import PurchaseLinksJob, WantList, WantStatus, link_price
 
 logger = logging.getLogger(__name__)
 
@@ -148,16 +147,9 @@ def want_status_set(*, want: WantList, status: str) -> WantList:
 # --- Purchase links ------------------------------------------------------------------------
 
 
-def _price(value: Any) -> Decimal | None:
-    try:
-        return Decimal(str(value)) if value not in (None, "") else None
-    except InvalidOperation:
-        return None
-
-
 def links_sorted(links: Iterable[dict]) -> list[dict]:
     """Cheapest first; links without a price after those with one, in store order."""
-    return sorted(links, key=lambda link: (_price(link.get("price")) is None, _price(link.get("price")) or 0))
+    return sorted(links, key=lambda link: (link_price(link) is None, link_price(link) or 0))
 
 
 def _sells_the_track(track: Track, link: PurchaseLink) -> bool:
