@@ -46,7 +46,7 @@ def _rate(name: str) -> Setting:
 
 DEFAULT_RATES = {
     "musicbrainz": "1/s", "coverart": "1/s", "discogs": "55/m", "spotify": "170/m", "soundcharts": "100/m",
-    "deezer": "50/m", "beatport": "30/m", "itunes": "20/m", "slskd": "10/s",
+    "deezer": "50/m", "beatport": "30/m", "itunes": "20/m", "slskd": "10/s", "acoustid": "3/s",
 }
 
 SCHEMA: tuple[Setting, ...] = (
@@ -77,7 +77,7 @@ SCHEMA: tuple[Setting, ...] = (
     # Providers
     Setting("CRATEDIGGER_CONTACT", "str", "https://github.com/cratedigger/cratedigger"),
     Setting("METADATA_PROVIDERS", "list", list(PROVIDER_NAMES), choices=PROVIDER_NAMES),
-    Setting("DOWNLOAD_PROVIDERS", "list", ["slskd"], choices=("slskd",)),
+    Setting("DOWNLOAD_PROVIDERS", "list", ["slskd"], choices=("slskd", "ytdlp")),
     Setting("MUSICBRAINZ_URL", "url", "https://musicbrainz.org"),
     Setting("COVERART_URL", "url", "https://coverartarchive.org"),
     Setting("DISCOGS_API_URL", "url", "https://api.discogs.com"),
@@ -98,6 +98,13 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("SLSKD_API_KEY", "str", "", secret=True),
     Setting("SLSKD_DOWNLOADS_DIR", "str", ""),
     Setting("SLSKD_MAX_CONCURRENT", "int", 5, minimum=1, maximum=100),
+    Setting("SLSKD_SEARCHES_PER_WINDOW", "int", 34, minimum=1, maximum=1000),
+    Setting("SLSKD_SEARCH_WINDOW_SECONDS", "int", 220, minimum=1, maximum=86400),
+    Setting("SLSKD_SEARCH_TIMEOUT", "float", 30.0, minimum=1, maximum=600),
+    Setting("SLSKD_STALL_SECONDS", "int", 120, minimum=1, maximum=86400),
+    Setting("YTDLP_AUDIO_FORMAT", "str", "", choices=("", "mp3", "m4a", "opus", "flac", "wav")),
+    Setting("ACOUSTID_URL", "url", "https://api.acoustid.org"),
+    Setting("ACOUSTID_API_KEY", "str", "", secret=True),
     *(_rate(name) for name in DEFAULT_RATES),
     Setting("PROVIDER_RATE_WAIT_MAX", "float", 30.0, minimum=0, maximum=3600),
     Setting("PROVIDER_RETRIES", "int", 3, minimum=0, maximum=10),
@@ -111,6 +118,15 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("JOB_RESUME_INTERVAL", "int", 15, minimum=1, maximum=3600),
     Setting("JOB_MAX_WAIT", "int", 6 * 3600, minimum=1, maximum=30 * 86400),
     Setting("JOB_ERROR_RETRIES", "int", 5, minimum=0, maximum=50),
+    # Downloads, files and tags
+    Setting("MUSIC_ROOT", "str", lambda v: str(Path(v["CRATEDIGGER_VAR_DIR"]) / "music")),
+    Setting("DOWNLOAD_QUARANTINE_DIR", "str", lambda v: str(Path(v["CRATEDIGGER_VAR_DIR"]) / "quarantine")),
+    Setting("DOWNLOAD_WORK_DIR", "str", lambda v: str(Path(v["CRATEDIGGER_VAR_DIR"]) / "downloads")),
+    Setting("DOWNLOAD_PATH_TEMPLATE", "str", "{artist}/{album}/{artist} - {title}{ (version)}.{ext}"),
+    Setting("DOWNLOAD_MAX_CANDIDATES", "int", 3, minimum=1, maximum=50),
+    Setting("DOWNLOAD_MAX_RETRIES", "int", 8, minimum=0, maximum=100),
+    Setting("TAGS_ID3_VERSION", "int", 4, minimum=3, maximum=4),
+    Setting("ARTWORK_MAX_PX", "int", 1400, minimum=16, maximum=10000),
 )
 SECRET_SETTINGS = tuple(setting.name for setting in SCHEMA if setting.secret)
 URL_SETTINGS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")

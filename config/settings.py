@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "tracks",
     "library",
     "wantlist",
+    "audio",
+    "downloads",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +260,14 @@ CRATEDIGGER_DEFAULT_SCHEDULES = {
         "crontab": {"minute": "30", "hour": "3"},
         "description": "Fetch metadata for tracks with none, or older than METADATA_STALE_DAYS.",
     },
+    "Download wanted tracks of priority 1": {
+        "task": "downloads.tasks.download_wanted",
+        "crontab": {"minute": "0", "hour": "5"},
+        "kwargs": {"priority": 1, "quality": "best"},
+        "enabled": False,
+        "description": "Off until you turn it on: start downloads (best quality) of wanted tracks of priority 1 "
+        "that have no file and no download under way.",
+    },
 }
 
 # --- Providers (see the README and providers/) -------------------------------------
@@ -286,6 +296,28 @@ BEATPORT_TOKEN = CONF["BEATPORT_TOKEN"]
 SLSKD_URL = CONF["SLSKD_URL"]
 SLSKD_API_KEY = CONF["SLSKD_API_KEY"]
 SLSKD_DOWNLOADS_DIR = CONF["SLSKD_DOWNLOADS_DIR"]
+# Soulseek bans accounts that search too often: at most this many searches per window, one at a time.
+SLSKD_SEARCHES_PER_WINDOW = CONF["SLSKD_SEARCHES_PER_WINDOW"]
+SLSKD_SEARCH_WINDOW_SECONDS = CONF["SLSKD_SEARCH_WINDOW_SECONDS"]
+SLSKD_SEARCH_TIMEOUT = CONF["SLSKD_SEARCH_TIMEOUT"]
+# A transfer with no progress for this long is abandoned for the next candidate.
+SLSKD_STALL_SECONDS = CONF["SLSKD_STALL_SECONDS"]
+# yt-dlp keeps the original audio stream unless this names a format to convert to (with ffmpeg).
+YTDLP_AUDIO_FORMAT = CONF["YTDLP_AUDIO_FORMAT"]
+ACOUSTID_URL = CONF["ACOUSTID_URL"]
+ACOUSTID_API_KEY = CONF["ACOUSTID_API_KEY"]
+
+# --- Downloads, the music folder and tags --------------------------------------------
+MUSIC_ROOT = CONF["MUSIC_ROOT"]
+# Files that failed verification are kept here for inspection, never in the library.
+DOWNLOAD_QUARANTINE_DIR = CONF["DOWNLOAD_QUARANTINE_DIR"]
+# Where non-slskd sources (yt-dlp) download before verification and filing.
+DOWNLOAD_WORK_DIR = CONF["DOWNLOAD_WORK_DIR"]
+DOWNLOAD_PATH_TEMPLATE = CONF["DOWNLOAD_PATH_TEMPLATE"]
+DOWNLOAD_MAX_CANDIDATES = CONF["DOWNLOAD_MAX_CANDIDATES"]
+DOWNLOAD_MAX_RETRIES = CONF["DOWNLOAD_MAX_RETRIES"]
+TAGS_ID3_VERSION = CONF["TAGS_ID3_VERSION"]
+ARTWORK_MAX_PX = CONF["ARTWORK_MAX_PX"]
 
 # Requests allowed per provider, held across every process and machine sharing
 # REDIS_URL (or every process on this machine without it): "<count>/<s|m|h>".

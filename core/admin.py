@@ -51,6 +51,13 @@ def html_table(table_id: str, headers: tuple[str, ...], rows: list[tuple], row: 
 
 EXTRA_ACTIONS: dict[str, list[tuple[Callable, str]]] = {}
 OBJECT_TOOLS: dict[str, list[dict]] = {}
+SAVE_HOOKS: dict[str, list[Callable]] = {}
+
+
+def register_save_hook(model_label: str, hook: Callable) -> None:
+    """Call hook(modeladmin, request, obj, changed_fields) after a person saves an object of model_label
+    in the admin (the music folder writes an edited track's tags into its file)."""
+    SAVE_HOOKS.setdefault(model_label, []).append(hook)
 
 
 def register_action(model_label: str, action: Callable, permission: str) -> None:
@@ -75,7 +82,12 @@ def object_tools(request: HttpRequest, obj) -> list[dict]:
 
 
 class CrateModelAdmin(ModelAdmin):
-    """The theme's ModelAdmin with the actions other features register on it (register_action)."""
+    """The theme's ModelAdmin with the actions and save hooks other features register on it."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for hook in SAVE_HOOKS.get(self.model._meta.label_lower, ()):
+            hook(self, request, obj, list(form.changed_data) if change else None)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -92,8 +104,9 @@ SECTIONS = (
     ("Discovery", (("library", "tracklist"), ("library", "linetoreview"), ("library", "trackdiscovery"),
                    ("library", "librarytrack"), ("library", "discoverystatistics"))),
     ("Want list", (("wantlist", "wantlist"),)),
-    ("Downloads", (("tracks", "download"),)),
-    ("Jobs", (("tracks", "metadatafetchtask"), ("library", "discoveryjob"), ("wantlist", "purchaselinksjob"))),
+    ("Downloads", (("downloads", "download"),)),
+    ("Jobs", (("tracks", "metadatafetchtask"), ("library", "discoveryjob"), ("wantlist", "purchaselinksjob"),
+              ("downloads", "downloadjob"), ("audio", "tagwritejob"), ("audio", "scanjob"))),
 )
 # Rows only machines write: listed, never added by hand.
 MACHINE_WRITTEN = {
@@ -111,7 +124,8 @@ HIDDEN = {("django_celery_results", "groupresult"), ("django_celery_results", "c
 ICONS = {
     "track": "library_music", "tracklist": "queue_music", "trackdiscovery": "manage_search",
     "librarytrack": "album", "linetoreview": "rule", "discoveryjob": "travel_explore", "purchaselinksjob": "sell", "discoverystatistics": "insights", "wantlist": "bookmark_heart",
-    "download": "download", "metadatafetchtask": "sync", "jobs": "work_history", "status": "monitor_heart",
+    "download": "download", "downloadjob": "downloading", "scanjob": "folder_open", "tagwritejob": "sell",
+    "metadatafetchtask": "sync", "jobs": "work_history", "status": "monitor_heart",
     "user": "person", "group": "group", "periodictask": "schedule", "intervalschedule": "timer",
     "crontabschedule": "calendar_month", "taskresult": "task_alt",
 }
@@ -261,14 +275,23 @@ class CratediggerAdminSite(UnfoldAdminSite):
     def job_progress_view(self, request: HttpRequest) -> JsonResponse:
         """Return the progress of the jobs named in ?job=<label>:<id>, for the components to refresh themselves."""
         allowed = {jobs.label_of(model): model for model in self._job_models(request)}
+        others = {
+            label: source for label, source in selectors.PROGRESS_SOURCES.items()
+            if (model_admin := self._registry.get(source[0])) and model_admin.has_view_permission(request)
+        }
         wanted: dict[str, list] = {}
         for key in request.GET.getlist("job")[:200]:
             label, _, pk = key.partition(":")
-            if label in allowed and _is_uuid(pk):
+            if (label in allowed or label in others) and _is_uuid(pk):
                 wanted.setdefault(label, []).append(pk)
         detail = request.GET.get("detail") == "1"
         found = {}
         for label, pks in wanted.items():
+            if label in others:
+                model, payload = others[label]
+                for row in model.objects.filter(pk__in=pks):
+                    found[f"{label}:{row.pk}"] = payload(row)
+                continue
             for job in allowed[label].objects.filter(pk__in=pks):
                 found[selectors.job_key(job)] = selectors.job_progress(job, with_failures=detail)
         return JsonResponse({"jobs": found})

@@ -15,6 +15,15 @@ from core.models import ACTIVE_STATUSES, ItemStatus, Job
 # Failed items listed on a job's page; the rest are counted.
 ERRORS_SHOWN = 50
 
+# Other rows the progress component follows (a download): label -> (model, row -> payload).
+# A payload has the keys the component paints: key, status_text, finished, percent, counts_text.
+PROGRESS_SOURCES: dict[str, tuple[type, Any]] = {}
+
+
+def register_progress(model, payload) -> None:
+    """Let the progress component follow rows of model too, painted from payload(row)."""
+    PROGRESS_SOURCES[model._meta.label_lower] = (model, payload)
+
 
 def job_key(job: Job) -> str:
     """Return "app_label.model:pk", the id the progress endpoint and the buttons take."""

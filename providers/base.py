@@ -20,7 +20,9 @@ from core.dates import parse_release_date
 class ProviderError(Exception):
     """A provider failed or answered with something Cratedigger cannot use."""
 
-    def __init__(self, provider: str, endpoint: str, message: str, status: int | None = None):
+    def __init__(
+        self, provider: str, endpoint: str, message: str, status: int | None = None, *, transient: bool = False
+    ):
         from core.redact import redact
 
         # Redacted here, once: the text goes into job rows, admin messages, logs and command output.
@@ -28,6 +30,9 @@ class ProviderError(Exception):
         self.endpoint = redact(endpoint)
         self.message = redact(message)
         self.status = status  # the HTTP status, when the provider answered with one
+        # The provider was down, timed out or answered 5xx (after the session's own retries): another try
+        # later may work. Anything else (a refusal, a 4xx, an answer we cannot read) will fail the same way.
+        self.transient = transient
         super().__init__(f"{provider}: {self.endpoint}: {self.message}")
 
 
@@ -40,7 +45,7 @@ class RateLimited(ProviderError):
 
     def __init__(self, provider: str, endpoint: str, retry_after: float):
         self.retry_after = retry_after
-        super().__init__(provider, endpoint, f"rate limited; retry after {retry_after:g} s")
+        super().__init__(provider, endpoint, f"rate limited; retry after {retry_after:g} s", transient=True)
 
 
 class ProviderDisabled(ProviderError):

@@ -158,6 +158,7 @@ class ProviderSession:
             error = ProviderError(
                 self.provider, endpoint,
                 f"{exc.description} after {attempts} attempt{'s' if attempts > 1 else ''}; try again later",
+                transient=True,
             )
             self._note("last_error", {"message": str(error)}, 7 * 24 * 3600)
             raise error from None

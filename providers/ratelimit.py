@@ -75,6 +75,21 @@ def acquire(provider: str, endpoint: str) -> None:
         raise RateLimited(provider, endpoint, retry_after=wait_max)
 
 
+def window_acquire(name: str, count: int, seconds: int, endpoint: str) -> None:
+    """Take one of `count` turns allowed per `seconds` window for name, or raise RateLimited saying when.
+
+    Unlike `acquire`, the turns may come in a burst; the window is what the other side counts
+    (Soulseek bans an account that searches more than about 34 times in 220 s).
+    """
+    cache_key = (os.getpid(), f"window:{name}", f"{count}/{seconds}")
+    if cache_key not in _limiters:
+        # A bucket per budget: a changed setting starts a fresh window rather than misreading the old one.
+        bucket = _bucket(f"{name}-window-{count}-per-{seconds}", Rate(count, seconds * 1000))
+        _limiters[cache_key] = Limiter(bucket, buffer_ms=20)
+    if not _limiters[cache_key].try_acquire(name, blocking=True, timeout=0.05):
+        raise RateLimited(name, endpoint, retry_after=max(1.0, seconds / count))
+
+
 @contextlib.contextmanager
 def concurrency_slot(provider: str, limit: int, timeout: float = 60) -> Iterator[None]:
     """Hold one of `limit` slots for provider across processes, waiting up to timeout seconds."""

@@ -146,19 +146,28 @@ class Slskd(Provider):
                 f"slskd has no search {search_id}; it was deleted or slskd restarted; search again",
             ) from None
 
-    def find_downloads(self, query: str, *, timeout: float = 30) -> list[DownloadCandidate]:
+    def find_downloads(self, query: str, *, timeout: float | None = None) -> list[DownloadCandidate]:
         """Search, wait up to timeout seconds for slskd to finish, and return every file found.
 
+        Searches are paced so the Soulseek account is never banned: one at a time across
+        every worker, and at most SLSKD_SEARCHES_PER_WINDOW per SLSKD_SEARCH_WINDOW_SECONDS
+        (RateLimited, with when to try again, once the window's budget is spent).
         Never cached: peers come and go, and their queues change by the minute.
         """
-        search_id = self.start_search(query)
-        deadline = time.monotonic() + timeout
-        while not self.search_state(search_id).is_complete:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                break  # out of time: use what has arrived
-            time.sleep(min(POLL_INTERVAL, remaining))
-        return self.search_responses(search_id)
+        timeout = settings.SLSKD_SEARCH_TIMEOUT if timeout is None else timeout
+        with ratelimit.concurrency_slot(f"{self.name}-search", 1, timeout=timeout + 30):
+            ratelimit.window_acquire(
+                f"{self.name}-search", settings.SLSKD_SEARCHES_PER_WINDOW, settings.SLSKD_SEARCH_WINDOW_SECONDS,
+                START_SEARCH,
+            )
+            search_id = self.start_search(query, search_timeout_ms=int(timeout * 1000))
+            deadline = time.monotonic() + timeout
+            while not self.search_state(search_id).is_complete:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break  # out of time: use what has arrived
+                time.sleep(min(POLL_INTERVAL, remaining))
+            return self.search_responses(search_id)
 
     # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Transfers/API/Controllers/TransfersController.cs (EnqueueAsync)
     def enqueue(self, candidate: DownloadCandidate) -> None:

@@ -5,7 +5,7 @@ from tests.services import WorkerProcess, clear_test_cache, require_redis
 
 PROVIDER_URL_SETTINGS = (
     "MUSICBRAINZ_URL", "COVERART_URL", "DISCOGS_API_URL", "SPOTIFY_ACCOUNTS_URL", "SPOTIFY_API_URL",
-    "SOUNDCHARTS_API_URL", "ITUNES_API_URL", "DEEZER_API_URL", "BEATPORT_API_URL", "SLSKD_URL",
+    "SOUNDCHARTS_API_URL", "ITUNES_API_URL", "DEEZER_API_URL", "BEATPORT_API_URL", "SLSKD_URL", "ACOUSTID_URL",
 )
 
 
@@ -52,7 +52,7 @@ def replay(httpserver, settings):
     root = httpserver.url_for("").rstrip("/")
     for name in (
         "MUSICBRAINZ_URL", "COVERART_URL", "DISCOGS_API_URL", "SPOTIFY_ACCOUNTS_URL",
-        "SOUNDCHARTS_API_URL", "ITUNES_API_URL", "DEEZER_API_URL", "SLSKD_URL",
+        "SOUNDCHARTS_API_URL", "ITUNES_API_URL", "DEEZER_API_URL", "SLSKD_URL", "ACOUSTID_URL",
     ):
         setattr(settings, name, root)
     # These two carry a version path in production; keep it so tests see real paths.

@@ -3,8 +3,10 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from audio.models import ScanJob, TagWriteJob
+from downloads.models import Download, DownloadJob
 from library.models import DiscoveryJob, DiscoveryStatistics, LibraryTrack, LineToReview, TrackDiscovery, Tracklist
-from tracks.models import Download, MetadataFetchTask, Track
+from tracks.models import MetadataFetchTask, Track
 from wantlist.models import PurchaseLinksJob, WantList
 
 
@@ -100,6 +102,28 @@ class PurchaseLinksJobFactory(factory.django.DjangoModelFactory):
     total = 1
 
 
+class DownloadJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DownloadJob
+
+    total = 1
+
+
+class TagWriteJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TagWriteJob
+
+    total = 1
+
+
+class ScanJobFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScanJob
+
+    root = "/srv/music"
+    total = 1
+
+
 class DiscoveryStatisticsFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DiscoveryStatistics
@@ -130,4 +154,7 @@ FACTORIES = {
     LineToReview: LineToReviewFactory,
     DiscoveryJob: DiscoveryJobFactory,
     PurchaseLinksJob: PurchaseLinksJobFactory,
+    DownloadJob: DownloadJobFactory,
+    TagWriteJob: TagWriteJobFactory,
+    ScanJob: ScanJobFactory,
 }

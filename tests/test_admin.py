@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.factories import FACTORIES, UserFactory
 
-OUR_APPS = {"tracks", "library", "wantlist"}
+OUR_APPS = {"tracks", "library", "wantlist", "downloads", "audio"}
 OUR_MODELS = [model for model in admin.site._registry if model._meta.app_label in OUR_APPS]
 
 
@@ -28,6 +28,7 @@ def test_every_domain_model_is_registered():
     assert {model.__name__ for model in OUR_MODELS} == {
         "Track", "MetadataFetchTask", "Download", "Tracklist", "TrackDiscovery",
         "LibraryTrack", "DiscoveryStatistics", "WantList", "LineToReview", "DiscoveryJob", "PurchaseLinksJob",
+        "DownloadJob", "TagWriteJob", "ScanJob",
     }
 
 
@@ -99,7 +100,10 @@ def test_the_menu_is_grouped_by_what_a_person_does_with_no_add_for_machine_rows(
     sections = {app["name"]: [str(model["name"]) for model in app["models"]] for app in response.context["app_list"]}
     assert list(sections) == ["Catalogue", "Discovery", "Want list", "Downloads", "Jobs", "System"]
     assert sections["Catalogue"] == ["Tracks"]
-    assert sections["Jobs"] == ["All jobs", "Metadata fetch tasks", "Discovery jobs", "Purchase links jobs"]
+    assert sections["Jobs"] == [
+        "All jobs", "Metadata fetch tasks", "Discovery jobs", "Purchase links jobs", "Download jobs", "Tag write jobs",
+        "Scan jobs",
+    ]
     assert sections["System"][0] == "System status and workers"
     assert "Users" in sections["System"] and "Periodic tasks" in sections["System"] and "Task results" in sections["System"]
     assert not {"Clocked", "Solar events", "Group results"} & set(sections["System"])

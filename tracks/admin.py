@@ -1,7 +1,8 @@
-"""The catalogue in the admin: tracks, metadata fetch jobs with live progress, downloads."""
+"""The catalogue in the admin: tracks and metadata fetch jobs with live progress."""
 
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
 
 from django.contrib import admin, messages
@@ -28,7 +29,8 @@ from providers.registry import id_fields, provider_class, provider_label
 from tracks import keys, metadata, selectors, services
 from tracks.forms import SoundchartsImportForm, SpotifySearchForm, TrackForm
 from tracks.metadata import FIELD_MAP
-from tracks.models import PROVIDER_ID_FIELDS, Download, FetchTaskType, MetadataFetchTask, Track
+from tracks.models import PROVIDER_ID_FIELDS, FetchTaskType, MetadataFetchTask, Track
+from tracks.templatetags.crate import length_text
 
 
 class CachedValuesFilter(DropdownFilter):
@@ -152,6 +154,9 @@ class HasFileFilter(DropdownFilter):
         return queryset
 
 
+PROTECTED_FIELDS = ("isrc", *PROVIDER_ID_FIELDS, "file_path", "file_format", "file_bitrate")
+
+
 @admin.register(Track)
 class TrackAdmin(CrateModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -176,7 +181,7 @@ class TrackAdmin(CrateModelAdmin):
     # is then followed only by the id, which its (column, -id) index matches.
     readonly_fields = (
         "id", "field_sources", "metadata_fetched_at", "audience", "audience_fetched_at", "created_at", "updated_at",
-        "file_summary", "downloads", "discoveries", "want_state",
+        "file_summary", "downloads", "discoveries", "want_state", "tags_state",
     )
     # The track page's tabs: what it is, where each field came from, its file, downloads, discoveries, want list.
     fieldsets = (
@@ -187,7 +192,9 @@ class TrackAdmin(CrateModelAdmin):
         )}),
         ("Provider ids", {"classes": ["tab"], "fields": PROVIDER_ID_FIELDS}),
         ("Sources", {"classes": ["tab"], "fields": ("field_sources", "metadata_fetched_at", "audience", "audience_fetched_at")}),
-        ("File", {"classes": ["tab"], "fields": ("file_summary", "file_path", "file_format", "file_bitrate")}),
+        ("File", {"classes": ["tab"], "fields": (
+            "file_summary", "file_path", "file_format", "file_bitrate", "tags_state",
+        )}),
         ("Downloads", {"classes": ["tab"], "fields": ("downloads",)}),
         ("Discoveries", {"classes": ["tab"], "fields": ("discoveries", "want_state")}),
         ("Record", {"classes": ["tab"], "fields": ("id", "slug", "created_at", "updated_at")}),
@@ -277,13 +284,31 @@ class TrackAdmin(CrateModelAdmin):
     def file_summary(self, track: Track) -> str:
         if not track.file_path:
             return "No local file yet."
-        parts = [track.file_format.upper(), f"{track.file_bitrate} kbit/s" if track.file_bitrate else ""]
+        if track.file_missing:
+            return "The file was not found by the last scan of the music folder."
+        parts = [
+            track.file_format.upper(), f"{track.file_bitrate} kbit/s" if track.file_bitrate else "",
+            f"{track.file_sample_rate / 1000:g} kHz" if track.file_sample_rate else "",
+            f"{track.file_bit_depth} bit" if track.file_bit_depth else "",
+            length_text(round(track.file_duration)) if track.file_duration else "",
+            f"{track.file_size / 1_000_000:.1f} MB" if track.file_size else "",
+        ]
         return " · ".join(part for part in parts if part) or "A file of unknown format."
+
+    @admin.display(description="Tags in the file")
+    def tags_state(self, track: Track) -> str:
+        if not track.file_path:
+            return "—"
+        if track.tags_out_of_date:
+            return f"Out of date: {track.tags_error or 'the last write did not finish'}. Use “Write tags” to try again."
+        if track.tags_written_at:
+            return f"Written {date_format(timezone.localtime(track.tags_written_at), 'DATETIME_FORMAT')}"
+        return "Not written by Cratedigger yet."
 
     @admin.display(description="Downloads")
     def downloads(self, track: Track) -> str:
         rows = [
-            (reverse("admin:tracks_download_change", args=[d.pk]), d.get_state_display(), d.source,
+            (reverse("admin:downloads_download_change", args=[d.pk]), d.get_state_display(), d.source,
              f"{d.progress}%", date_format(timezone.localtime(d.created_at), "DATETIME_FORMAT"))
             for d in track.downloads.order_by("-created_at")[:20]
         ] if track.pk else []
@@ -325,6 +350,19 @@ class TrackAdmin(CrateModelAdmin):
         track = self.get_object(request, object_id)
         extra_context = {**(extra_context or {}), "tools": object_tools(request, track) if track else []}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            # Ids, the ISRC and the file are the providers' and the music folder's to write, not a person's:
+            # shown, never taken from a post.
+            for name in PROTECTED_FIELDS:
+                if name in form.base_fields:
+                    # A copy: the form class's declared fields are shared with every other use of TrackForm.
+                    field = copy.deepcopy(form.base_fields[name])
+                    field.disabled = True
+                    form.base_fields[name] = field
+        return form
 
     def save_model(self, request, obj, form, change):
         # A person's edit outranks every provider: later fetches keep it.
@@ -562,20 +600,6 @@ class MetadataFetchTaskAdmin(JobAdmin):
     job_fields = ("kind", "provider", "force_refresh")
 
 
-@admin.register(Download)
-class DownloadAdmin(CrateModelAdmin):
-    list_display = ("track", "source", "quality_preference", "state", "progress", "created_at", "finished_at")
-    list_filter = ("state", "source", "quality_preference", "created_at")
-    search_fields = ("track__title", "track__credit_name", "chosen_filename", "chosen_username")
-    list_select_related = ("track",)
-    autocomplete_fields = ("track",)
-    date_hierarchy = "created_at"
-    readonly_fields = (
-        "state", "candidates", "chosen_username", "chosen_filename", "chosen_size", "progress",
-        "bytes_transferred", "file_path", "error", "celery_task_id", "created_at", "started_at", "finished_at",
-    )
-
-
 def _cell(text: str) -> str:
     """A list cell that ends in an ellipsis when too long, with the whole text in its tooltip."""
     return format_html('<span class="crate-cell" title="{}">{}</span>', text, text)
@@ -606,5 +630,4 @@ def _tracks_by_genre() -> list[tuple[str, int]]:
 
 
 dashboard.register_count("Tracks", Track, lambda: Track.objects.count(), "admin:tracks_track_changelist")
-dashboard.register_count("Downloads", Download, lambda: Download.objects.count(), "admin:tracks_download_changelist")
 dashboard.register_chart("Tracks by genre", Track, _tracks_by_genre)

@@ -109,11 +109,11 @@ def bpm_text(bpm) -> str:
     return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
 
 
-def duration_text(seconds: int | None) -> str:
-    """Return a length in seconds as m:ss ("3:14"), or h:mm:ss from an hour."""
+def duration_text(seconds: float | None) -> str:
+    """Return a length in seconds as m:ss ("3:14"), or h:mm:ss from an hour; fractions are rounded."""
     if seconds is None:
         return ""
-    hours, rest = divmod(int(seconds), 3600)
+    hours, rest = divmod(round(seconds), 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 

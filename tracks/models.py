@@ -1,4 +1,4 @@
-"""The catalogue: recordings, the jobs that fetch their metadata, and downloads."""
+"""The catalogue: recordings and the jobs that fetch their metadata."""
 
 from __future__ import annotations
 
@@ -93,6 +93,20 @@ class Track(ProviderIds):
     file_path = models.CharField(max_length=1000, blank=True, help_text="Absolute path of the local audio file.")
     file_format = models.CharField(max_length=10, blank=True, help_text='e.g. "flac", "mp3".')
     file_bitrate = models.PositiveIntegerField(null=True, blank=True, help_text="kbit/s")
+    file_duration = models.FloatField(null=True, blank=True, help_text="Seconds, as read from the file.")
+    file_sample_rate = models.PositiveIntegerField(null=True, blank=True, help_text="Hz")
+    file_bit_depth = models.PositiveSmallIntegerField(null=True, blank=True)
+    file_size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes, when last read.")
+    file_mtime_ns = models.BigIntegerField(
+        null=True, blank=True, help_text="The file's modification time when last read; a scan skips unchanged files."
+    )
+    file_missing = models.BooleanField(default=False, help_text="The last scan did not find the file.")
+    file_scanned_at = models.DateTimeField(null=True, blank=True)
+    tags_out_of_date = models.BooleanField(
+        default=False, help_text="The file's tags do not say what the catalogue says; “Write tags” tries again."
+    )
+    tags_error = models.CharField(max_length=500, blank=True, help_text="Why the last tag write failed.")
+    tags_written_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -189,60 +203,3 @@ class MetadataFetchTaskItem(JobItem):
 
     def __str__(self) -> str:
         return str(self.track)
-
-
-class DownloadQuality(models.TextChoices):
-    LOSSLESS = "lossless", "Lossless (FLAC, WAV, AIFF)"
-    HIGH = "high", "High (320 kbit/s or lossless)"
-    ANY = "any", "Any"
-
-
-class DownloadState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SEARCHING = "searching", "Searching"
-    DOWNLOADING = "downloading", "Downloading"
-    VERIFYING = "verifying", "Verifying"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
-
-
-class Download(models.Model):
-    """One attempt to get an audio file for a track."""
-
-    Quality = DownloadQuality
-    State = DownloadState
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="downloads")
-    source = models.CharField(max_length=30, default="slskd", help_text="Download provider, e.g. slskd.")
-    quality_preference = models.CharField(max_length=10, choices=Quality.choices, default=Quality.HIGH)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING, db_index=True)
-    candidates = models.JSONField(default=list, blank=True, help_text="Files found, best first.")
-    chosen_username = models.CharField(max_length=200, blank=True)
-    chosen_filename = models.CharField(max_length=1000, blank=True)
-    chosen_size = models.PositiveBigIntegerField(null=True, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent complete, 0 to 100.")
-    bytes_transferred = models.PositiveBigIntegerField(default=0)
-    file_path = models.CharField(max_length=1000, blank=True, help_text="Where the finished file was filed.")
-    error = models.TextField(blank=True)
-    celery_task_id = models.CharField("Celery task id", max_length=255, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(condition=Q(progress__gte=0) & Q(progress__lte=100), name="download_progress_0_100"),
-            models.CheckConstraint(
-                condition=Q(state__in=DownloadState.values), name="download_state_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(quality_preference__in=DownloadQuality.values),
-                name="download_quality_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.track} via {self.source} ({self.get_state_display()})"

@@ -110,6 +110,8 @@ def test_the_track_form_takes_artists_as_names_and_says_what_is_wrong_in_words(a
     admin_page.goto(url)
     assert admin_page.input_value("#id_duration") == "10:34"
     assert admin_page.inner_text("label[for=id_itunes_id]").startswith("iTunes id")
+    # Shown, not edited: the providers write the ids.
+    assert admin_page.locator("#id_itunes_id").is_disabled()
     admin_page.fill("#id_artists", "deadmau5\nKaskade")
     admin_page.fill("#id_bpm", "0")
     admin_page.fill("#id_key", "banana")

@@ -55,7 +55,7 @@ def test_find_downloads_starts_polls_and_reads_the_search(client, replay):
         "fileLimit": 10000,
         "responseLimit": 100,
         "filterResponses": True,
-        "searchTimeout": 15000,
+        "searchTimeout": 30000,  # SLSKD_SEARCH_TIMEOUT
         "minimumResponseFileCount": 1,
     }
     assert state.path == responses.path == f"/api/v0/searches/{sent['id']}"

@@ -306,8 +306,8 @@ def test_the_track_page_has_a_tab_for_each_side_of_the_track():
 
     from django.test import Client
 
+    from downloads.models import Download
     from library.models import LibraryTrack, TrackDiscovery, Tracklist
-    from tracks.models import Download
     from wantlist.models import WantList
 
     client = Client()

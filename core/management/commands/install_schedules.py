@@ -31,5 +31,6 @@ class Command(BaseCommand):
                 crontab=crontab,
                 kwargs=json.dumps(spec.get("kwargs", {})),
                 description=spec.get("description", ""),
+                enabled=spec.get("enabled", True),
             )
             self.stdout.write(self.style.SUCCESS(f"installed: {name}"))

@@ -24,7 +24,8 @@
 
   function paint(root, job) {
     root.querySelector("progress").value = job.percent;
-    text(root, ".job-counts", `${job.processed} of ${job.total} (${job.percent}%) · ${job.successful} ok · ${job.failed} failed`);
+    text(root, ".job-counts", job.counts_text !== undefined ? job.counts_text
+      : `${job.processed} of ${job.total} (${job.percent}%) · ${job.successful} ok · ${job.failed} failed`);
     text(root, ".job-status", job.status_text);
     if (root.dataset.full === "1") {
       const waiting = job.waiting_reason ? job.waiting_reason[0].toUpperCase() + job.waiting_reason.slice(1) : "";

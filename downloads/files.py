@@ -1,0 +1,556 @@
+"""What happens to a downloaded file: check it is what was chosen, then file it in the library or set it aside.
+
+`verify` reads the file with mutagen (`audio.probe`) and refuses it, with a reason a DJ understands, when it is
+not readable audio, is another format than the one chosen, is shorter or longer than the track, did not arrive
+whole, is below the quality asked for, or does not decode to its full length (`audio.probe.decoded_seconds`,
+with ffmpeg when it is installed: mutagen reads only headers, so a file garbled halfway looks whole to it).
+`quarantine` moves a refused file out of the way, with its reason.
+
+`library_path` renders DOWNLOAD_PATH_TEMPLATE into a path under MUSIC_ROOT. Every value (artist, album, ...)
+comes from providers or peers, so each folder and file name it makes passes through `core.paths.safe_segment`:
+an artist "AC/DC" is one folder "AC_DC", and no value can climb out of MUSIC_ROOT. `file_into_library` moves the
+file there without ever overwriting one: the final name is taken with `os.link`, which fails if the name exists,
+so two workers filing at once never share a name, and a move across filesystems goes through a hidden temporary
+copy in the destination folder, so the library never holds half a file.
+
+Template syntax (DOWNLOAD_PATH_TEMPLATE, default "{artist}/{album}/{artist} - {title}{ (version)}.{ext}"):
+
+- "/" (or "\\") in the template separates folders; a "/" inside a value never does.
+- "{field}" is replaced by the value. Fields: artist, album, title, version, ext, year, label, genre.
+  An empty artist, album or title becomes "Unknown Artist", "Unknown Album", "Unknown Title"; an empty version,
+  year, label or genre becomes nothing (a folder left empty by that is dropped).
+- "{text field text}" (text around the field name inside the braces) is an optional group: it renders the
+  text and the value only when the value is non-empty, and renders nothing otherwise (no fallback).
+  "{ (version)}" gives " (Extended Mix)" or nothing; "{album/}" gives an album folder only when there is an
+  album, so "{artist}/{album/}{artist} - {title}.{ext}" files singles straight in the artist's folder.
+- The file name (after the last "/") must contain "{title}" and end with ".{ext}", so every file keeps its
+  extension and has a name. Braces are only for fields; a template that breaks these rules raises ValueError.
+- Names that would be hidden (a leading ".", as in "...And You Will Know Us by the Trail of Dead") lose
+  their leading dots: a hidden file would be invisible in Finder and to library scans.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from audio.probe import EXTENSIONS, AudioError, AudioInfo, decoded_seconds, probe
+from core.paths import MAX_EXTENSION_BYTES, MAX_SEGMENT_BYTES, UnsafePath, safe_join, safe_segment
+from downloads.quality import format_of_extension, meets
+from tracks.keys import duration_text
+
+logger = logging.getLogger(__name__)
+
+# A file whose length is this far from the track's is another edit, a preview or a broken file.
+DURATION_TOLERANCE_SECONDS = 3.0
+# An existing file this close in length (and of the same size) is the same audio: encoders pad a little.
+SAME_AUDIO_TOLERANCE_SECONDS = 0.5
+
+FIELDS = ("artist", "album", "title", "version", "ext", "year", "label", "genre")
+FALLBACKS = {"artist": "Unknown Artist", "album": "Unknown Album", "title": "Unknown Title"}
+_TEMPLATE_SEPARATORS = re.compile(r"[\\/]")
+_WORD = re.compile(r"[A-Za-z_]+")
+_DRIVE = re.compile(r"[A-Za-z]:")
+# Hard links are not supported everywhere (some FUSE, SMB and FAT mounts): then an O_EXCL placeholder claims the name.
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
+
+
+class VerificationFailed(Exception):
+    """A downloaded file that is not what was chosen; the reason says why, in words."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class FilingFailed(Exception):
+    """A file that could not be moved into the library; the source is left where it was."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class FiledFile:
+    path: Path
+    reused_existing: bool = False  # True when the library already held the same audio under that name
+
+
+# --- Verification ------------------------------------------------------------------------------------------------
+
+
+def verify(
+    path: str | os.PathLike[str], *, chosen_format: str, quality: str, expected_duration: float | None,
+    expected_size: int | None = None, source: str = "", lossless_elsewhere: bool = True,
+) -> AudioInfo:
+    """Return the file's audio properties; raise VerificationFailed saying why it is not the file chosen."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise VerificationFailed("the file does not exist") from None
+    except OSError as exc:
+        raise VerificationFailed(f"the file cannot be read ({exc.strerror or exc})") from None
+    # Before reading it: a cut-short transfer often still opens, and "damaged" would hide what happened.
+    if expected_size is not None and expected_size > 0 and size != expected_size:
+        raise VerificationFailed(_size_mismatch(size, expected_size))
+    try:
+        info = probe(path)
+    except AudioError as exc:
+        raise VerificationFailed(str(exc)) from None
+    accepted = _formats_of_extension(chosen_format)
+    if info.format not in accepted:
+        chosen = chosen_format.lower().lstrip(".").upper() or "different"
+        raise VerificationFailed(f"the file is {info.format.upper()} audio, but {_article(chosen)} {chosen} file was chosen")
+    # Headers can lie: a file garbled half way still says its full length. Decode it to be sure it plays.
+    try:
+        decoded = decoded_seconds(path)
+    except AudioError as exc:
+        raise VerificationFailed(f"the file could not be checked: {exc}") from None
+    if decoded is not None and decoded < info.duration - max(1.0, 0.02 * info.duration):
+        raise VerificationFailed(
+            f"the file is damaged: only {duration_text(decoded)} of its {duration_text(info.duration)} can be played"
+        )
+    if expected_duration and abs(info.duration - expected_duration) > DURATION_TOLERANCE_SECONDS:
+        raise VerificationFailed(
+            f"the file is {duration_text(info.duration)} long, but the track is {duration_text(expected_duration)}"
+        )
+    ok, why = meets(
+        quality, format=info.format, bitrate=info.bitrate, is_vbr=info.is_vbr, source=source,
+        lossless_elsewhere=lossless_elsewhere,
+    )
+    if not ok:
+        raise VerificationFailed(why)
+    return info
+
+
+def _formats_of_extension(extension: str) -> frozenset[str]:
+    """Return the formats a file chosen under this extension may hold: "m4a" holds AAC or ALAC."""
+    extension = extension.lower().lstrip(".")
+    named = {fmt for fmt, extensions in EXTENSIONS.items() if extension in extensions}
+    return frozenset(named | {format_of_extension(extension)})
+
+
+def _article(word: str) -> str:
+    # Said letter by letter (MP3, M4A, AIFF, OGG) or as a word (FLAC, WAV): "an MP3", "a FLAC".
+    return "an" if word[:1] in "AEIOUM" else "a"
+
+
+def _size_mismatch(size: int, expected: int) -> str:
+    have, want = _amount(size), _amount(expected)
+    if have == want:
+        have, want = f"{size:,} bytes", f"{expected:,} bytes"
+    if size < expected:
+        return f"only {have} of {want} arrived: the transfer was cut short"
+    return f"the file is {have}, but the source listed it as {want}"
+
+
+def _amount(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:.1f} kB"
+    return f"{size:,} bytes"
+
+
+def quarantine(path: str | os.PathLike[str], *, reason: str) -> Path | None:
+    """Move a refused file into the quarantine folder with its reason beside it; return where it went.
+
+    Return None when the file is already gone, or when it cannot be moved (it then stays where it was, and
+    the failure is logged): setting a refused file aside must never stop the download from trying the next one.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return None
+    quarantine_root = Path(settings.DOWNLOAD_QUARANTINE_DIR)
+    music_root = Path(settings.MUSIC_ROOT)
+    if Path(os.path.realpath(quarantine_root)).is_relative_to(os.path.realpath(music_root)):
+        raise ImproperlyConfigured(
+            f"DOWNLOAD_QUARANTINE_DIR={str(quarantine_root)!r} is inside MUSIC_ROOT={str(music_root)!r}: "
+            "refused downloads would show up in the library. Point it at a folder outside the music folder."
+        )
+    folder = quarantine_root / timezone.localdate().isoformat()
+    name = safe_segment(path.name, fallback="download")
+    try:
+        kept = _place(path, folder / name, is_same=None).path
+    except FilingFailed as exc:
+        logger.error("Could not quarantine %s (%s): %s", path, reason, exc.reason)
+        return None
+    note = kept.with_name(safe_segment(f"{kept.name}.reason.txt"))
+    try:
+        note.write_text(
+            f"{reason}\n\nDownloaded as: {path}\nSet aside: {timezone.now().isoformat(timespec='seconds')}\n",
+            encoding="utf-8",
+        )
+    except OSError as exc:
+        logger.warning("Quarantined %s but could not write its reason (%s): %s", kept, exc.strerror or exc, reason)
+    return kept
+
+
+# --- The path template -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    prefix: str = ""
+    suffix: str = ""
+
+    @property
+    def optional(self) -> bool:
+        return bool(self.prefix or self.suffix)
+
+
+@lru_cache(maxsize=32)
+def parse_template(template: str) -> tuple[str | _Field, ...]:
+    """Return the template as literal text and fields; raise ValueError naming what is wrong with it."""
+
+    def invalid(problem: str) -> ValueError:
+        return ValueError(f"The file path template {template!r} is not valid: {problem}.")
+
+    tokens: list[str | _Field] = []
+    position = 0
+    while position < len(template):
+        opening, closing = template.find("{", position), template.find("}", position)
+        if closing != -1 and (opening == -1 or closing < opening):
+            raise invalid(f"the '}}' at character {closing + 1} closes no '{{'")
+        if opening == -1:
+            tokens.append(template[position:])
+            break
+        if opening > position:
+            tokens.append(template[position:opening])
+        if closing == -1:
+            raise invalid(f"the '{{' at character {opening + 1} is never closed with '}}'")
+        body = template[opening + 1:closing]
+        if "{" in body:
+            raise invalid(f"the '{{' at character {opening + 1} is not closed before the next '{{'")
+        tokens.append(_group(body, invalid))
+        position = closing + 1
+    _check_structure(template, tuple(tokens), invalid)
+    return tuple(tokens)
+
+
+def _group(body: str, invalid: Callable[[str], ValueError]) -> _Field:
+    words = list(_WORD.finditer(body))
+    fields = [word for word in words if word.group() in FIELDS]
+    known = ", ".join(FIELDS)
+    if not fields:
+        if words:
+            raise invalid(f"{{{body}}} names the unknown field {words[0].group()!r}; the fields are {known}")
+        raise invalid(f"{{{body}}} names no field; the fields are {known}")
+    if len(fields) > 1:
+        names = ", ".join(word.group() for word in fields)
+        raise invalid(f"{{{body}}} holds more than one field ({names}); give each its own braces")
+    field = fields[0]
+    return _Field(field.group(), prefix=body[: field.start()], suffix=body[field.end():])
+
+
+def _check_structure(template: str, tokens: tuple[str | _Field, ...], invalid: Callable[[str], ValueError]) -> None:
+    if not template.strip():
+        raise invalid("it is empty")
+    if _TEMPLATE_SEPARATORS.match(template) or _DRIVE.match(template):
+        raise invalid("it must be a path inside MUSIC_ROOT, not start with a drive or a separator")
+    # Filled with a sample value, every part must be a real name: no "//", no "." or "..".
+    for segment in _render(tokens, dict.fromkeys(FIELDS, "x")):
+        if not segment.strip():
+            raise invalid("it has an empty folder name (two separators in a row, or one at the end)")
+        if segment.strip() in (".", ".."):
+            raise invalid(f"it has a folder named {segment.strip()!r}, which would leave the folder it is in")
+    ends_with_ext = (
+        len(tokens) >= 2 and tokens[-1] == _Field("ext") and isinstance(tokens[-2], str) and tokens[-2].endswith(".")
+    )
+    if not ends_with_ext:
+        raise invalid("it must end with '.{ext}' so every file keeps its extension")
+    # A plain {title} in the file name always renders (as "Unknown Title" at worst), so no file is nameless.
+    without_title = {**dict.fromkeys(FIELDS, "x"), "title": ""}
+    if FALLBACKS["title"] not in _render(tokens, without_title)[-1]:
+        raise invalid("the file name (after the last '/') must contain {title}")
+
+
+def _render(tokens: tuple[str | _Field, ...], values: dict[str, str]) -> list[str]:
+    """Return the rendered folder and file names, before they are made safe."""
+    segments = [""]
+
+    def literal(text: str) -> None:
+        first, *rest = _TEMPLATE_SEPARATORS.split(text)
+        segments[-1] += first
+        segments.extend(rest)
+
+    for token in tokens:
+        if isinstance(token, str):
+            literal(token)
+            continue
+        value = values.get(token.name, "")
+        if token.optional:
+            if value:
+                literal(token.prefix)
+                segments[-1] += value  # a value's "/" stays in its name; safe_segment makes it "_"
+                literal(token.suffix)
+            continue
+        segments[-1] += value or FALLBACKS.get(token.name, "")
+    return segments
+
+
+def _value(text: object) -> str:
+    """Return a metadata value with its whitespace tidied, or "" when nothing usable is left of it."""
+    # Trailing dots go as safe_segment drops them from a folder name, so "R.E.M." is "R.E.M" in every name.
+    text = " ".join(str(text or "").split()).rstrip(" .")
+    try:
+        safe_segment(text)
+    except UnsafePath:
+        return ""  # "..", "\x00", "   ": nothing a name can show, so the field's fallback applies
+    return text
+
+
+def _extension(ext: str) -> str:
+    extension = ext.strip().lstrip(".").lower()
+    if not (extension.isascii() and extension.isalnum() and len(extension) <= MAX_EXTENSION_BYTES):
+        raise ValueError(f"{ext!r} is not a file extension: use letters and digits only, such as flac or mp3")
+    return extension
+
+
+def _library_name(text: str) -> str | None:
+    """Return text as one safe, visible folder or file name, or None when nothing is left of it."""
+    try:
+        # A second pass: dropping the leading dots of ".CON" leaves a device name to defuse again.
+        return safe_segment(safe_segment(text).lstrip(". "))
+    except UnsafePath:
+        return None
+
+
+def library_path(
+    *, artist: str, album: str, title: str, version: str, ext: str, year: str | int | None = "", label: str = "",
+    genre: str = "", template: str | None = None, root: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Return where a file goes in the library: the template rendered with safe names under root."""
+    tokens = parse_template(settings.DOWNLOAD_PATH_TEMPLATE if template is None else template)
+    root = Path(settings.MUSIC_ROOT if root is None else root)
+    values = {
+        "artist": _value(artist), "album": _value(album), "title": _value(title), "version": _value(version),
+        "year": _value(year), "label": _value(label), "genre": _value(genre), "ext": _extension(ext),
+    }
+    names = [name for name in map(_library_name, _render(tokens, values)) if name]
+    # safe_join checks the resolved path, so a symbolic link inside root cannot lead the file out of it.
+    path = safe_join(root, names)
+    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root)):  # pragma: no cover - safe_join's job
+        raise UnsafePath(f"{path} is not inside {root}")
+    return path
+
+
+@checks.register()
+def check_path_template(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Report a DOWNLOAD_PATH_TEMPLATE that library_path would refuse, at start rather than at the first download."""
+    try:
+        parse_template(settings.DOWNLOAD_PATH_TEMPLATE)
+    except ValueError as exc:
+        return [checks.Error(str(exc), hint="Fix DOWNLOAD_PATH_TEMPLATE.", id="downloads.E001")]
+    return []
+
+
+# --- Filing ------------------------------------------------------------------------------------------------------
+
+
+def file_into_library(source: str | os.PathLike[str], *, destination: Path, info: AudioInfo) -> FiledFile:
+    """Move the verified file to destination, or beside it as "name (2).ext", never overwriting a file.
+
+    When destination (or a numbered name beside it) already holds the same audio (same size, length within
+    half a second), the download is a duplicate: the source is deleted and the existing file returned.
+    Raise FilingFailed, leaving the source in place and no partial file in the library, when it cannot be moved.
+    """
+    source = Path(source)
+    destination = Path(destination)
+    try:
+        size = source.stat().st_size
+    except OSError as exc:
+        raise FilingFailed(f"the downloaded file {source} cannot be read ({exc.strerror or exc})") from None
+
+    def is_same(existing: Path) -> bool:
+        try:
+            if os.path.samefile(existing, source):
+                return True
+            if existing.stat().st_size != size:
+                return False
+            return abs(probe(existing).duration - info.duration) <= SAME_AUDIO_TOLERANCE_SECONDS
+        except (OSError, AudioError):
+            return False
+
+    return _place(source, destination, is_same=is_same)
+
+
+def _place(source: Path, destination: Path, *, is_same: Callable[[Path], bool] | None) -> FiledFile:
+    """Move source to destination or the first free numbered name beside it; never overwrite, never leave a part."""
+    folder = destination.parent
+    created: list[Path] = []
+    temporary: Path | None = None
+    moved = False
+    try:
+        created = _make_folders(folder)
+        for candidate in numbered_names(destination):
+            if os.path.lexists(candidate):
+                if is_same is not None and is_same(candidate):
+                    return _reuse(source, candidate)
+                continue
+            try:
+                if temporary is None:
+                    try:
+                        moved = _claim(source, candidate)
+                    except OSError as exc:
+                        if exc.errno != errno.EXDEV:
+                            raise
+                        temporary = _copy_into(source, folder)
+                        _claim(temporary, candidate)
+                else:
+                    _claim(temporary, candidate)
+            except FileExistsError:
+                # Another worker took this name between our look and our link: it may be the same download.
+                if is_same is not None and is_same(candidate):
+                    return _reuse(source, candidate)
+                continue
+            _sync_folder(folder)
+            # The library now holds the file: a copy's source, or a source that was linked, can go.
+            if temporary is not None or not moved:
+                _remove_source(source)
+            return FiledFile(candidate, reused_existing=False)
+        raise AssertionError("unreachable: _numbered never ends")  # pragma: no cover
+    except OSError as exc:
+        for made in reversed(created):
+            try:
+                made.rmdir()  # only folders this call made, and only while empty
+            except OSError:
+                break
+        raise FilingFailed(_failure(exc, source, folder)) from exc
+    finally:
+        if temporary is not None:
+            _remove_quietly(temporary)
+
+
+def numbered_names(destination: Path) -> Iterator[Path]:
+    """Yield destination, then "name (2).ext", "name (3).ext"..., each cut to fit one file name."""
+    yield destination
+    number = 2
+    while True:
+        tail = f" ({number}){destination.suffix}"
+        budget = MAX_SEGMENT_BYTES - len(tail.encode("utf-8"))
+        stem = destination.stem.encode("utf-8")[:budget].decode("utf-8", "ignore").rstrip(" .")
+        yield destination.with_name(f"{stem}{tail}")
+        number += 1
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create folder and its missing parents; return the ones created, outermost first."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    created = []
+    for path in reversed(missing):
+        try:
+            path.mkdir()
+        except FileExistsError:
+            if not path.is_dir():
+                raise
+            continue
+        created.append(path)
+    return created
+
+
+def _claim(path: Path, final: Path) -> bool:
+    """Give path the name final unless final exists (FileExistsError); return True if path itself moved."""
+    try:
+        os.link(path, final)
+        return False
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS or isinstance(exc, FileExistsError):
+            raise
+    # No hard links here: an empty placeholder made with O_EXCL claims the name, then the rename replaces it.
+    descriptor = os.open(final, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    os.close(descriptor)
+    try:
+        os.replace(path, final)
+    except OSError:
+        _remove_quietly(final)
+        raise
+    return True
+
+
+def _copy_into(source: Path, folder: Path) -> Path:
+    """Copy source to a hidden temporary file in folder, flushed to disk; return its path."""
+    temporary = folder / f".{source.name[:100]}.{uuid.uuid4().hex}.part"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with open(source, "rb") as reader, os.fdopen(descriptor, "wb") as writer:
+            shutil.copyfileobj(reader, writer, 1024 * 1024)
+            writer.flush()
+            os.fsync(writer.fileno())
+    except BaseException:
+        _remove_quietly(temporary)
+        raise
+    return temporary
+
+
+def _reuse(source: Path, existing: Path) -> FiledFile:
+    if not (source.exists() and os.path.samefile(source, existing)):
+        _remove_source(source)
+    return FiledFile(existing, reused_existing=True)
+
+
+def _remove_source(source: Path) -> None:
+    try:
+        source.unlink(missing_ok=True)
+    except OSError as exc:
+        # The file is in the library; a leftover copy in the download folder is untidy, not wrong.
+        logger.warning("Filed %s but could not remove the download (%s)", source, exc.strerror or exc)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the folder's entry for the new name to disk, so a crash cannot lose a filed file."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError as exc:
+        logger.warning("Could not flush folder %s to disk (%s)", folder, exc.strerror or exc)
+    finally:
+        os.close(descriptor)
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        logger.warning("Could not remove the temporary file %s (%s)", path, exc.strerror or exc)
+
+
+def _failure(exc: OSError, source: Path, folder: Path) -> str:
+    """Return why a file could not be filed, in words a person can act on."""
+    strerror = (exc.strerror or os.strerror(exc.errno)) if exc.errno else str(exc)
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        return f"the disk holding {folder} is full ({strerror}): free some space, then retry the download"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"permission denied writing to {folder} ({strerror}): let this user write to the music folder"
+    if exc.errno == errno.EROFS:
+        return f"{folder} is on a read-only disk ({strerror})"
+    if exc.errno == errno.ENOENT and not source.exists():
+        return f"the downloaded file {source} disappeared before it could be filed"
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"the path in {folder} is too long for this disk ({strerror}): use a shorter DOWNLOAD_PATH_TEMPLATE"
+    return f"could not move {source.name} into {folder} ({strerror})"

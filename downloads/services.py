@@ -1,0 +1,611 @@
+"""Every write to a download: ask, move it through its states, choose, search again, cancel.
+
+A download moves only by `download_move`, a conditional update from the state
+it was read in to one `TRANSITIONS` allows, so two workers (or a worker and a
+person cancelling) never both move it. `download_step` does one unit of work
+for the state a download is in and says when to look again; the job handler
+(`downloads.jobs`) steps a batch of downloads side by side.
+
+Intent is written before action: the chosen file and `enqueued_at` are on the
+row before slskd is asked, and a run that resumes after a crash looks for
+slskd's transfer before asking again, so a file is never enqueued twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audio.probe import EXTENSIONS, AudioError, AudioInfo, probe
+from audio.services import track_file_fields, track_tags_write
+from audio.tags import TagWriteError
+from core.jobs import job_create
+from core.paths import UnsafePath
+from core.queue import BrokerUnavailable
+from downloads import choice, files
+from downloads.models import (
+    ACTIVE_STATES,
+    TERMINAL_STATES,
+    TRANSITIONS,
+    Download,
+    DownloadJob,
+    DownloadState,
+)
+from downloads.quality import Quality
+from downloads.sources import URL, TransferStatus, source, sources_in_order
+from providers.base import DownloadCandidate, ProviderDisabled, ProviderError, RateLimited, Unauthorized
+from tracks.models import Track
+
+logger = logging.getLogger(__name__)
+S = DownloadState
+POLL_SECONDS = 1.0
+BACKOFF_MAX = 30.0
+# Notes a download shows while it waits out a failure or a rate limit; cleared once it works again.
+PAUSE_NOTES = ("Retrying: ", "Waiting for ")
+
+
+class InvalidTransition(Exception):
+    """A move TRANSITIONS does not allow (a programming error, never a race)."""
+
+
+class SourceUnavailable(Exception):
+    """The first download source cannot be used (unreachable, refusing the key, not configured)."""
+
+
+@dataclass
+class Requested:
+    """What asking for downloads did: the job started (if any), new and already running downloads."""
+
+    job: DownloadJob | None
+    created: list[Download] = field(default_factory=list)
+    existing: list[Download] = field(default_factory=list)
+
+    @property
+    def summary(self) -> str:
+        parts = []
+        if self.created:
+            parts.append(f"Started {len(self.created)} download{'s' if len(self.created) != 1 else ''}")
+        if self.existing:
+            count = len(self.existing)
+            parts.append(f"{count} {'was' if count == 1 else 'were'} already under way")
+        return "; ".join(parts) + "." if parts else "Nothing to download."
+
+
+# --- Asking --------------------------------------------------------------------------------
+
+
+def download_sources_check() -> None:
+    """Raise SourceUnavailable, in words, when the first download source cannot be used."""
+    names = sources_in_order()
+    if not names:
+        raise SourceUnavailable("No download source is configured: set DOWNLOAD_PROVIDERS (e.g. slskd).")
+    if names[0] != "slskd":
+        return  # yt-dlp needs no server
+    try:
+        source("slskd").client.check()
+    except Unauthorized:
+        raise SourceUnavailable(
+            "slskd refused the API key: set SLSKD_API_KEY to a key from slskd's settings (web.authentication.api_keys)."
+        ) from None
+    except ProviderDisabled as exc:
+        raise SourceUnavailable(f"slskd is not configured: {exc.message}") from None
+    except ProviderError as exc:
+        raise SourceUnavailable(
+            f"slskd at {settings.SLSKD_URL} cannot be reached ({exc.message}); start it or fix SLSKD_URL."
+        ) from None
+
+
+def downloads_request(
+    *, tracks: Sequence[Track], quality: str = Quality.BEST, started_by: str = "", check: bool = True,
+    enqueue_now: bool = True,
+) -> Requested:
+    """Start downloads of tracks at the quality, as one job; a track already downloading at it keeps that one.
+
+    Raise SourceUnavailable (nothing is created) when slskd cannot be used, and
+    BrokerUnavailable (the new downloads are failed with the reason) when the job cannot be queued.
+    """
+    if quality not in Quality.values:
+        raise ValueError(f"Unknown quality {quality!r}; use one of {', '.join(Quality.values)}.")
+    if check:
+        download_sources_check()
+    requested = Requested(job=None)
+    with transaction.atomic():
+        for track in dict.fromkeys(tracks):
+            download, created = download_get_or_create(track=track, quality=quality, started_by=started_by)
+            (requested.created if created else requested.existing).append(download)
+        if requested.created:
+            requested.job = job_create(
+                model=DownloadJob, items=[{"download": d} for d in requested.created], started_by=started_by,
+                enqueue_now=enqueue_now,
+            )
+    if requested.job is not None:
+        requested.job.refresh_from_db()
+        if requested.job.status == DownloadJob.Status.FAILED:
+            reason = requested.job.last_error
+            for download in requested.created:
+                download_fail(download=download, reason=reason)
+            raise BrokerUnavailable(reason.removeprefix("Could not queue the job: "))
+    return requested
+
+
+def download_get_or_create(*, track: Track, quality: str, started_by: str = "") -> tuple[Download, bool]:
+    """Return the track's active download at the quality, or a new one (idempotent, also under a race)."""
+    existing = Download.objects.filter(track=track, quality=quality, state__in=ACTIVE_STATES).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Download.objects.create(track=track, quality=quality, started_by=started_by[:150]), True
+    except IntegrityError:
+        # Another request created it between our look and our insert.
+        return Download.objects.get(track=track, quality=quality, state__in=ACTIVE_STATES), False
+
+
+def _job_for(downloads: Sequence[Download], started_by: str) -> DownloadJob:
+    return job_create(model=DownloadJob, items=[{"download": d} for d in downloads], started_by=started_by)
+
+
+# --- Moving ----------------------------------------------------------------------------------
+
+
+def download_move(*, download: Download, to: str, **changes: Any) -> bool:
+    """Move the download from the state it was read in to `to`, with changes; False if it moved meanwhile."""
+    if to not in TRANSITIONS[download.state]:
+        raise InvalidTransition(f"A download cannot go from {download.state} to {to}.")
+    now = timezone.now()
+    changes.setdefault("updated_at", now)
+    if to in TERMINAL_STATES:
+        changes.setdefault("finished_at", now)
+    moved = Download.objects.filter(pk=download.pk, state=download.state).update(state=to, **changes)
+    if moved:
+        download.state = to
+        for name, value in changes.items():
+            setattr(download, name, value)
+    else:
+        download.refresh_from_db()
+    return bool(moved)
+
+
+def download_note(*, download: Download, **changes: Any) -> bool:
+    """Record progress on the download while it stays in its state; False if it moved meanwhile."""
+    changes.setdefault("updated_at", timezone.now())
+    saved = Download.objects.filter(pk=download.pk, state=download.state).update(**changes)
+    if saved:
+        for name, value in changes.items():
+            setattr(download, name, value)
+    return bool(saved)
+
+
+def download_fail(*, download: Download, reason: str) -> bool:
+    """Fail an active download for good with the reason, whatever state it is in."""
+    for _ in range(5):
+        if download.state in TERMINAL_STATES:
+            return False
+        if download_move(download=download, to=S.FAILED, error=reason[:2000], speed=0):
+            return True
+    return False
+
+
+def download_cancel(*, download: Download) -> bool:
+    """Cancel the download in any state (terminal and idempotent); also cancel its transfer at the source."""
+    for _ in range(5):
+        if download.state in TERMINAL_STATES:
+            return False
+        had_transfer = download.state in (S.QUEUED, S.DOWNLOADING) and bool(download.enqueued_at)
+        if download_move(download=download, to=S.CANCELLED, speed=0, error=""):
+            if had_transfer:
+                _cancel_transfer(download)
+            return True
+    return False
+
+
+def _cancel_transfer(download: Download) -> None:
+    try:
+        source(download.source).cancel(_candidate(download), transfer_id=download.transfer_id)
+    except ProviderError as exc:
+        # The download is cancelled here either way; the source's transfer may finish and be ignored.
+        logger.warning("Download %s: could not cancel the transfer at %s: %s", download.pk, download.source, exc)
+
+
+def download_choose(*, download: Download, index: int, started_by: str = "") -> DownloadJob:
+    """Download the candidate a person picked (by its place in the list shown), as a new job."""
+    candidates = download.candidates or []
+    if not 0 <= index < len(candidates):
+        raise ValueError("That candidate is no longer on the list; search again.")
+    picked = candidates[index]
+    with transaction.atomic():
+        if not download_move(
+            download=download, to=S.QUEUED, chosen=picked, source=picked.get("source", "slskd"),
+            chosen_by_person=True, **_fresh_transfer(),
+        ):
+            raise ValueError(f"The download is {download.get_state_display().lower()} now; nothing was changed.")
+        return _job_for([download], started_by)
+
+
+def download_search_again(*, download: Download, query: str, started_by: str = "") -> DownloadJob:
+    """Search again with the person's query (a link goes to yt-dlp), as a new job."""
+    query = " ".join(query.split())[:500]
+    if not query:
+        raise ValueError("Type what to search for.")
+    with transaction.atomic():
+        if download.state != S.AWAITING_CHOICE or not download_move(
+            download=download, to=S.SEARCHING, query=query, candidates=[], candidates_found=0, chosen={},
+            error="", **_fresh_transfer(),
+        ):
+            raise ValueError(f"The download is {download.get_state_display().lower()} now; nothing was changed.")
+        Download.objects.filter(pk=download.pk).update(queries=[*download.queries, {"query": query, "manual": True}])
+        download.refresh_from_db()
+        return _job_for([download], started_by)
+
+
+def _fresh_transfer() -> dict[str, Any]:
+    return {
+        "transfer_id": "", "enqueued_at": None, "progress": 0, "bytes_transferred": 0, "speed": 0,
+        "place_in_queue": None, "last_progress_at": None, "retries": 0,
+    }
+
+
+# --- Working: one step at a time -------------------------------------------------------------
+
+
+def download_step(*, download: Download) -> float | None:
+    """Do one unit of work for the download; return seconds until the next look, or None when a worker is done
+    with it (finished, or waiting for a person). Transient source failures are retried with backoff."""
+    download.refresh_from_db()
+    if download.state in TERMINAL_STATES or download.state == S.AWAITING_CHOICE:
+        return None
+    try:
+        delay = _STEPS[download.state](download)
+    except RateLimited as exc:
+        wait = max(1.0, float(exc.retry_after))
+        until = timezone.localtime(timezone.now() + datetime.timedelta(seconds=wait))
+        download_note(download=download, error=f"Waiting for {exc.provider} until {until:%H:%M:%S} ({exc.message}).")
+        return wait
+    except (Unauthorized, ProviderDisabled) as exc:
+        download_fail(download=download, reason=str(exc))
+        return None
+    except ProviderError as exc:
+        if not _transient(exc):
+            download_fail(download=download, reason=str(exc))
+            return None
+        return _backoff(download, exc)
+    if download.state not in TERMINAL_STATES and (download.retries or download.error.startswith(PAUSE_NOTES)):
+        download_note(download=download, retries=0, error="")  # it works again: the note of the pause goes
+    return delay
+
+
+def _transient(exc: ProviderError) -> bool:
+    """A source that is down, a 5xx, a timeout: worth another try. A refusal, a 4xx or garbage: not."""
+    return exc.transient
+
+
+def _backoff(download: Download, exc: ProviderError) -> float | None:
+    retries = download.retries + 1
+    if retries > settings.DOWNLOAD_MAX_RETRIES:
+        download_fail(download=download, reason=f"Gave up after {retries} tries: {exc}")
+        return None
+    download_note(download=download, retries=retries, error=f"Retrying: {exc}"[:2000])
+    return min(BACKOFF_MAX, 2.0 ** (retries - 1))
+
+
+def _start(download: Download) -> float:
+    download_move(download=download, to=S.SEARCHING, error="")
+    return 0.0
+
+
+def _artist_names(track: Track) -> list[str]:
+    return [name for name in (track.artists or [track.credit_name]) if name]
+
+
+def _wanted(track: Track) -> choice.Wanted:
+    return choice.Wanted(
+        title=track.title, version=track.version, artists=tuple(_artist_names(track)),
+        duration=float(track.duration) if track.duration else None,
+    )
+
+
+def queries_for(track: Track) -> list[str]:
+    """The search texts for a track: artist, title and version; then without the version."""
+    artist = next(iter(_artist_names(track)), "")
+    with_version = " ".join(part for part in (artist, track.title, track.version) if part)
+    without = " ".join(part for part in (artist, track.title) if part)
+    return list(dict.fromkeys(q for q in (with_version, without) if q.strip()))
+
+
+def _search(download: Download) -> float | None:
+    track = download.track
+    wanted = _wanted(track)
+    manual = download.query if any(q.get("manual") and q.get("query") == download.query for q in download.queries) else ""
+    queries = [manual] if manual else queries_for(track)
+    names = ["ytdlp"] if manual and URL.match(manual) else sources_in_order()
+    found: list[DownloadCandidate] = []
+    searched = list(download.queries)
+    used_query = queries[0] if queries else ""
+    for name in names:
+        for query in queries:
+            results = source(name).search(query)
+            searched.append({"query": query, "source": name, "results": len(results), "at": timezone.now().isoformat()})
+            if results:
+                found.extend(results)
+                used_query = query
+                break  # the version-less query only when the first finds nothing
+        ranked = choice.rank(found, wanted, quality=download.quality)
+        if choice.pick(ranked) is not None:
+            break  # a later source only when this one has nothing sure
+    ranked = choice.rank(found, wanted, quality=download.quality)
+    shown = [scored.as_dict() for scored in ranked[: choice.SHOWN]]
+    best = choice.pick(ranked)
+    common = {"query": used_query, "queries": searched, "candidates_found": len(found), "candidates": shown}
+    if best is not None:
+        picked = best.as_dict()
+        download_move(
+            download=download, to=S.QUEUED, chosen=picked, source=best.candidate.source, chosen_by_person=False,
+            **common, **_fresh_transfer(),
+        )
+        return 0.0
+    if shown:
+        download_move(
+            download=download, to=S.AWAITING_CHOICE, error=_why_not_sure(ranked, len(found)), **common,
+        )
+        return None
+    download_move(
+        download=download, to=S.FAILED, error=f"Nothing found for {' / '.join(queries) or 'this track'}.", **common,
+    )
+    return None
+
+
+def _why_not_sure(ranked: list[choice.Scored], count: int) -> str:
+    weak = " (a single result is a weak signal)" if count == 1 else ""
+    return f"No file was a sure match among {count} found{weak}; choose one or search again."
+
+
+def _candidate(download: Download) -> DownloadCandidate:
+    return choice.candidate_from_dict(download.chosen or {})
+
+
+def _transfer(download: Download) -> float | None:
+    """QUEUED and DOWNLOADING: ask for the file once, then follow the transfer."""
+    candidate = _candidate(download)
+    src = source(download.source)
+    if download.enqueued_at is None:
+        # Intent first: a run that dies after this line finds enqueued_at set and looks before asking again.
+        if not download_note(download=download, enqueued_at=timezone.now(), last_progress_at=timezone.now()):
+            return 0.0
+        try:
+            status = src.start(candidate)
+        except ProviderError as exc:
+            if _transient(exc):
+                download_note(download=download, enqueued_at=None)
+                raise
+            return _next_candidate(download, str(exc.message))
+    else:
+        status = src.status(candidate, download_id=str(download.pk), on_progress=_progress_writer(download))
+        if status.state == "failed" and download.state == S.QUEUED and not download.transfer_id:
+            # The run before this one died between writing its intent and slskd's answer: ask now.
+            status = src.start(candidate)
+    return _follow(download, status)
+
+
+def _follow(download: Download, status: TransferStatus) -> float | None:
+    if status.state == "failed":
+        return _next_candidate(download, status.error or "the transfer failed")
+    now = timezone.now()
+    moved_bytes = status.bytes_transferred > download.bytes_transferred
+    changes = {
+        "transfer_id": status.transfer_id or download.transfer_id, "progress": min(100, int(status.percent)),
+        "bytes_transferred": status.bytes_transferred, "speed": status.speed, "place_in_queue": status.place_in_queue,
+    }
+    if moved_bytes or download.last_progress_at is None:
+        changes["last_progress_at"] = now
+    if status.state == "done":
+        download_move(download=download, to=S.VERIFYING, **{**changes, "progress": 100, "speed": 0})
+        return 0.0
+    if status.state == "downloading" and download.state == S.QUEUED:
+        download_move(download=download, to=S.DOWNLOADING, **changes)
+        return POLL_SECONDS
+    if status.state == "downloading":
+        stalled_for = (now - (changes.get("last_progress_at") or download.last_progress_at)).total_seconds()
+        if stalled_for >= settings.SLSKD_STALL_SECONDS:
+            _cancel_transfer(download)
+            return _next_candidate(download, f"the peer stalled: no progress for {round(stalled_for)} s")
+    download_note(download=download, **changes)
+    return POLL_SECONDS
+
+
+def _progress_writer(download: Download):
+    last = [0.0]
+
+    def write(done: int, total: int | None, speed: float | None) -> None:
+        if time.monotonic() - last[0] < 1.0:
+            return
+        last[0] = time.monotonic()
+        percent = min(99, int(100 * done / total)) if total else 0
+        download_note(
+            download=download, bytes_transferred=done, progress=percent, speed=int(speed or 0),
+            last_progress_at=timezone.now(),
+        )
+
+    return write
+
+
+def _verify(download: Download) -> float | None:
+    candidate = _candidate(download)
+    src = source(download.source)
+    try:
+        path = src.local_file(candidate, download_id=str(download.pk))
+    except ProviderError as exc:
+        return _next_candidate(download, exc.message)
+    # A person may choose another length on purpose; the file's own listed length still catches a truncation.
+    expected = candidate.duration if download.chosen_by_person else (download.track.duration or candidate.duration)
+    try:
+        info = files.verify(
+            path, chosen_format=candidate.extension or path.suffix.lstrip("."),
+            quality=Quality.ANY if download.chosen_by_person else download.quality,
+            expected_duration=float(expected) if expected else None,
+            expected_size=candidate.size if candidate.source == "slskd" else None,
+            source=candidate.source, lossless_elsewhere=_lossless_elsewhere(download),
+        )
+    except files.VerificationFailed as exc:
+        kept = files.quarantine(path, reason=str(exc))
+        where = f" (kept in {kept})" if kept else ""
+        return _next_candidate(download, f"rejected: {exc}{where}")
+    download_move(
+        download=download, to=S.FILING, file_format=info.format, file_bitrate=info.bitrate,
+        file_duration=info.duration, chosen={**download.chosen, "local_path": str(path)},
+    )
+    return 0.0
+
+
+def _lossless_elsewhere(download: Download) -> bool:
+    return any(c.get("format") in ("flac", "wav", "aiff", "alac") and not c.get("locked") for c in download.candidates)
+
+
+def _file(download: Download) -> float | None:
+    path = Path(download.chosen.get("local_path", ""))
+    track = download.track
+    try:
+        destination = files.library_path(
+            artist=_artist(track), album=track.album, title=track.title, version=track.version,
+            ext=_extension(download.file_format, path), year=str(track.release_date.year) if track.release_date else "",
+            label=track.label, genre=track.genre,
+        )
+    except (ValueError, UnsafePath) as exc:
+        download_fail(download=download, reason=f"Could not file the download: {exc}")
+        return None
+    info = _probe_or_none(path)
+    if info is not None:
+        try:
+            filed_path = files.file_into_library(path, destination=destination, info=info).path
+        except files.FilingFailed as exc:
+            download_fail(download=download, reason=f"Could not file the download: {exc}")
+            return None
+    else:
+        # The verified file is gone from the source's folder: a run that died after the move filed it already.
+        filed_path = _filed_earlier(download, destination)
+        if filed_path is None:
+            return _next_candidate(download, "the downloaded file disappeared before filing")
+        info = probe(filed_path)
+    with transaction.atomic():
+        if not download_move(download=download, to=S.COMPLETED, file_path=str(filed_path), progress=100, error=""):
+            return None
+        track_file_record(track=track, path=filed_path, info=info)
+    _tags_write(track)
+    return None
+
+
+def _filed_earlier(download: Download, destination: Path) -> Path | None:
+    """Return the file a killed run filed at destination (or a numbered name beside it), if there is one."""
+    for number, candidate in enumerate(files.numbered_names(destination)):
+        if number > 50 or (number > 0 and not candidate.exists()):
+            return None  # numbered names are taken in order: the first gap ends the search
+        info = _probe_or_none(candidate) if candidate.exists() else None
+        if (
+            info is not None and info.format == download.file_format and download.file_duration is not None
+            and abs(info.duration - download.file_duration) < 0.5
+        ):
+            return candidate
+    return None
+
+
+def _tags_write(track: Track) -> None:
+    """Tag the filed file with the catalogue's tags and cover; a failure leaves the track marked out of date."""
+    track.refresh_from_db()
+    try:
+        track_tags_write(track=track, with_artwork=True)
+    except TagWriteError as exc:
+        logger.warning("Download of %s: the file was filed but its tags were not written: %s", track.pk, exc)
+
+
+def _artist(track: Track) -> str:
+    return track.album_artist or (track.artists[0] if track.artists else track.credit_name) or ""
+
+
+def _extension(file_format: str, path: Path) -> str:
+    suffix = path.suffix.lstrip(".").lower()
+    allowed = EXTENSIONS.get(file_format, ())
+    return suffix if suffix in allowed else (allowed[0] if allowed else suffix or "audio")
+
+
+def _probe_or_none(path: Path) -> AudioInfo | None:
+    try:
+        return probe(path)
+    except AudioError:
+        return None
+
+
+def track_file_record(*, track: Track, path: Path, info: AudioInfo) -> None:
+    """Record the filed file on the track: where it is, what it is, and its size and time for scans."""
+    stat = path.stat()
+    now = timezone.now()
+    Track.objects.filter(pk=track.pk).update(
+        **track_file_fields(path=str(path), info=info, size=stat.st_size, mtime_ns=stat.st_mtime_ns, read_at=now),
+        updated_at=now,
+    )
+
+
+def _next_candidate(download: Download, reason: str) -> float | None:
+    """Give up the chosen file with the reason and take the next sure candidate, a person's choice, or fail."""
+    tried = [*download.tried, {**{k: download.chosen.get(k) for k in ("source", "username", "filename")}, "reason": reason}]
+    skip = {(t.get("username"), t.get("filename")) for t in tried}
+    if len(tried) >= settings.DOWNLOAD_MAX_CANDIDATES:
+        reasons = "; ".join(f"{Path(str(t.get('filename', '')).replace(chr(92), '/')).name}: {t['reason']}" for t in tried)
+        download_move(download=download, to=S.FAILED, tried=tried, error=f"Tried {len(tried)} files: {reasons}"[:2000])
+        return None
+    remaining = [c for c in download.candidates if (c.get("username"), c.get("filename")) not in skip]
+    nxt = next((c for c in remaining if c.get("confident")), None)
+    if nxt is not None and not download.chosen_by_person:
+        download_move(
+            download=download, to=S.QUEUED, chosen=nxt, source=nxt.get("source", "slskd"), tried=tried,
+            error=f"Trying the next file: {reason}"[:2000], **_fresh_transfer(),
+        )
+        return 0.0
+    if remaining:
+        download_move(
+            download=download, to=S.AWAITING_CHOICE, tried=tried, candidates=remaining, speed=0,
+            error=f"The chosen file failed ({reason}); choose another or search again."[:2000],
+        )
+        return None
+    download_move(download=download, to=S.FAILED, tried=tried, error=f"No file left to try: {reason}"[:2000])
+    return None
+
+
+_STEPS = {
+    S.PENDING: _start,
+    S.SEARCHING: _search,
+    S.QUEUED: _transfer,
+    S.DOWNLOADING: _transfer,
+    S.VERIFYING: _verify,
+    S.FILING: _file,
+}
+
+
+def wanted_downloads_request(
+    *, priority: int | None = None, limit: int | None = None, quality: str = Quality.BEST, started_by: str = "",
+    check: bool = True, enqueue_now: bool = True,
+) -> Requested:
+    """Start downloads of wanted tracks (of a priority) with no file and no download under way, most wanted first."""
+    from wantlist.models import WantList, WantStatus
+
+    wants = WantList.objects.filter(status=WantStatus.WANTED, library_track__track__file_path="").exclude(
+        library_track__track__downloads__state__in=ACTIVE_STATES
+    )
+    if priority is not None:
+        wants = wants.filter(priority=priority)
+    wants = wants.select_related("library_track__track").order_by("priority", "-added_at")
+    if limit is not None:
+        wants = wants[:limit]
+    tracks = [want.library_track.track for want in wants]
+    if not tracks:
+        return Requested(job=None)
+    return downloads_request(
+        tracks=tracks, quality=quality, started_by=started_by, check=check, enqueue_now=enqueue_now
+    )

@@ -1,0 +1,117 @@
+"""Edits in the admin reach the file; a write that cannot happen keeps the edit and says why; "Write tags" jobs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from audio import services
+from audio.models import TagWriteJob
+from audio.tags import read_tags
+from core.jobs import job_run_here
+from tests.audio_factory import make_audio
+from tests.factories import TrackFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filed(settings, tmp_path):
+    """A catalogue track with a FLAC file in the music folder, its tags already written once."""
+    settings.MUSIC_ROOT = str(tmp_path / "music")
+    path = make_audio(tmp_path / "music" / "Daft Punk - One More Time.flac", format="flac", seconds=2)
+    track = TrackFactory(title="One More Time", artists=["Daft Punk"], credit_name="Daft Punk", album="Discovery",
+                         isrc="GBDUW0000059", file_path=str(path), file_format="flac")
+    services.track_tags_write(track=track)
+    return track
+
+
+def edit(client, track, **changes):
+    url = reverse("admin:tracks_track_change", args=[track.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()
+            if name not in {"id", "metadata_sources", "audience"}}
+    data.update(changes)
+    response = client.post(url, data, follow=True)
+    return response, [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def test_an_edit_in_the_admin_is_written_into_the_file(admin_client, filed):
+    response, messages = edit(admin_client, filed, title="One More Time", version="Club Edit", bpm="123",
+                              key="Am", label="Virgin")
+    assert response.status_code == 200 and "The file's tags were written too." in messages
+    tags = read_tags(filed.file_path)
+    assert tags.full_title == "One More Time (Club Edit)" and tags.label == "Virgin"
+    assert float(tags.bpm) == 123 and tags.camelot == "8A" and tags.isrc == "GBDUW0000059"
+    filed.refresh_from_db()
+    assert filed.version == "Club Edit" and not filed.tags_out_of_date and filed.tags_written_at
+    # The write recorded the file's new size and time, so a scan does not think someone else changed it.
+    assert filed.file_mtime_ns == os.stat(filed.file_path).st_mtime_ns
+
+
+def test_ids_the_isrc_and_the_file_are_not_edited_in_the_admin(admin_client, filed):
+    form = admin_client.get(reverse("admin:tracks_track_change", args=[filed.pk])).context["adminform"].form
+    protected = {"isrc", "file_path", "file_format", "musicbrainz_recording_id", "spotify_id"}
+    assert all(form.fields[name].disabled for name in protected)
+    edit(admin_client, filed, isrc="XXXXX0000000", file_path="/etc/passwd")
+    filed.refresh_from_db()
+    assert filed.isrc == "GBDUW0000059" and filed.file_path.endswith(".flac")
+
+
+def test_a_read_only_file_keeps_the_edit_warns_and_marks_the_tags_out_of_date(admin_client, filed):
+    before = Path(filed.file_path).read_bytes()
+    os.chmod(filed.file_path, 0o444)
+    try:
+        response, messages = edit(admin_client, filed, genre="House")
+    finally:
+        os.chmod(filed.file_path, 0o644)
+    [warning] = [m for m in messages if "tags were not written" in m]
+    assert "read-only" in warning and "“Write tags”" in warning
+    filed.refresh_from_db()
+    assert filed.genre == "House" and filed.tags_out_of_date and "read-only" in filed.tags_error
+    assert Path(filed.file_path).read_bytes() == before
+    page = admin_client.get(reverse("admin:tracks_track_change", args=[filed.pk])).content.decode()
+    assert "Out of date: the file is read-only" in page and "Write tags" in page
+
+
+def test_a_file_gone_from_disk_keeps_the_edit_with_a_warning(admin_client, filed):
+    os.remove(filed.file_path)
+    _, messages = edit(admin_client, filed, album="Homework")
+    assert any("tags were not written: the file does not exist" in m for m in messages)
+    filed.refresh_from_db()
+    assert filed.album == "Homework" and filed.tags_out_of_date
+
+
+def test_a_file_changed_on_disk_since_it_was_read_is_not_overwritten(admin_client, filed):
+    with open(filed.file_path, "ab") as stream:
+        stream.write(b"\0")  # another program wrote the file
+    _, messages = edit(admin_client, filed, album="Homework")
+    assert any("changed on disk" in m for m in messages)
+    assert read_tags(filed.file_path).album == "Discovery"
+
+
+def test_write_tags_on_a_selection_is_a_job_with_progress(admin_client, filed, tmp_path):
+    other = TrackFactory(title="No File")
+    filed.tags_out_of_date = True
+    filed.album = "Homework"
+    filed.save()
+    url = reverse("admin:tracks_track_changelist")
+    response = admin_client.post(url, {"action": "write_tags", "_selected_action": [filed.pk, other.pk]}, follow=True)
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "Writing the tags of 1 file" in message and "1 without a file skipped" in message
+    job = TagWriteJob.objects.get()
+    finished = job_run_here(model=TagWriteJob, job_id=job.pk)
+    assert (finished.status, finished.successful, finished.total) == ("completed", 1, 1)
+    filed.refresh_from_db()
+    assert not filed.tags_out_of_date and read_tags(filed.file_path).album == "Homework"
+    assert read_tags(filed.file_path).comment.startswith("Tagged by Cratedigger")
+
+
+def test_the_write_tags_button_on_a_track_page(admin_client, filed):
+    response = admin_client.post(reverse("admin:audio_write_tags", args=[filed.pk]), follow=True)
+    assert "Writing the tags of 1 file" in " ".join(str(m) for m in get_messages(response.wsgi_request))
+    assert TagWriteJob.objects.get().total == 1
