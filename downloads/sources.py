@@ -120,7 +120,7 @@ class YtdlpSource(Source):
         return self.client.search(query)
 
     def start(self, candidate: DownloadCandidate) -> TransferStatus:
-        return TransferStatus("queued")
+        return TransferStatus("downloading")  # no queue: the next look downloads it, here
 
     def _folder(self, download_id: str) -> Path:
         return Path(settings.DOWNLOAD_WORK_DIR) / f"ytdlp-{download_id}"

@@ -15,7 +15,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-CACHE_DIR = Path(tempfile.gettempdir()) / "cratedigger-audio-cache"
+# Named for how files are made: a change to _encode or _signal gets a fresh cache, never stale files.
+CACHE_DIR = Path(tempfile.gettempdir()) / "cratedigger-audio-cache-2"
 # Bump when the ffmpeg arguments change, so files made the old way are not reused.
 CACHE_VERSION = 1
 
@@ -120,7 +121,8 @@ def _encode(
     command = [
         "ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
         "-f", "lavfi", "-i", _signal(frequency, sample_rate, seconds),
-        *codec_args, "-map_metadata", "-1", "-f", muxer, str(target),
+        # No tags of ffmpeg's own (an "encoder" tag, a WAV's RIFF INFO chunk that would hide an ID3 chunk).
+        *codec_args, "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", "-f", muxer, str(target),
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     if result.returncode != 0:

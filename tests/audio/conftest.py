@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from PIL import Image
+
+from tests.audio_factory import make_audio
 
 # format name (as audio.probe.format_of says it) -> (file name extension, ffmpeg codec options)
 FORMATS = {
@@ -24,28 +25,20 @@ FORMATS = {
 ID3_FORMATS = ("mp3", "aiff", "wav")
 VORBIS_FORMATS = ("flac", "ogg", "opus")
 MP4_FORMATS = ("aac", "alac")
+# tests.audio_factory's name for a format, where it differs from audio.probe's.
+FACTORY_FORMATS = {"aac": "m4a"}
 
 
 @pytest.fixture(scope="session")
 def audio_sources(tmp_path_factory) -> dict[str, Path]:
-    """Two seconds of a 440 Hz sine in every format, with no tags at all.
-
-    bitexact keeps ffmpeg from writing its own "encoder" tag (and, in a WAV, the RIFF INFO
-    chunk that would make ffprobe ignore the ID3 chunk we write).
-    """
+    """Two seconds of a 440 Hz tone in every format, with no tags at all (tests.audio_factory makes them)."""
     if shutil.which("ffmpeg") is None:
         pytest.skip("ffmpeg is not installed")
     folder = tmp_path_factory.mktemp("audio-sources")
-    sources = {}
-    for name, (extension, codec) in FORMATS.items():
-        path = folder / f"sine-{name}.{extension}"
-        subprocess.run(
-            ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-ac", "2",
-             *codec, "-map_metadata", "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", str(path)],
-            check=True, capture_output=True,
-        )
-        sources[name] = path
-    return sources
+    return {
+        name: make_audio(folder / f"sine-{name}.{extension}", format=FACTORY_FORMATS.get(name, name), seconds=2)
+        for name, (extension, _codec) in FORMATS.items()
+    }
 
 
 @pytest.fixture
