@@ -110,7 +110,7 @@ class DownloadAdmin(CrateModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<uuid:pk>/choose/<int:index>/", view(require_POST(self.choose_view)), name="downloads_download_choose"),
+            path("<uuid:pk>/choose/", view(require_POST(self.choose_view)), name="downloads_download_choose"),
             path("<uuid:pk>/search/", view(require_POST(self.search_view)), name="downloads_download_search"),
             path("<uuid:pk>/cancel/", view(require_POST(self.cancel_view)), name="downloads_download_cancel"),
             *super().get_urls(),
@@ -150,12 +150,15 @@ class DownloadAdmin(CrateModelAdmin):
         self.message_user(request, "You may look at downloads but not change them; nothing was done.", messages.ERROR)
         return self._back(pk)
 
-    def choose_view(self, request: HttpRequest, pk, index: int):
+    def choose_view(self, request: HttpRequest, pk):
         if refused := self._refused(request, pk):
             return refused
         download = get_object_or_404(Download, pk=pk)
         try:
-            job = services.download_choose(download=download, index=index, started_by=started_by(request))
+            job = services.download_choose(
+                download=download, username=request.POST.get("username", ""),
+                filename=request.POST.get("filename", ""), started_by=started_by(request),
+            )
         except ValueError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         except BrokerUnavailable as exc:

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from downloads.quality import describe, format_of_extension, is_lossless, is_mp3_320, is_mp3_v0, meets
+from downloads.quality import Quality, describe, format_of_extension, is_lossless, is_mp3_320, is_mp3_v0, meets
 from matching.files import path_match
 from providers.base import DownloadCandidate
 from tracks.keys import duration_text
 
-DURATION_TOLERANCE = 3  # seconds
+DURATION_TOLERANCE = 3.0  # seconds, here and in verification (downloads.files)
 SHOWN = 10  # candidates kept on the download for the admin
 
 
@@ -36,9 +36,13 @@ class Wanted:
 class Scored:
     candidate: DownloadCandidate
     meets_quality: bool
-    confident: bool
+    fits: bool  # the right recording: name, version and length, and not locked
     score: float
     reasons: tuple[str, ...]
+
+    @property
+    def confident(self) -> bool:
+        return self.meets_quality and self.fits
 
     def as_dict(self) -> dict[str, Any]:
         c = self.candidate
@@ -97,7 +101,7 @@ def score_candidate(c: DownloadCandidate, wanted: Wanted, *, quality: str, lossl
         reasons.append("locked by the peer")
     if not c.has_free_upload_slot:
         reasons.append(f"no free upload slot ({c.queue_length} queued)")
-    confident = ok and match.confident and duration_ok and not c.is_locked
+    fits = match.confident and duration_ok and not c.is_locked
     # Preferred conditions move a file up; none of them makes a wrong file right.
     score = match.score
     score += 0.15 if duration_ok and wanted.duration and c.duration else 0.0
@@ -110,19 +114,24 @@ def score_candidate(c: DownloadCandidate, wanted: Wanted, *, quality: str, lossl
         reasons.append("meets the quality; title, artist and version in the path" + (
             "; length matches" if wanted.duration and c.duration else ""
         ))
-    return Scored(candidate=c, meets_quality=ok, confident=confident, score=score, reasons=tuple(reasons))
+    return Scored(candidate=c, meets_quality=ok, fits=fits, score=score, reasons=tuple(reasons))
 
 
 def rank(candidates: Sequence[DownloadCandidate], wanted: Wanted, *, quality: str) -> list[Scored]:
     """Return every candidate scored, best first: confident ones that meet the quality on top."""
     audio = [c for c in candidates if c.extension]
-    lossless_elsewhere = any(is_lossless(c.extension) and not c.is_locked for c in audio)
-    scored = [score_candidate(c, wanted, quality=quality, lossless_elsewhere=lossless_elsewhere) for c in audio]
+    # Whether the search holds a lossless copy of this very recording (a FLAC of a remix does not count).
+    first = [score_candidate(c, wanted, quality=Quality.ANY, lossless_elsewhere=True) for c in audio]
+    elsewhere = lossless_elsewhere(first)
+    scored = [score_candidate(c, wanted, quality=quality, lossless_elsewhere=elsewhere) for c in audio]
     return sorted(scored, key=lambda s: (s.confident, s.meets_quality, s.score), reverse=True)
 
 
-def pick(ranked: Sequence[Scored], *, skip: set[tuple[str, str]] = frozenset()) -> Scored | None:
-    """Return the best confident candidate not in skip (pairs of username, filename), or None."""
-    return next(
-        (s for s in ranked if s.confident and (s.candidate.username, s.candidate.filename) not in skip), None
-    )
+def lossless_elsewhere(ranked: Sequence[Scored]) -> bool:
+    """Return whether any file scored is a lossless copy of the recording wanted."""
+    return any(is_lossless(s.candidate.extension) and s.fits for s in ranked)
+
+
+def pick(ranked: Sequence[Scored]) -> Scored | None:
+    """Return the best confident candidate, or None when a person must choose."""
+    return next((s for s in ranked if s.confident), None)

@@ -49,13 +49,13 @@ from django.utils import timezone
 
 from audio.probe import EXTENSIONS, AudioError, AudioInfo, decoded_seconds, probe
 from core.paths import MAX_EXTENSION_BYTES, MAX_SEGMENT_BYTES, UnsafePath, safe_join, safe_segment
+from downloads.choice import DURATION_TOLERANCE
 from downloads.quality import format_of_extension, meets
 from tracks.keys import duration_text
 
 logger = logging.getLogger(__name__)
 
 # A file whose length is this far from the track's is another edit, a preview or a broken file.
-DURATION_TOLERANCE_SECONDS = 3.0
 # An existing file this close in length (and of the same size) is the same audio: encoders pad a little.
 SAME_AUDIO_TOLERANCE_SECONDS = 0.5
 
@@ -125,7 +125,7 @@ def verify(
         raise VerificationFailed(
             f"the file is damaged: only {duration_text(decoded)} of its {duration_text(info.duration)} can be played"
         )
-    if expected_duration and abs(info.duration - expected_duration) > DURATION_TOLERANCE_SECONDS:
+    if expected_duration and abs(info.duration - expected_duration) > DURATION_TOLERANCE:
         raise VerificationFailed(
             f"the file is {duration_text(info.duration)} long, but the track is {duration_text(expected_duration)}"
         )

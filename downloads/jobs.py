@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from core.jobs import BatchOutcome, ItemOutcome, JobHandler, RunContext, unexpected_error
@@ -37,8 +38,14 @@ class DownloadHandler(JobHandler):
 
     def process_batch(self, job: DownloadJob, items: Sequence[DownloadJobItem], ctx: RunContext) -> BatchOutcome:
         outcome = BatchOutcome()
-        due = {item.pk: 0.0 for item in items}
         by_pk = {item.pk: item for item in items}
+        due = {}
+        for item in items:
+            if item.download.job_id not in (None, job.pk):
+                # A later job (a person's pick, a new search) moves this download now; this run leaves it alone.
+                outcome.done[item.pk] = ItemOutcome(result={"state": item.download.state, "moved_on_by": "a later job"})
+            else:
+                due[item.pk] = 0.0
         deadline = time.monotonic() + RUN_SLICE
         while due:
             if ctx.should_stop():
@@ -57,7 +64,10 @@ class DownloadHandler(JobHandler):
                 continue
             item = by_pk[pk]
             try:
-                delay = services.download_step(download=item.download)
+                delay = services.download_step(download=item.download, job_id=job.pk)
+            except SoftTimeLimitExceeded:
+                outcome.interrupted = True  # the download stays where it is; a new run carries on from there
+                return outcome
             except Exception as exc:  # noqa: BLE001 - one download's bug never stops the others
                 services.download_fail(download=item.download, reason=unexpected_error(item, exc))
                 delay = None

@@ -41,7 +41,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.QUEUED: frozenset({S.DOWNLOADING, S.VERIFYING, S.QUEUED, S.AWAITING_CHOICE, S.FAILED, S.CANCELLED}),
     S.DOWNLOADING: frozenset({S.VERIFYING, S.QUEUED, S.AWAITING_CHOICE, S.FAILED, S.CANCELLED}),
     S.VERIFYING: frozenset({S.FILING, S.QUEUED, S.AWAITING_CHOICE, S.FAILED, S.CANCELLED}),
-    S.FILING: frozenset({S.COMPLETED, S.FAILED, S.CANCELLED}),
+    # Filing is a moment's work on a verified file: too late to cancel, so the library never keeps an unrecorded file.
+    S.FILING: frozenset({S.COMPLETED, S.FAILED}),
     S.COMPLETED: frozenset(),
     S.FAILED: frozenset(),
     S.CANCELLED: frozenset(),
@@ -77,6 +78,10 @@ class Download(models.Model):
     source = models.CharField(max_length=30, blank=True, help_text="Where the chosen file comes from, e.g. slskd.")
     chosen = models.JSONField(default=dict, blank=True, help_text="The candidate being downloaded.")
     chosen_by_person = models.BooleanField(default=False)
+    job = models.ForeignKey(
+        "DownloadJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The job that moves it now; any earlier job's run leaves it alone.",
+    )
     transfer_id = models.CharField(max_length=100, blank=True, help_text="slskd's id for the transfer.")
     enqueued_at = models.DateTimeField(null=True, blank=True, help_text="When the source was asked for the file.")
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the file transferred.")

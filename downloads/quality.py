@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from django.db import models
 
-from audio.probe import LOSSLESS_FORMATS
+from audio.probe import AUDIO_EXTENSIONS as PROBED_EXTENSIONS
+from audio.probe import EXTENSIONS, LOSSLESS_FORMATS
 
-# Extensions of lossless files as peers name them.
-LOSSLESS_EXTENSIONS = frozenset({"flac", "wav", "wave", "aiff", "aif", "aifc", "alac"})
-AUDIO_EXTENSIONS = LOSSLESS_EXTENSIONS | frozenset({"mp3", "m4a", "mp4", "aac", "ogg", "oga", "opus", "wma", "ape", "wv"})
+# What can be downloaded is what can be verified: the formats audio.probe reads (WMA, APE and WavPack cannot be).
+AUDIO_EXTENSIONS = PROBED_EXTENSIONS | frozenset(EXTENSIONS)
 # An MP3 at "320 kbit/s": encoders and readers round, so a little under still counts.
 MP3_320 = 315
 # LAME's V0 averages 220 to 260 kbit/s; below this a VBR file is a lower setting.

@@ -90,6 +90,11 @@ def download_sources_check() -> None:
         raise SourceUnavailable("No download source is configured: set DOWNLOAD_PROVIDERS (e.g. slskd).")
     if names[0] != "slskd":
         return  # yt-dlp needs no server
+    if not settings.SLSKD_DOWNLOADS_DIR:
+        raise SourceUnavailable(
+            "SLSKD_DOWNLOADS_DIR is not set: set it to slskd's downloads folder as this machine sees it, "
+            "so finished files can be found."
+        )
     try:
         source("slskd").client.check()
     except Unauthorized:
@@ -123,10 +128,7 @@ def downloads_request(
             download, created = download_get_or_create(track=track, quality=quality, started_by=started_by)
             (requested.created if created else requested.existing).append(download)
         if requested.created:
-            requested.job = job_create(
-                model=DownloadJob, items=[{"download": d} for d in requested.created], started_by=started_by,
-                enqueue_now=enqueue_now,
-            )
+            requested.job = _job_for(requested.created, started_by, enqueue_now=enqueue_now)
     if requested.job is not None:
         requested.job.refresh_from_db()
         if requested.job.status == DownloadJob.Status.FAILED:
@@ -150,8 +152,26 @@ def download_get_or_create(*, track: Track, quality: str, started_by: str = "") 
         return Download.objects.get(track=track, quality=quality, state__in=ACTIVE_STATES), False
 
 
-def _job_for(downloads: Sequence[Download], started_by: str) -> DownloadJob:
-    return job_create(model=DownloadJob, items=[{"download": d} for d in downloads], started_by=started_by)
+def _job_for(downloads: Sequence[Download], started_by: str, *, enqueue_now: bool = True) -> DownloadJob:
+    """Create the job that moves the downloads from now on (an earlier job's run leaves them alone)."""
+    job = job_create(
+        model=DownloadJob, items=[{"download": d} for d in downloads], started_by=started_by, enqueue_now=enqueue_now,
+    )
+    Download.objects.filter(pk__in=[d.pk for d in downloads]).update(job=job)
+    for download in downloads:
+        download.job = job
+    return job
+
+
+def _queued_or_undone(job: DownloadJob, download: Download, *, back_to: str) -> DownloadJob:
+    """Return the job if the broker took it; else put the download back where it was and raise BrokerUnavailable."""
+    job.refresh_from_db()
+    if job.status != DownloadJob.Status.FAILED:
+        return job
+    download.refresh_from_db()
+    if download.state in TRANSITIONS and back_to in TRANSITIONS[download.state]:
+        download_move(download=download, to=back_to, job=None)
+    raise BrokerUnavailable(job.last_error.removeprefix("Could not queue the job: "))
 
 
 # --- Moving ----------------------------------------------------------------------------------
@@ -175,10 +195,10 @@ def download_move(*, download: Download, to: str, **changes: Any) -> bool:
     return bool(moved)
 
 
-def download_note(*, download: Download, **changes: Any) -> bool:
-    """Record progress on the download while it stays in its state; False if it moved meanwhile."""
+def download_note(*, download: Download, expect: dict[str, Any] | None = None, **changes: Any) -> bool:
+    """Record progress on the download while it stays in its state (and matches expect); False if it moved."""
     changes.setdefault("updated_at", timezone.now())
-    saved = Download.objects.filter(pk=download.pk, state=download.state).update(**changes)
+    saved = Download.objects.filter(pk=download.pk, state=download.state, **(expect or {})).update(**changes)
     if saved:
         for name, value in changes.items():
             setattr(download, name, value)
@@ -198,8 +218,8 @@ def download_fail(*, download: Download, reason: str) -> bool:
 def download_cancel(*, download: Download) -> bool:
     """Cancel the download in any state (terminal and idempotent); also cancel its transfer at the source."""
     for _ in range(5):
-        if download.state in TERMINAL_STATES:
-            return False
+        if S.CANCELLED not in TRANSITIONS[download.state]:
+            return False  # finished, or being filed: too late
         had_transfer = download.state in (S.QUEUED, S.DOWNLOADING) and bool(download.enqueued_at)
         if download_move(download=download, to=S.CANCELLED, speed=0, error=""):
             if had_transfer:
@@ -216,19 +236,21 @@ def _cancel_transfer(download: Download) -> None:
         logger.warning("Download %s: could not cancel the transfer at %s: %s", download.pk, download.source, exc)
 
 
-def download_choose(*, download: Download, index: int, started_by: str = "") -> DownloadJob:
-    """Download the candidate a person picked (by its place in the list shown), as a new job."""
-    candidates = download.candidates or []
-    if not 0 <= index < len(candidates):
-        raise ValueError("That candidate is no longer on the list; search again.")
-    picked = candidates[index]
+def download_choose(*, download: Download, username: str, filename: str, started_by: str = "") -> DownloadJob:
+    """Download the file a person picked from the list shown, as a new job; only while the download waits."""
+    picked = next(
+        (c for c in download.candidates or [] if (c.get("username"), c.get("filename")) == (username, filename)), None
+    )
+    if picked is None:
+        raise ValueError("That file is no longer on the list; nothing was changed. Look at the list again.")
     with transaction.atomic():
-        if not download_move(
+        if download.state != S.AWAITING_CHOICE or not download_move(
             download=download, to=S.QUEUED, chosen=picked, source=picked.get("source", "slskd"),
             chosen_by_person=True, **_fresh_transfer(),
         ):
             raise ValueError(f"The download is {download.get_state_display().lower()} now; nothing was changed.")
-        return _job_for([download], started_by)
+        job = _job_for([download], started_by)
+    return _queued_or_undone(job, download, back_to=S.AWAITING_CHOICE)
 
 
 def download_search_again(*, download: Download, query: str, started_by: str = "") -> DownloadJob:
@@ -244,7 +266,8 @@ def download_search_again(*, download: Download, query: str, started_by: str = "
             raise ValueError(f"The download is {download.get_state_display().lower()} now; nothing was changed.")
         Download.objects.filter(pk=download.pk).update(queries=[*download.queries, {"query": query, "manual": True}])
         download.refresh_from_db()
-        return _job_for([download], started_by)
+        job = _job_for([download], started_by)
+    return _queued_or_undone(job, download, back_to=S.AWAITING_CHOICE)
 
 
 def _fresh_transfer() -> dict[str, Any]:
@@ -257,11 +280,14 @@ def _fresh_transfer() -> dict[str, Any]:
 # --- Working: one step at a time -------------------------------------------------------------
 
 
-def download_step(*, download: Download) -> float | None:
+def download_step(*, download: Download, job_id=None) -> float | None:
     """Do one unit of work for the download; return seconds until the next look, or None when a worker is done
-    with it (finished, or waiting for a person). Transient source failures are retried with backoff."""
+    with it (finished, waiting for a person, or moved on by a later job than job_id).
+    Transient source failures are retried with backoff."""
     download.refresh_from_db()
     if download.state in TERMINAL_STATES or download.state == S.AWAITING_CHOICE:
+        return None
+    if job_id is not None and download.job_id not in (None, job_id):
         return None
     try:
         delay = _STEPS[download.state](download)
@@ -278,8 +304,10 @@ def download_step(*, download: Download) -> float | None:
             download_fail(download=download, reason=str(exc))
             return None
         return _backoff(download, exc)
-    if download.state not in TERMINAL_STATES and (download.retries or download.error.startswith(PAUSE_NOTES)):
-        download_note(download=download, retries=0, error="")  # it works again: the note of the pause goes
+    if download.state not in TERMINAL_STATES and download.retries:
+        download_note(download=download, retries=0)
+    if download.state not in TERMINAL_STATES and download.error.startswith(PAUSE_NOTES):
+        download_note(download=download, error="")  # it works again: the note of the pause goes
     return delay
 
 
@@ -330,9 +358,18 @@ def _search(download: Download) -> float | None:
     found: list[DownloadCandidate] = []
     searched = list(download.queries)
     used_query = queries[0] if queries else ""
+    failure: ProviderError | None = None
     for name in names:
         for query in queries:
-            results = source(name).search(query)
+            try:
+                results = source(name).search(query)
+            except RateLimited:
+                raise
+            except ProviderError as exc:
+                # One source failing never stops the others; with nothing found anywhere, its error decides.
+                failure = exc
+                searched.append({"query": query, "source": name, "error": exc.message, "at": timezone.now().isoformat()})
+                break
             searched.append({"query": query, "source": name, "results": len(results), "at": timezone.now().isoformat()})
             if results:
                 found.extend(results)
@@ -341,12 +378,14 @@ def _search(download: Download) -> float | None:
         ranked = choice.rank(found, wanted, quality=download.quality)
         if choice.pick(ranked) is not None:
             break  # a later source only when this one has nothing sure
+    if not found and failure is not None:
+        raise failure
     ranked = choice.rank(found, wanted, quality=download.quality)
     shown = [scored.as_dict() for scored in ranked[: choice.SHOWN]]
     best = choice.pick(ranked)
     common = {"query": used_query, "queries": searched, "candidates_found": len(found), "candidates": shown}
     if best is not None:
-        picked = best.as_dict()
+        picked = {**best.as_dict(), "lossless_elsewhere": choice.lossless_elsewhere(ranked)}
         download_move(
             download=download, to=S.QUEUED, chosen=picked, source=best.candidate.source, chosen_by_person=False,
             **common, **_fresh_transfer(),
@@ -354,7 +393,7 @@ def _search(download: Download) -> float | None:
         return 0.0
     if shown:
         download_move(
-            download=download, to=S.AWAITING_CHOICE, error=_why_not_sure(ranked, len(found)), **common,
+            download=download, to=S.AWAITING_CHOICE, error=_why_not_sure(len(found)), **common,
         )
         return None
     download_move(
@@ -363,7 +402,7 @@ def _search(download: Download) -> float | None:
     return None
 
 
-def _why_not_sure(ranked: list[choice.Scored], count: int) -> str:
+def _why_not_sure(count: int) -> str:
     weak = " (a single result is a weak signal)" if count == 1 else ""
     return f"No file was a sure match among {count} found{weak}; choose one or search again."
 
@@ -378,7 +417,10 @@ def _transfer(download: Download) -> float | None:
     src = source(download.source)
     if download.enqueued_at is None:
         # Intent first: a run that dies after this line finds enqueued_at set and looks before asking again.
-        if not download_note(download=download, enqueued_at=timezone.now(), last_progress_at=timezone.now()):
+        if not download_note(
+            download=download, expect={"enqueued_at__isnull": True}, enqueued_at=timezone.now(),
+            last_progress_at=timezone.now(),
+        ):
             return 0.0
         try:
             status = src.start(candidate)
@@ -387,11 +429,21 @@ def _transfer(download: Download) -> float | None:
                 download_note(download=download, enqueued_at=None)
                 raise
             return _next_candidate(download, str(exc.message))
+        if Download.objects.filter(pk=download.pk, state=S.CANCELLED).exists():
+            # Cancelled while the source was being asked: its transfer is ours to cancel now.
+            download.refresh_from_db()
+            _cancel_transfer(download)
+            return None
     else:
         status = src.status(candidate, download_id=str(download.pk), on_progress=_progress_writer(download))
         if status.state == "failed" and download.state == S.QUEUED and not download.transfer_id:
             # The run before this one died between writing its intent and slskd's answer: ask now.
-            status = src.start(candidate)
+            try:
+                status = src.start(candidate)
+            except ProviderError as exc:
+                if _transient(exc):
+                    raise
+                return _next_candidate(download, str(exc.message))
     return _follow(download, status)
 
 
@@ -410,7 +462,8 @@ def _follow(download: Download, status: TransferStatus) -> float | None:
         download_move(download=download, to=S.VERIFYING, **{**changes, "progress": 100, "speed": 0})
         return 0.0
     if status.state == "downloading" and download.state == S.QUEUED:
-        download_move(download=download, to=S.DOWNLOADING, **changes)
+        # The wait in the peer's queue is not a stall: the clock starts when the transfer does.
+        download_move(download=download, to=S.DOWNLOADING, **{**changes, "last_progress_at": now})
         return POLL_SECONDS
     if status.state == "downloading":
         stalled_for = (now - (changes.get("last_progress_at") or download.last_progress_at)).total_seconds()
@@ -424,12 +477,13 @@ def _follow(download: Download, status: TransferStatus) -> float | None:
 def _progress_writer(download: Download):
     last = [0.0]
 
-    def write(done: int, total: int | None, speed: float | None) -> None:
+    def write(done: int, total: int | None, speed: float | None) -> bool:
+        """Record progress at most once a second; False (stop) once the download was cancelled or moved on."""
         if time.monotonic() - last[0] < 1.0:
-            return
+            return True
         last[0] = time.monotonic()
         percent = min(99, int(100 * done / total)) if total else 0
-        download_note(
+        return download_note(
             download=download, bytes_transferred=done, progress=percent, speed=int(speed or 0),
             last_progress_at=timezone.now(),
         )
@@ -452,7 +506,7 @@ def _verify(download: Download) -> float | None:
             quality=Quality.ANY if download.chosen_by_person else download.quality,
             expected_duration=float(expected) if expected else None,
             expected_size=candidate.size if candidate.source == "slskd" else None,
-            source=candidate.source, lossless_elsewhere=_lossless_elsewhere(download),
+            source=candidate.source, lossless_elsewhere=download.chosen.get("lossless_elsewhere", True),
         )
     except files.VerificationFailed as exc:
         kept = files.quarantine(path, reason=str(exc))
@@ -463,10 +517,6 @@ def _verify(download: Download) -> float | None:
         file_duration=info.duration, chosen={**download.chosen, "local_path": str(path)},
     )
     return 0.0
-
-
-def _lossless_elsewhere(download: Download) -> bool:
-    return any(c.get("format") in ("flac", "wav", "aiff", "alac") and not c.get("locked") for c in download.candidates)
 
 
 def _file(download: Download) -> float | None:
@@ -544,12 +594,15 @@ def _probe_or_none(path: Path) -> AudioInfo | None:
 
 def track_file_record(*, track: Track, path: Path, info: AudioInfo) -> None:
     """Record the filed file on the track: where it is, what it is, and its size and time for scans."""
+    from wantlist.services import library_track_for_track
+
     stat = path.stat()
     now = timezone.now()
     Track.objects.filter(pk=track.pk).update(
         **track_file_fields(path=str(path), info=info, size=stat.st_size, mtime_ns=stat.st_mtime_ns, read_at=now),
         updated_at=now,
     )
+    library_track_for_track(track=track)  # a track with a file is in the library
 
 
 def _next_candidate(download: Download, reason: str) -> float | None:
@@ -564,7 +617,8 @@ def _next_candidate(download: Download, reason: str) -> float | None:
     nxt = next((c for c in remaining if c.get("confident")), None)
     if nxt is not None and not download.chosen_by_person:
         download_move(
-            download=download, to=S.QUEUED, chosen=nxt, source=nxt.get("source", "slskd"), tried=tried,
+            download=download, to=S.QUEUED, source=nxt.get("source", "slskd"), tried=tried,
+            chosen={**nxt, "lossless_elsewhere": download.chosen.get("lossless_elsewhere", True)},
             error=f"Trying the next file: {reason}"[:2000], **_fresh_transfer(),
         )
         return 0.0

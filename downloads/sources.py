@@ -64,7 +64,8 @@ class SlskdSource(Source):
 
     def start(self, candidate: DownloadCandidate) -> TransferStatus:
         existing = self.client.transfer(candidate.username, candidate.filename)
-        if existing is None or existing.failed:
+        # Only a transfer still under way is adopted: a finished one is an earlier download's, long filed.
+        if existing is None or existing.is_complete:
             self.client.enqueue(candidate)
             existing = self.client.transfer(candidate.username, candidate.filename)
         if existing is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -57,11 +58,13 @@ def _error(exc: Exception, endpoint: str) -> ProviderError:
 
 def _extract(target: str, *, download: bool, endpoint: str, **extra: Any) -> dict[str, Any]:
     from yt_dlp import YoutubeDL
-    from yt_dlp.utils import DownloadError, ExtractorError
+    from yt_dlp.utils import DownloadCancelled, DownloadError, ExtractorError
 
     try:
         with YoutubeDL(_options(**extra)) as ydl:
             info = ydl.extract_info(target, download=download)
+    except DownloadCancelled:
+        raise ProviderError(NAME, endpoint, "the download was cancelled") from None
     except (DownloadError, ExtractorError, OSError) as exc:
         raise _error(exc, endpoint) from None
     if not isinstance(info, dict):
@@ -93,8 +96,14 @@ def search(query: str) -> list[DownloadCandidate]:
     return [_candidate(entry, entry["url"]) for entry in entries]
 
 
-def download(url: str, folder: Path, *, on_progress: Callable[[int, int | None, float | None], None] | None = None) -> Path:
-    """Download the link's audio into folder (emptied first) and return the file."""
+def download(url: str, folder: Path, *, on_progress: Callable[[int, int | None, float | None], bool] | None = None) -> Path:
+    """Download the link's audio into folder (emptied first) and return the file.
+
+    on_progress(done, total, speed) is called as bytes arrive; when it returns False the download stops
+    (the person cancelled) and the folder is emptied.
+    """
+    from yt_dlp.utils import DownloadCancelled
+
     folder.mkdir(parents=True, exist_ok=True)
     for leftover in folder.iterdir():
         if leftover.is_file():
@@ -102,16 +111,22 @@ def download(url: str, folder: Path, *, on_progress: Callable[[int, int | None, 
 
     def hook(status: dict[str, Any]) -> None:
         if on_progress is not None and status.get("status") == "downloading":
-            on_progress(
+            go_on = on_progress(
                 int(status.get("downloaded_bytes") or 0),
                 as_int(status.get("total_bytes") or status.get("total_bytes_estimate")),
                 status.get("speed"),
             )
+            if go_on is False:
+                raise DownloadCancelled("cancelled")
 
     extra: dict[str, Any] = {"outtmpl": str(folder / "audio.%(ext)s"), "progress_hooks": [hook]}
     if settings.YTDLP_AUDIO_FORMAT:
         extra["postprocessors"] = [{"key": "FFmpegExtractAudio", "preferredcodec": settings.YTDLP_AUDIO_FORMAT}]
-    _extract(url, download=True, endpoint="download", **extra)
+    try:
+        _extract(url, download=True, endpoint="download", **extra)
+    except ProviderError:
+        shutil.rmtree(folder, ignore_errors=True)  # nothing half-downloaded is left behind
+        raise
     return downloaded_file(folder)
 
 

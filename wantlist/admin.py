@@ -106,9 +106,12 @@ class WantListAdmin(WantListImportMixin, ExportActionsMixin, CrateModelAdmin):
 
     @admin.display(description="")
     def state(self, want: WantList) -> str:
-        if want.status == WantStatus.PURCHASED and want.library_track.track.file_path:
+        track = want.library_track.track
+        if want.status == WantStatus.PURCHASED and track.file_path:
             return format_html('<span class="crate-badge" title="Purchased, and its file is in the library">{}</span>',
                                "in the collection")
+        if track.file_path:
+            return format_html('<span class="crate-badge" title="{}">{}</span>', track.file_path, "file in the library")
         return ""
 
     @admin.display(description="Cheapest")

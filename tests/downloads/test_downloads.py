@@ -118,9 +118,9 @@ def test_no_sure_file_waits_for_a_person_who_picks_one(slskd):
     download = run(one_more_time())
     assert download.state == S.AWAITING_CHOICE and download.candidates_found == 2
     assert "choose one or search again" in download.error and slskd.enqueued == []
-    index = next(i for i, c in enumerate(download.candidates) if c["username"] == "unnamed")
-
-    job = services.download_choose(download=download, index=index, started_by="test")
+    job = services.download_choose(
+        download=download, username="unnamed", filename=f"{FOLDER}\\track01.flac", started_by="test"
+    )
     # The job was queued for a worker; run it here instead.
     job_run_here(model=DownloadJob, job_id=job.pk)
     download.refresh_from_db()
@@ -240,15 +240,46 @@ def test_cancel_works_in_each_state_is_terminal_and_idempotent(slskd, state):
         assert ("peer", f"{FOLDER}\\{name}.flac") not in slskd.transfer_states()
 
 
-@pytest.mark.parametrize("state", [S.SEARCHING, S.VERIFYING, S.FILING])
+@pytest.mark.parametrize("state", [S.SEARCHING, S.VERIFYING])
 def test_cancel_in_the_short_states_stops_the_worker_at_its_next_move(slskd, state):
     download = Download.objects.create(track=one_more_time(), state=state, source="slskd")
     assert services.download_cancel(download=download)
     # A worker that read the download before the cancel cannot move it on.
     stale = Download.objects.get(pk=download.pk)
     stale.state = state
-    assert services.download_move(download=stale, to=S.COMPLETED if state == S.FILING else S.FAILED) is False
+    assert services.download_move(download=stale, to=S.FAILED) is False
     assert Download.objects.get(pk=download.pk).state == S.CANCELLED
+
+
+def test_a_download_being_filed_is_too_late_to_cancel(slskd):
+    download = Download.objects.create(track=one_more_time(), state=S.FILING, source="slskd")
+    assert services.download_cancel(download=download) is False
+    assert Download.objects.get(pk=download.pk).state == S.FILING
+
+
+def test_a_pick_is_taken_once_and_a_broker_outage_puts_the_download_back(slskd, broker_down):
+    slskd.add_search_results("one more time", shared("track01", "flac", "unnamed"))
+    download = run(one_more_time())
+    assert download.state == S.AWAITING_CHOICE
+    from core.queue import BrokerUnavailable
+
+    with pytest.raises(BrokerUnavailable):
+        services.download_choose(download=download, username="unnamed", filename=f"{FOLDER}\\track01.flac")
+    download.refresh_from_db()
+    assert download.state == S.AWAITING_CHOICE and download.job is None
+
+
+def test_a_double_click_or_a_stale_page_picks_nothing_twice(slskd):
+    slskd.add_search_results("one more time", shared("track01", "flac", "unnamed"))
+    download = run(one_more_time())
+    first = services.download_choose(download=download, username="unnamed", filename=f"{FOLDER}\\track01.flac")
+    with pytest.raises(ValueError, match="nothing was changed"):
+        services.download_choose(download=download, username="unnamed", filename=f"{FOLDER}\\track01.flac")
+    with pytest.raises(ValueError, match="no longer on the list"):
+        services.download_choose(download=download, username="someone", filename="else.flac")
+    assert Download.objects.get().job_id == first.pk
+    job_run_here(model=DownloadJob, job_id=first.pk)
+    assert slskd.enqueued == [("unnamed", f"{FOLDER}\\track01.flac")]
 
 
 def test_remote_names_that_try_to_escape_land_inside_the_folders(slskd, settings):
@@ -258,7 +289,8 @@ def test_remote_names_that_try_to_escape_land_inside_the_folders(slskd, settings
     download = run(track, quality="any")
     assert download.state in (S.COMPLETED, S.AWAITING_CHOICE), download.error
     if download.state == S.AWAITING_CHOICE:
-        job = services.download_choose(download=download, index=0)
+        first = download.candidates[0]
+        job = services.download_choose(download=download, username=first["username"], filename=first["filename"])
         job_run_here(model=DownloadJob, job_id=job.pk)
         download.refresh_from_db()
     filed = Path(download.file_path).resolve()

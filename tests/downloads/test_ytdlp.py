@@ -63,7 +63,10 @@ def test_a_person_searches_again_with_a_link_and_picks_the_stream(media, setting
         # A stream copy never meets "best" on its own: it waits for the person...
         assert again.state == DownloadState.AWAITING_CHOICE and again.candidates[0]["source"] == "ytdlp"
         assert "lossy stream copy" in " ".join(again.candidates[0]["reasons"])
-        job = services.download_choose(download=again, index=0, started_by="test")
+        first = again.candidates[0]
+        job = services.download_choose(
+            download=again, username=first["username"], filename=first["filename"], started_by="test"
+        )
         job_run_here(model=DownloadJob, job_id=job.pk)
         again.refresh_from_db()
         # ... who may take it: filed, labelled with what it really is.
