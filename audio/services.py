@@ -130,6 +130,7 @@ def scan_walk(*, job: ScanJob) -> ItemOutcome:
         # A disconnected drive must not flag the whole library missing: nothing is written.
         return ItemOutcome(error=f"The folder {root} is not there any more (a drive disconnected?); nothing was marked missing.")
     seen: set[str] = set()
+    unseen: list[str] = []  # folders and links the listing could not (or would not) enter
     problems: list[dict[str, str]] = []
     tally = Counter()
 
@@ -139,6 +140,7 @@ def scan_walk(*, job: ScanJob) -> ItemOutcome:
             tally["files"] += len(listing.names)
             seen.update(os.path.join(listing.folder, name) for name in listing.names)
             problems.extend(_problem(skipped.path, "skipped", skipped.reason) for skipped in listing.skipped)
+            unseen.extend(skipped.path for skipped in listing.skipped)
             yield listing
 
     try:
@@ -148,7 +150,7 @@ def scan_walk(*, job: ScanJob) -> ItemOutcome:
 
     def write() -> dict[str, Any]:
         _items_append(job.pk, rows)
-        missing = _missing_flag(root, seen)
+        missing = _missing_flag(root, seen, unseen)
         listed = problems[:LISTED_PER_ITEM] + [
             _problem(path, "missing", "not in the folder any more") for path in missing[:LISTED_PER_ITEM]
         ]
@@ -160,11 +162,19 @@ def scan_walk(*, job: ScanJob) -> ItemOutcome:
     return ItemOutcome(write=write)
 
 
-def _missing_flag(root: str, seen: set[str]) -> list[str]:
-    """Flag the tracks under root whose file the listing did not find; return their paths."""
+def _missing_flag(root: str, seen: set[str], unseen: Iterable[str] = ()) -> list[str]:
+    """Flag the tracks under root whose file the listing did not find; return their paths.
+
+    A file under a folder the listing could not read (or a link it did not follow) was not looked for,
+    so it is not called missing: an unreadable share must not flag everything in it.
+    """
     prefix = root.rstrip(os.sep) + os.sep
+    blind = tuple(path.rstrip(os.sep) for path in unseen)
     known = Track.objects.filter(file_path__startswith=prefix, file_missing=False).values_list("pk", "file_path")
-    gone = [(pk, path) for pk, path in known.iterator(chunk_size=5000) if path not in seen]
+    gone = [
+        (pk, path) for pk, path in known.iterator(chunk_size=5000)
+        if path not in seen and not any(path == b or path.startswith(b + os.sep) for b in blind)
+    ]
     now = timezone.now()
     for start in range(0, len(gone), 1000):
         Track.objects.filter(pk__in=[pk for pk, _ in gone[start:start + 1000]]).update(file_missing=True, updated_at=now)

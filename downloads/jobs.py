@@ -19,7 +19,7 @@ from django.conf import settings
 from core.jobs import BatchOutcome, ItemOutcome, JobHandler, RunContext, unexpected_error
 from core.models import JobStatus
 from downloads import services
-from downloads.models import DownloadJob, DownloadJobItem
+from downloads.models import DownloadJob, DownloadJobItem, DownloadState
 
 # How long one run steps its batch before handing back to the queue.
 RUN_SLICE = 600.0
@@ -41,6 +41,10 @@ class DownloadHandler(JobHandler):
         by_pk = {item.pk: item for item in items}
         due = {}
         for item in items:
+            if item.download.state == DownloadState.FAILED:
+                # "Retry failed" on the job: a failed download is final, so the retry is a fresh one of the track.
+                item.download = services.download_retry(download=item.download, job=job)
+                DownloadJobItem.objects.filter(pk=item.pk).update(download=item.download)
             if item.download.job_id not in (None, job.pk):
                 # A later job (a person's pick, a new search) moves this download now; this run leaves it alone.
                 outcome.done[item.pk] = ItemOutcome(result={"state": item.download.state, "moved_on_by": "a later job"})

@@ -152,6 +152,15 @@ def download_get_or_create(*, track: Track, quality: str, started_by: str = "") 
         return Download.objects.get(track=track, quality=quality, state__in=ACTIVE_STATES), False
 
 
+def download_retry(*, download: Download, job: DownloadJob) -> Download:
+    """Return a fresh download of the failed one's track and quality (or the one already under way), moved by job."""
+    fresh, created = download_get_or_create(track=download.track, quality=download.quality, started_by=download.started_by)
+    if created:
+        Download.objects.filter(pk=fresh.pk).update(job=job)
+        fresh.job = job
+    return fresh
+
+
 def _job_for(downloads: Sequence[Download], started_by: str, *, enqueue_now: bool = True) -> DownloadJob:
     """Create the job that moves the downloads from now on (an earlier job's run leaves them alone)."""
     job = job_create(

@@ -163,6 +163,17 @@ def test_a_deleted_file_is_flagged_missing_not_deleted_and_found_again_when_it_i
     assert Track.objects.filter(title="Sombre Tones").count() == 1
 
 
+def test_files_behind_a_link_the_scan_does_not_follow_are_not_called_missing(library, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (library / "Mounted").symlink_to(elsewhere, target_is_directory=True)
+    behind = Track.objects.create(title="Behind", artists=["Someone"], file_path=str(library / "Mounted" / "a.flac"))
+    job = scan(library)
+    behind.refresh_from_db()
+    assert behind.file_missing is False and "missing" not in counts(job)
+    assert any(problem["label"] == "skipped" for problem in services.scan_summary(job=job).problems)
+
+
 def test_a_moved_file_keeps_its_track(library):
     scan(library)
     sombre = Track.objects.get(title="Sombre Tones")

@@ -347,3 +347,18 @@ def test_searches_are_paced_by_the_window_budget(slskd, settings):
     with pytest.raises(RateLimited) as raised:
         client.find_downloads("second")
     assert raised.value.retry_after >= 1 and slskd.searches == ["first"]
+
+
+def test_retry_failed_on_a_download_job_downloads_the_track_afresh(slskd):
+    from core.jobs import job_retry_failed
+
+    track = one_more_time()
+    requested = services.downloads_request(tracks=[track], quality="best", enqueue_now=False)
+    job = job_run_here(model=DownloadJob, job_id=requested.job.pk)
+    assert (job.status, job.failed) == ("completed", 1)  # nothing shared: nothing found
+    slskd.share(shared("Daft Punk - One More Time", "flac"))
+    assert job_retry_failed(job=job) == 1
+    job = job_run_here(model=DownloadJob, job_id=job.pk)
+    assert (job.status, job.failed, job.successful) == ("completed", 0, 1)
+    states = sorted(Download.objects.filter(track=track).values_list("state", flat=True))
+    assert states == ["completed", "failed"]
