@@ -20,20 +20,11 @@ from core.selectors import register_progress
 from downloads import services
 from downloads.models import ACTIVE_STATES, Download, DownloadJob, DownloadState
 from downloads.quality import Quality
+from tracks.keys import size_text
 from tracks.templatetags.crate import length_text
 
 CHANGE = "downloads.change_download"
 ADD = "downloads.add_download"
-
-
-def _size_text(size: int | None) -> str:
-    if not size:
-        return ""
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return ""
 
 
 def download_progress(download: Download) -> dict:
@@ -43,7 +34,7 @@ def download_progress(download: Download) -> dict:
                           DownloadState.FILING, DownloadState.COMPLETED):
         parts.append(f"{download.progress}%")
     if download.state == DownloadState.DOWNLOADING and download.speed:
-        parts.append(f"{_size_text(download.speed)}/s")
+        parts.append(f"{size_text(download.speed)}/s")
     if download.state == DownloadState.QUEUED and download.place_in_queue:
         parts.append(f"#{download.place_in_queue} in the peer's queue")
     if download.chosen_name:
@@ -125,8 +116,8 @@ class DownloadAdmin(CrateModelAdmin):
                 "candidates": [
                     {**candidate, "name": candidate.get("filename", "").replace("\\", "/").rsplit("/", 1)[-1],
                      "folder": candidate.get("filename", "").replace("\\", "/").rsplit("/", 1)[0],
-                     "size_text": _size_text(candidate.get("size")), "length": length_text(candidate.get("duration")),
-                     "speed_text": f"{_size_text(candidate.get('upload_speed'))}/s" if candidate.get("upload_speed") else ""}
+                     "size_text": size_text(candidate.get("size")), "length": length_text(candidate.get("duration")),
+                     "speed_text": f"{size_text(candidate.get('upload_speed'))}/s" if candidate.get("upload_speed") else ""}
                     for candidate in download.candidates
                 ],
                 "tried": html_table(

@@ -51,7 +51,7 @@ from audio.probe import EXTENSIONS, AudioError, AudioInfo, decoded_seconds, prob
 from core.paths import MAX_EXTENSION_BYTES, MAX_SEGMENT_BYTES, UnsafePath, safe_join, safe_segment
 from downloads.choice import DURATION_TOLERANCE
 from downloads.quality import format_of_extension, meets
-from tracks.keys import duration_text
+from tracks.keys import duration_text, size_text
 
 logger = logging.getLogger(__name__)
 
@@ -151,20 +151,12 @@ def _article(word: str) -> str:
 
 
 def _size_mismatch(size: int, expected: int) -> str:
-    have, want = _amount(size), _amount(expected)
+    have, want = size_text(size), size_text(expected)
     if have == want:
         have, want = f"{size:,} bytes", f"{expected:,} bytes"
     if size < expected:
         return f"only {have} of {want} arrived: the transfer was cut short"
     return f"the file is {have}, but the source listed it as {want}"
-
-
-def _amount(size: int) -> str:
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} MB"
-    if size >= 1_000:
-        return f"{size / 1_000:.1f} kB"
-    return f"{size:,} bytes"
 
 
 def quarantine(path: str | os.PathLike[str], *, reason: str) -> Path | None:

@@ -291,7 +291,7 @@ class TrackAdmin(CrateModelAdmin):
             f"{track.file_sample_rate / 1000:g} kHz" if track.file_sample_rate else "",
             f"{track.file_bit_depth} bit" if track.file_bit_depth else "",
             length_text(round(track.file_duration)) if track.file_duration else "",
-            f"{track.file_size / 1_000_000:.1f} MB" if track.file_size else "",
+            keys.size_text(track.file_size) if track.file_size else "",
         ]
         return " · ".join(part for part in parts if part) or "A file of unknown format."
 

@@ -118,6 +118,16 @@ def duration_text(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+def size_text(size: int | None) -> str:
+    """Return a file size as people read it: "8.4 MB", "260.2 kB", "512 bytes"; "" when unknown."""
+    if size is None:
+        return ""
+    for unit, scale in (("GB", 1_000_000_000), ("MB", 1_000_000), ("kB", 1_000)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size:,} bytes"
+
+
 def parse_duration(text: str) -> int:
     """Return the seconds in "3:14", "1:02:03" or "194"; raise ValueError with a sentence otherwise."""
     parts = (text or "").strip().split(":")
