@@ -6,19 +6,38 @@ wrong accept is worse than asking a person, so `best_match` returns None wheneve
 """
 
 from matching.normalize import artist_key, normalize_artist, normalize_text, split_artists
-from matching.score import Match, Recording, Score, best_match, rank, same_recording, score
-from matching.versions import ParsedTitle, parse_title, same_version
-from matching.weights import ACCEPT_GAP, ACCEPT_THRESHOLD
+from matching.score import (
+    Decision,
+    Match,
+    Outcome,
+    Recording,
+    Score,
+    best_match,
+    canonical,
+    decide,
+    duplicates,
+    rank,
+    same_recording,
+    score,
+)
+from matching.versions import ParsedTitle, parse_title, same_version, with_hints
+from matching.weights import ACCEPT_GAP, ACCEPT_THRESHOLD, REVIEW_FLOOR
 
 __all__ = [
     "ACCEPT_GAP",
     "ACCEPT_THRESHOLD",
+    "REVIEW_FLOOR",
+    "Decision",
     "Match",
+    "Outcome",
     "ParsedTitle",
     "Recording",
     "Score",
     "artist_key",
     "best_match",
+    "canonical",
+    "decide",
+    "duplicates",
     "normalize_artist",
     "normalize_text",
     "parse_title",
@@ -27,4 +46,5 @@ __all__ = [
     "same_version",
     "score",
     "split_artists",
+    "with_hints",
 ]

@@ -11,7 +11,7 @@ from functools import cached_property
 from rapidfuzz import fuzz
 
 from matching.normalize import artist_key, normalize_text
-from matching.versions import ParsedTitle, parse_title, same_version, with_version
+from matching.versions import ParsedTitle, parse_title, release_type_versions, same_version, with_hints, with_version
 from matching.weights import (
     ACCEPT_GAP,
     ACCEPT_THRESHOLD,
@@ -22,6 +22,7 @@ from matching.weights import (
     IDENTIFIER_FLOOR,
     MAX_ARTIST_NAMES,
     NUMBER_MISMATCH_CAP,
+    REVIEW_FLOOR,
     SAME_ARTIST_MIN,
     SAME_RECORDING_MIN,
     VERSION_MISMATCH_CAP,
@@ -44,6 +45,15 @@ class Recording:
     duration: int | None = None
     isrc: str = ""
     ids: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # Where it comes from, and what a provider says of it beside the title (MusicBrainz): its disambiguation
+    # comment, whether it is a video, how many of its releases have each release-group type, how many releases it
+    # has, and the date ("1977", "1977-02-04") of its earliest official album release.
+    source: str = ""
+    comment: str = ""
+    video: bool = False
+    release_types: Mapping[str, int] = field(default_factory=dict, hash=False)
+    release_count: int = 0
+    album_date: str = ""
 
     def __post_init__(self) -> None:
         # A lone credit passed as a string would otherwise be compared letter by letter.
@@ -54,8 +64,14 @@ class Recording:
 
     @cached_property
     def parsed(self) -> ParsedTitle:
-        """Return the title parsed, with the explicit version (if any) folded in."""
-        return with_version(parse_title(self.title), self.version)
+        """Return the title parsed, with the explicit version and every version the provider states beside it."""
+        parsed = with_version(parse_title(self.title), self.version)
+        if not (self.comment or self.video or self.release_types):
+            return parsed
+        return with_hints(
+            parsed, comment=self.comment, video=self.video,
+            release_versions=release_type_versions(self.release_types, self.release_count),
+        )
 
     @cached_property
     def artist_names(self) -> frozenset[str]:
@@ -217,7 +233,7 @@ def score(query: Recording, candidate: Recording) -> Score:
     versions_agree = same_version(wanted, found)
     if not versions_agree:
         value = min(value, VERSION_MISMATCH_CAP)
-        reasons.append(f"version differs: {found.version or 'original'} vs {wanted.version or 'original'}")
+        reasons.append(f"version differs: it is {found.version or 'the original'}, wanted {wanted.version or 'the original'}")
     elif found.version_type and found.version_type != "original":
         reasons.append(f"same version: {found.version}")
 
@@ -246,17 +262,141 @@ def rank(query: Recording, candidates: Sequence[Recording]) -> list[tuple[int, S
     return sorted(scored, key=lambda pair: -pair[1].value)
 
 
-def _duplicates(a: Recording, b: Recording) -> bool:
-    """Return whether a and b are one recording listed twice (same folded title, artists and version)."""
+def duplicates(a: Recording, b: Recording) -> bool:
+    """Return whether a and b are one recording listed twice: the same folded title, artists and version, and a
+    shared ISRC or lengths within DURATION_TOLERANCE (remasters, compilations, rows a provider never merged)."""
     if not same_version(a.parsed, b.parsed):
         return False
-    gap = _duration_gap(a, b)
-    if gap is not None and gap > DURATION_TOLERANCE:
+    if _title_similarity(a.parsed.base, b.parsed.base) < 1.0 or a.artist_names != b.artist_names:
         return False
     isrc = _fold_isrc(a.isrc)
     if isrc and isrc == _fold_isrc(b.isrc):
         return True
-    return _title_similarity(a.parsed.base, b.parsed.base) == 1.0 and a.artist_names == b.artist_names
+    gap = _duration_gap(a, b)
+    return gap is not None and gap <= DURATION_TOLERANCE
+
+
+class Outcome:
+    ACCEPT = "accept"  # one recording, sure: link it
+    REVIEW = "review"  # a close call: a person picks
+    NOTHING = "nothing"  # nothing usable was found
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with a query's candidates, and why, in words a person can read."""
+
+    outcome: str  # an Outcome value
+    index: int | None = None  # the candidate to link (accept), or the best one to show first (review)
+    score: Score | None = None
+    # Other listings of the linked recording (duplicates), kept beside it as alternatives.
+    alternatives: tuple[int, ...] = ()
+    # The best candidate that is another recording; None when there is none.
+    rival: Score | None = None
+    rival_index: int | None = None
+    reason: str = ""
+    ranked: tuple[tuple[int, Score], ...] = ()
+
+
+def _duration_text(seconds: object) -> str:
+    value = _seconds(seconds)
+    if value is None:
+        return "length unknown"
+    whole = round(value)
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def canonical(query: Recording, candidates: Sequence[Recording], group: Sequence[int]) -> tuple[int, str]:
+    """Return which of a group of duplicates to link, and the rule that chose it.
+
+    The rule, in order: an ISRC the query or another provider's listing shares (the recording is corroborated),
+    then the earliest official album release (a compilation or bootleg copy comes later), then the most releases,
+    then the higher score, then the provider's own order."""
+    if len(group) == 1:
+        return group[0], ""
+    wanted_isrc = _fold_isrc(query.isrc)
+
+    def corroborated(index: int) -> bool:
+        isrc = _fold_isrc(candidates[index].isrc)
+        if not isrc:
+            return False
+        return isrc == wanted_isrc or any(
+            other != index and _fold_isrc(candidates[other].isrc) == isrc
+            and candidates[other].source != candidates[index].source
+            for other in range(len(candidates))
+        )
+
+    def key(index: int) -> tuple:
+        found = candidates[index]
+        return (not corroborated(index), found.album_date or "9999", -found.release_count, group.index(index))
+
+    chosen = min(group, key=key)
+    found = candidates[chosen]
+    others = [candidates[index] for index in group if index != chosen]
+    if corroborated(chosen):
+        rule = "the one whose ISRC another source confirms"
+    elif found.album_date and all((other.album_date or "9999") > found.album_date for other in others):
+        rule = f"the one on the earliest official album ({found.album_date[:4]})"
+    elif found.release_count and all(other.release_count < found.release_count for other in others):
+        rule = f"the one with the most releases ({found.release_count})"
+    else:
+        rule = "the first listed"
+    return chosen, f"{len(group)} listings of one recording; linked {rule}"
+
+
+def decide(
+    query: Recording,
+    candidates: Sequence[Recording],
+    *,
+    threshold: float = ACCEPT_THRESHOLD,
+    gap: float = ACCEPT_GAP,
+    floor: float = REVIEW_FLOOR,
+) -> Decision:
+    """Decide which candidate is the query's recording: accept one, ask a person, or find nothing.
+
+    A candidate is accepted without a person only when it is the same version, scores at least threshold, and
+    beats every other recording by gap; duplicates of it (one recording listed several times) never count as
+    rivals, and which of them is linked follows `canonical`. Below floor nothing usable was found."""
+    ranked = tuple(rank(query, candidates))
+    if not ranked:
+        return Decision(Outcome.NOTHING, reason="no candidate was found")
+    best_index, best = ranked[0]
+    if best.value < floor - EPSILON:
+        return Decision(
+            Outcome.NOTHING, best_index, best, ranked=ranked,
+            reason=f"the best candidate scores {_percent(best.value)}, too little to ask about",
+        )
+    eligible = [(index, scored) for index, scored in ranked if scored.same_version and scored.value >= threshold - EPSILON]
+    if not eligible:
+        same = next(((index, scored) for index, scored in ranked if scored.same_version), None)
+        shown_index, shown = same or (best_index, best)
+        why = (
+            f"the best candidate scores {_percent(shown.value)}, under the {_percent(threshold)} needed"
+            if same else "every candidate is another version"
+        )
+        return Decision(Outcome.REVIEW, shown_index, shown, ranked=ranked, reason=why)
+    top_index, top = eligible[0]
+    group = [top_index] + [
+        index for index, _ in eligible[1:] if duplicates(candidates[top_index], candidates[index])
+    ]
+    chosen, rule = canonical(query, candidates, group)
+    chosen_score = next(scored for index, scored in ranked if index == chosen)
+    rival_index, rival = next(
+        ((index, scored) for index, scored in ranked
+         if index not in group and not duplicates(candidates[chosen], candidates[index])),
+        (None, None),
+    )
+    alternatives = tuple(index for index in group if index != chosen)
+    if rival is not None and top.value - rival.value < gap - EPSILON:
+        other = candidates[rival_index]
+        return Decision(
+            Outcome.REVIEW, chosen, chosen_score, alternatives, rival, rival_index, ranked=ranked,
+            reason=(
+                f"two different recordings score alike ({_percent(top.value)} and {_percent(rival.value)}): "
+                f"{_duration_text(candidates[chosen].duration)} and {_duration_text(other.duration)}"
+            ),
+        )
+    return Decision(Outcome.ACCEPT, chosen, chosen_score, alternatives, rival, rival_index, rule, ranked)
 
 
 def best_match(
@@ -267,18 +407,12 @@ def best_match(
     gap: float = ACCEPT_GAP,
 ) -> Match | None:
     """Return the candidate to accept without asking a person, or None when a person should decide."""
-    ranked = rank(query, candidates)
-    if not ranked:
+    decision = decide(query, candidates, threshold=threshold, gap=gap)
+    if decision.outcome != Outcome.ACCEPT:
         return None
-    best_index, best = ranked[0]
-    if not best.same_version or best.value < threshold - EPSILON:
-        return None
-    chosen = candidates[best_index]
-    # Copies of the chosen recording from the same search must not block it; only a different recording can.
-    rival = next((found for index, found in ranked[1:] if not _duplicates(chosen, candidates[index])), None)
-    if rival is not None and best.value - rival.value < gap - EPSILON:
-        return None
-    return Match(candidate=chosen, index=best_index, score=best, runner_up=rival)
+    return Match(
+        candidate=candidates[decision.index], index=decision.index, score=decision.score, runner_up=decision.rival
+    )
 
 
 def same_recording(a: Recording, b: Recording) -> bool:

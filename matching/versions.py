@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from types import MappingProxyType
 
 from matching.normalize import normalize_artist, normalize_text, split_artists
 
@@ -34,7 +36,8 @@ _TYPE_KEYWORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("bootleg", frozenset({"bootleg"})),
     ("edit", frozenset({"edit", "edited"})),
     ("clean", frozenset({"clean"})),
-    ("remaster", frozenset({"remaster", "remastered", "remasterd"})),
+    # "Re-Mastered" folds to "re mastered".
+    ("remaster", frozenset({"remaster", "remastered", "remasterd", "mastered"})),
     ("mono", frozenset({"mono"})),
     ("stereo", frozenset({"stereo"})),
     ("demo", frozenset({"demo"})),
@@ -51,13 +54,24 @@ _KEYWORD_PATTERNS = {
 _ALL_KEYWORDS = frozenset().union(*(words for _, words in _TYPE_KEYWORDS))
 _ORIGINAL_WORDS = frozenset({"original", "album", "explicit", "lp", "mix", "version"})
 _ORIGINAL_MARKERS = frozenset({"original", "album", "explicit", "lp"})
+# A year or a format beside an "original" marker still names the original ("Original Version 1978",
+# "Original 7\" Version", "Original Digital Mix").
+_ORIGINAL_ASIDES = frozenset({"7", "10", "12", "inch", "digital", "vinyl"})
+# Words that describe a mix rather than credit someone: "Vocal Mix" and "Piano Dub" have no remixer.
+_DESCRIPTIVE = frozenset({
+    "vocal", "vox", "main", "piano", "full", "short", "long", "alternate", "alternative", "alt", "special", "dance",
+    "disco", "deep", "dark", "tribal", "acid", "classic", "bonus", "warm", "up", "peak", "time", "late", "night",
+    "morning", "after", "hours", "beats", "drum", "drums", "percussion", "percapella", "7", "10", "12", "inch",
+    "original", "album", "single", "lp", "ep", "digital", "vinyl", "new", "old", "school", "dirty", "explicit",
+})  # fmt: skip
 # Words that say nothing about which version it is ("A Cappella", "Extended Version", "Remastered 2004").
 _FILLER_WORDS = frozenset({"a", "the", "by", "and", "of", "re"})
 _NOT_DETAIL = _ALL_KEYWORDS | _FILLER_WORDS
 _LIVE_FILLER = frozenset({"live", "version", "recording", "recorded"})
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 
-_OPENERS, _CLOSERS = "([{（【［", ")]}）】］"
+# Angle brackets too: "Song <Instrumental>".
+_OPENERS, _CLOSERS = "([{<（【［", ")]}>）】］"
 _BRACKETED = re.compile(rf"[{re.escape(_OPENERS)}]([^{re.escape(_OPENERS + _CLOSERS)}]*)[{re.escape(_CLOSERS)}]")
 _UNCLOSED = re.compile(rf"[{re.escape(_OPENERS)}]([^{re.escape(_OPENERS + _CLOSERS)}]*)$")
 _DASH = re.compile(r"\s+[-–—]\s+")
@@ -65,7 +79,11 @@ _FEAT_LEAD = re.compile(r"^(?:feat\.?|ft\.?|featuring)\s+", re.IGNORECASE)
 _BRACKET_FEAT_LEAD = re.compile(r"^(?:feat\.?|ft\.?|featuring|with)\s+", re.IGNORECASE)
 # Bare "ft" needs its dot: "5 ft 2" is a title, "ft. B" is a credit.
 _BARE_FEAT = re.compile(r"\s+(?:feat\.?|ft\.|featuring)\s+(.+?)(?=\s+[-–—]\s+|$)", re.IGNORECASE)
-_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"['’´`]s$", re.IGNORECASE)
+# "Lake People's Circle Motive Remix": the name before the possessive is the remixer, the rest describes the mix.
+_POSSESSIVE_INSIDE = re.compile(r"^(.+?)['’´`]s\s+\S", re.IGNORECASE)
+# "Radio Mix/Club Mix" and "Radio Mix / Club Mix" are two versions named at once.
+_SLASH = re.compile(r"\s*/\s*")
 _MULTI_JOIN = " / "
 
 
@@ -94,25 +112,47 @@ def _find_remixer(segment: str, version_type: str) -> str:
     found = _KEYWORD_PATTERNS[version_type].search(segment)
     if found is None:
         return ""
-    before = _clean_name(segment[: found.start()])
+    before = segment[: found.start()].strip()
+    possessive = _POSSESSIVE_INSIDE.match(before)
+    if possessive:
+        before = possessive.group(1)
+    before = _clean_name(before)
     if before:
-        return before
+        # "Vocal Mix", "Piano Dub": words about the mix, not a name.
+        return "" if set(normalize_text(before).split()) <= _DESCRIPTIVE | _ALL_KEYWORDS else before
     after = segment[found.end() :].strip()
     by = re.match(r"^by\s+(.+)$", after, re.IGNORECASE)
     return _clean_name(by.group(1)) if by else ""
+
+
+def _is_original(tokens: set[str]) -> bool:
+    told = {token for token in tokens if token not in _ORIGINAL_ASIDES and not _YEAR.match(token)}
+    return bool(told) and told <= _ORIGINAL_WORDS and bool(told & _ORIGINAL_MARKERS)
 
 
 def _classify(segment: str) -> _Segment | None:
     tokens = set(normalize_text(segment).split())
     if not tokens:
         return None
-    if tokens <= _ORIGINAL_WORDS and tokens & _ORIGINAL_MARKERS:
+    if _is_original(tokens):
         return _Segment(segment, "original", "")
     for version_type, words in _TYPE_KEYWORDS:
         if tokens & words:
             remixer = _find_remixer(segment, version_type) if version_type in REMIXER_TYPES else ""
             return _Segment(segment, version_type, remixer)
     return None
+
+
+def _segments_of(text: str) -> list[_Segment]:
+    """Return the versions one bracket or dash suffix names: none, one, or several joined by slashes."""
+    if "/" in text:
+        parts = [part for part in _SLASH.split(text) if part.strip()]
+        if len(parts) > 1:
+            found = [_classify(part) for part in parts]
+            if all(found):
+                return found  # type: ignore[return-value]
+    segment = _classify(text)
+    return [segment] if segment else []
 
 
 def _assemble(base: str, segments: list[_Segment], featuring: list[str]) -> ParsedTitle:
@@ -143,10 +183,10 @@ def parse_title(title: str) -> ParsedTitle:
         if credit:
             featuring.extend(split_artists(inner[credit.end() :]))
             return " "
-        segment = _classify(inner)
-        if segment is None:
+        named = _segments_of(inner)
+        if not named:
             return found.group(0)
-        segments.append(segment)
+        segments.extend(named)
         return " "
 
     text = _BRACKETED.sub(take_bracket, text)
@@ -159,16 +199,32 @@ def parse_title(title: str) -> ParsedTitle:
         text = text[: bare.start()] + text[bare.end() :]
 
     end = len(text)
+    # A year as a segment of its own belongs to the version beside it ("Title - 2011 - Remaster"); alone it is part
+    # of the title ("Blue Monday - 1988").
+    year, year_end, from_dashes = "", end, 0
     for dash in reversed(list(_DASH.finditer(text))):
         suffix = text[dash.end() : end].strip()
         credit = _FEAT_LEAD.match(suffix)
         if credit:
             featuring.extend(split_artists(suffix[credit.end() :]))
-        elif segment := _classify(suffix):
-            segments.insert(0, segment)
+        elif named := _segments_of(suffix):
+            if year:
+                last = named[-1]
+                named[-1] = _Segment(f"{last.text} {year}", last.version_type, last.remixer)
+                year = ""
+            segments[0:0] = named
+            from_dashes += len(named)
+        elif _YEAR.match(suffix) and not year:
+            if from_dashes:
+                first = segments[0]
+                segments[0] = _Segment(f"{suffix} {first.text}", first.version_type, first.remixer)
+            else:
+                year, year_end = suffix, end
         else:
             break
         end = dash.start()
+    if year:
+        end = year_end
     text = text[:end]
 
     base = " ".join(text.split()).strip(" -–—")
@@ -190,11 +246,14 @@ def with_version(parsed: ParsedTitle, version: str) -> ParsedTitle:
 
 
 def _detail(version_type: str, text: str, remixer: str) -> str:
-    if version_type in REMIXER_TYPES:
-        return normalize_artist(remixer)
     tokens = normalize_text(text).split()
     if version_type == "live":
         return " ".join(token for token in tokens if token not in _LIVE_FILLER)
+    if version_type in REMIXER_TYPES and remixer:
+        # Who made it, and what else the mix's name says ("Lake People's Circle Motive Remix").
+        rest = re.sub(re.escape(remixer) + r"(?:['’´`]s\b)?", " ", text, count=1, flags=re.IGNORECASE)
+        extras = {token for token in normalize_text(rest).split() if token not in _NOT_DETAIL and not _YEAR.match(token)}
+        return normalize_artist(remixer) + ("|" + " ".join(sorted(extras)) if extras else "")
     extras = {token for token in tokens if token not in _NOT_DETAIL and not _YEAR.match(token)}
     return " ".join(sorted(extras))
 
@@ -213,11 +272,20 @@ def _descriptors(parsed: ParsedTitle) -> list[tuple[str, str]]:
     )
 
 
+_PLACE_FILLER = frozenset({"at", "in", "on", "from", "the", "of", "and"})
+
+
 def _compatible(a: tuple[str, str], b: tuple[str, str]) -> bool:
     if a[0] != b[0]:
         return False
-    # "Live" alone fits any concert; two named concerts must be the same one.
-    return a[1] == b[1] or (a[0] == "live" and not (a[1] and b[1]))
+    if a[1] == b[1]:
+        return True
+    if a[0] != "live":
+        return False
+    # "Live" alone fits any concert; a named one fits the concert whose comment names as much and more
+    # ("Live at Wembley 1986" and "live, 1986-07-12: Wembley Stadium"); two different concerts never.
+    words_a, words_b = (set(detail.split()) - _PLACE_FILLER for detail in (a[1], b[1]))
+    return not (words_a and words_b) or words_a <= words_b or words_b <= words_a
 
 
 def same_version(a: ParsedTitle, b: ParsedTitle) -> bool:
@@ -232,3 +300,70 @@ def same_version(a: ParsedTitle, b: ParsedTitle) -> bool:
             return False
         unmatched.remove(partner)
     return True
+
+
+# A release group's secondary type says which version its recordings are, by MusicBrainz's own rules. "Live" and
+# "Demo" mark a recording once any release that holds it carries the type: a concert or a demo is released on
+# compilations too, while a studio take on a live album is the rare exception (and costs a question, not a wrong
+# accept). "Remix" and "DJ-mix" mark it only when every release does: remix EPs carry the original mix, and DJ-mix
+# compilations license the original recordings. "Compilation" names no version; it only weighs in the choice among
+# duplicates (matching.score, the earliest official album first).
+RELEASE_TYPE_VERSIONS = MappingProxyType({"live": "live", "demo": "demo", "remix": "remix", "dj-mix": "mixed"})
+_RELEASE_TYPES_ON_ANY = frozenset({"live", "demo"})
+# Text after a colon in a disambiguation comment is where and when ("live, 1997-05-23: Warner Brothers Studios").
+_COMMENT_PARTS = re.compile(r"\s*[,;]\s*")
+
+
+def release_type_versions(release_types: Mapping[str, int], release_count: int) -> tuple[str, ...]:
+    """Return the versions the release groups holding a recording name (RELEASE_TYPE_VERSIONS's rule)."""
+    found = []
+    for name, count in (release_types or {}).items():
+        folded = str(name).strip().casefold()
+        version = RELEASE_TYPE_VERSIONS.get(folded)
+        if version is None or not isinstance(count, int) or count <= 0:
+            continue
+        if folded in _RELEASE_TYPES_ON_ANY or count >= release_count > 0:
+            found.append(version)
+    return tuple(sorted(set(found)))
+
+
+def _comment_segments(comment: str) -> list[_Segment]:
+    """Return the versions a disambiguation comment names; one that names none ("US single", a date) gives none."""
+    text = " ".join(comment.split())
+    head = text.split(":", 1)[0]
+    segments = []
+    for part in _COMMENT_PARTS.split(head):
+        for segment in _segments_of(part) if part else ():
+            if segment.version_type == "live":
+                # The whole comment, so that the concert's date and place tell two concerts apart.
+                segment = _Segment(text, "live", "")
+            segments.append(segment)
+    return segments
+
+
+def with_hints(
+    parsed: ParsedTitle, *, comment: str = "", video: bool = False, release_versions: Iterable[str] = ()
+) -> ParsedTitle:
+    """Return parsed with the versions a provider states beside the title folded in: MusicBrainz's disambiguation
+    comment, its video flag and the versions its release groups name. One the title already names adds nothing."""
+    extra = _comment_segments(comment) if comment else []
+    extra += [_Segment(name, name, "") for name in release_versions]
+    if video:
+        # Not a keyword of titles ("Official Video" on a site is noise there): only the flag says it.
+        extra.append(_Segment("video", "video", ""))
+    named = {descriptor for descriptor, _ in _descriptors(parsed)} | {parsed.version_type}
+    fresh = []
+    for segment in extra:
+        if segment.version_type in SAME_RECORDING_VERSIONS or segment.version_type in named:
+            continue
+        named.add(segment.version_type)
+        fresh.append(segment)
+    if not fresh:
+        return parsed
+    existing = [_Segment(text, *_classified_type(text)) for text in parsed.version.split(_MULTI_JOIN)] if parsed.version else []
+    return _assemble(parsed.base, [*existing, *fresh], list(parsed.featuring))
+
+
+def _classified_type(text: str) -> tuple[str, str]:
+    segment = _classify(text)
+    return (segment.version_type, segment.remixer) if segment else ("version", "")

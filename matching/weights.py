@@ -24,6 +24,11 @@ WEIGHTS = MappingProxyType(
 # durations within ~7 s when title and artist are perfect ((3+2+2*0.65)/7).
 ACCEPT_THRESHOLD = 0.90
 
+# Below this, the best candidate is not even a close call: nothing usable was found, and the line becomes a
+# provisional library track instead of a question. 0.5 is VERSION_MISMATCH_CAP: a candidate of another version is
+# still worth showing a person (the line may have named the version wrongly); less is a different song.
+REVIEW_FLOOR = 0.5
+
 # The best must beat the best different recording by this much, like beets' rec_gap_thresh (0.25 of distance there,
 # where distances spread wider). 0.05 is about durations 5 s apart against a perfect twin, or an artist spelled
 # "Adel" for "Adele" (0.044): close enough that a person should pick.
