@@ -611,8 +611,6 @@ def sound_match_decide(query: matching.Recording, candidates: list[TrackCandidat
     what the file says: its title, artists and version when the tags give any (`matching.score`, so another version
     is capped far below the threshold), and always its duration.
     """
-    from library.services import REVIEW_FLOOR
-
     scored = []
     for candidate in candidates:
         found = metadata.recording_from(candidate)
@@ -637,7 +635,7 @@ def sound_match_decide(query: matching.Recording, candidates: list[TrackCandidat
     )
     if best_confidence >= ACCEPT_THRESHOLD - EPSILON and (rival is None or best_confidence - rival >= ACCEPT_GAP - EPSILON):
         return SoundMatch("identified", best, best_confidence, kept)
-    if best_confidence >= REVIEW_FLOOR:
+    if best_confidence >= matching.REVIEW_FLOOR:
         return SoundMatch("needs_review", None, best_confidence, kept)
     return SoundMatch("not_identified", None, best_confidence, kept)
 

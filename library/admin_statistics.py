@@ -106,11 +106,11 @@ def statistics_page_context(*, period: str, day: datetime.date | None = None) ->
     }
     providers = [
         {**row, "percent": _percent(row["rate"]), "url": _url("library_trackdiscovery_changelist", {
-            **window, "sources_consulted__icontains": f'"{row["provider"]}"', "status__exact": DiscoveryStatus.IDENTIFIED,
+            **window, "identified_by__exact": row["provider"], "status__exact": DiscoveryStatus.IDENTIFIED,
         })}
         for row in trends["success"]["by_provider"]
     ]
-    charts["providers"] = _chart("providers", "Identified, per provider consulted", [
+    charts["providers"] = _chart("providers", "Lines each provider identified, of those it was asked about", [
         (row["label"], row["percent"], row["url"]) for row in providers
     ], suffix="%")
     return {

@@ -102,6 +102,14 @@ class TrackDiscovery(models.Model):
     method = models.CharField(max_length=10, choices=Method.choices, blank=True)
     sources_consulted = models.JSONField(default=list, blank=True)
     candidates = models.JSONField(default=list, blank=True, help_text="Scored candidates, best first.")
+    reason = models.CharField(
+        "why", max_length=300, blank=True,
+        help_text="Why identification linked this candidate, or why it asks a person.",
+    )
+    identified_by = models.CharField(
+        max_length=30, blank=True, db_index=True,
+        help_text="The provider whose candidate is linked (“library” for the library's own track).",
+    )
     library_track = models.ForeignKey(
         LibraryTrack, on_delete=models.SET_NULL, null=True, blank=True, related_name="discoveries"
     )

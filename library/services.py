@@ -4,9 +4,12 @@ Identification of one line (`discoveries_identify`), in order:
 1. the library: a library track whose title, artists and version match the line;
 2. the enabled providers that search, side by side within their shared limits (core.gather), one search per
    provider per line; every candidate scored by `matching`;
-3. a clear winner (at least ACCEPT_THRESHOLD, ACCEPT_GAP ahead of the next other recording, the same version)
-   is linked to a library track; a close call waits for a person with its candidates; nothing usable becomes a
-   provisional library track. "ID - ID" and its kin are never guessed.
+3. `matching.decide`: a clear winner (at least ACCEPT_THRESHOLD, ACCEPT_GAP ahead of the next other recording,
+   the same version) is linked to a library track, and when several listings of that one recording lead, the
+   canonical one by matching's stated rule, the rest kept on the line as alternatives; a close call waits for a
+   person with its candidates and the reason; nothing usable becomes a provisional library track. "ID - ID" and
+   its kin are never guessed. The line's `reason` says why, and `identified_by` which provider's candidate (or
+   the library) is linked, which is what the statistics credit.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from library.models import (
     TrackDiscovery,
     Tracklist,
 )
-from providers.base import Capability, RateLimited, TrackCandidate
+from providers.base import Capability, RateLimited, TrackCandidate, parse_date
 from providers.registry import providers_for
 from tracks import metadata
 from tracks import services as track_services
@@ -43,8 +46,6 @@ from tracks.models import Track
 
 logger = logging.getLogger(__name__)
 
-# Below this, a best candidate is not even a close call: nothing usable was found.
-REVIEW_FLOOR = 0.5
 # Candidates kept on a line for a person to choose from.
 CANDIDATES_KEPT = 8
 SEARCH_LIMIT = 5
@@ -144,12 +145,44 @@ def _search(client, discovery: TrackDiscovery, force_refresh: bool) -> list[Trac
     return client.search_tracks(artist=artist, title=title, limit=SEARCH_LIMIT, force_refresh=force_refresh)
 
 
-def candidate_dict(candidate: TrackCandidate, scored: matching.Score) -> dict[str, Any]:
-    """Return what a line keeps of a scored candidate, for a person to compare side by side."""
+def candidate_dict(candidate: TrackCandidate, scored: matching.Score, *, alternative: bool = False) -> dict[str, Any]:
+    """Return what a line keeps of a scored candidate, for a person to compare side by side; alternative marks
+    another listing of the recording linked (or shown first)."""
     return {
         **candidate.as_dict(), "score": round(scored.value, 3), "same_version": scored.same_version,
-        "identifier_match": scored.identifier_match, "reasons": list(scored.reasons),
+        "identifier_match": scored.identifier_match, "reasons": list(scored.reasons), "alternative": alternative,
     }
+
+
+def candidate_of(kept: Any) -> TrackCandidate:
+    """Return the TrackCandidate a line keeps as a dict (candidate_dict); raise ValueError if it is not one."""
+    if not isinstance(kept, dict):
+        raise ValueError("That candidate is no longer on this line; reload the page.")
+    types = kept.get("release_types") or ()
+    return TrackCandidate(
+        source=str(kept.get("source") or ""), external_id=str(kept.get("external_id") or ""),
+        title=str(kept.get("title") or ""), artists=tuple(str(name) for name in kept.get("artists") or ()),
+        album=str(kept.get("album") or ""), duration=kept.get("duration") if isinstance(kept.get("duration"), int) else None,
+        isrc=str(kept.get("isrc") or ""), label=str(kept.get("label") or ""), url=str(kept.get("url") or ""),
+        version=str(kept.get("version") or ""), comment=str(kept.get("comment") or ""), video=kept.get("video") is True,
+        release_types=tuple((str(pair[0]), pair[1]) for pair in types if isinstance(pair, list | tuple) and len(pair) == 2),
+        release_count=kept.get("release_count") if isinstance(kept.get("release_count"), int) else 0,
+        album_date=str(kept.get("album_date") or ""), country=str(kept.get("country") or ""),
+        release_date=parse_date(kept.get("release_date")),
+    )
+
+
+def _kept(candidates: Sequence[TrackCandidate], decision: matching.Decision) -> list[dict[str, Any]]:
+    """Return the candidates a line keeps: the one linked (or shown first), its alternatives, then the rest best
+    first, CANDIDATES_KEPT at most."""
+    first = [decision.index] if decision.index is not None else []
+    order = [*first, *decision.alternatives]
+    order += [index for index, _ in decision.ranked if index not in order]
+    scores = dict(decision.ranked)
+    return [
+        candidate_dict(candidates[index], scores[index], alternative=index in decision.alternatives)
+        for index in order[:CANDIDATES_KEPT]
+    ]
 
 
 def _library_match(discovery: TrackDiscovery) -> tuple[Track, matching.Score] | None:
@@ -197,6 +230,7 @@ def discoveries_identify(
             track, scored = found
             outcome.lines[discovery.pk] = _linked(
                 discovery, track, scored, method=DiscoveryMethod.LIBRARY, candidates=[], sources=["library"],
+                identified_by="library", reason="the library's own track",
             )
         else:
             to_search.append(discovery)
@@ -223,50 +257,63 @@ def _decide(discovery: TrackDiscovery, answers: Gathered) -> LineOutcome:
         # Every provider failed: nothing was learnt, so nothing is decided; the item fails and can be retried.
         return LineOutcome(discovery.status, lambda: {}, error="; ".join(answers.errors))
     query = query_of(discovery)
-    recordings = [metadata.recording_from(candidate) for candidate in candidates]
-    ranked = matching.rank(query, recordings)
-    kept = [candidate_dict(candidates[index], scored) for index, scored in ranked[:CANDIDATES_KEPT]]
-    match = matching.best_match(query, recordings)
-    if match is not None:
-        track = None  # found or created in the write, under the batch's transaction
-        return _linked(discovery, track, match.score, method=DiscoveryMethod.API, candidates=kept, sources=sources,
-                       candidate=candidates[match.index])
-    if ranked and ranked[0][1].value >= REVIEW_FLOOR:
-        confidence = ranked[0][1].value
+    decision = matching.decide(query, [metadata.recording_from(candidate) for candidate in candidates])
+    kept = _kept(candidates, decision)
+    if decision.outcome == matching.Outcome.ACCEPT:
+        chosen = candidates[decision.index]
+        return _linked(discovery, None, decision.score, method=DiscoveryMethod.API, candidates=kept, sources=sources,
+                       candidate=chosen, identified_by=chosen.source, reason=decision.reason)
+    if decision.outcome == matching.Outcome.REVIEW:
+        confidence = decision.score.value
 
         def review() -> dict[str, Any]:
             _line_unlink(discovery)
             _line_save(discovery, status=DiscoveryStatus.NEEDS_REVIEW, confidence=confidence, method="",
-                       candidates=kept, sources=sources, library_track=None)
+                       candidates=kept, sources=sources, library_track=None, reason=decision.reason)
             return {"status": DiscoveryStatus.NEEDS_REVIEW, "confidence": round(confidence, 3)}
 
         return LineOutcome(DiscoveryStatus.NEEDS_REVIEW, review)
-    return _provisional(discovery, kept, sources, answers.errors)
+    return _provisional(discovery, kept, sources, answers.errors, reason=decision.reason)
 
 
 def _linked(
     discovery: TrackDiscovery, track: Track | None, scored: matching.Score, *, method: str, candidates: list,
-    sources: list[str], candidate: TrackCandidate | None = None,
+    sources: list[str], candidate: TrackCandidate | None = None, identified_by: str = "", reason: str = "",
 ) -> LineOutcome:
     def write() -> dict[str, Any]:
         chosen, created = (track, False) if track is not None else track_from_candidate(candidate)
         library_track, _ = LibraryTrack.objects.get_or_create(track=chosen)
-        status = DiscoveryStatus.PROVISIONAL if library_track.is_provisional else DiscoveryStatus.IDENTIFIED
+        provisional = library_track.is_provisional
+        status = DiscoveryStatus.PROVISIONAL if provisional else DiscoveryStatus.IDENTIFIED
         _line_link(discovery, library_track)
-        _line_save(discovery, status=status, confidence=scored.value, method=method, candidates=candidates,
-                   sources=sources, library_track=library_track)
+        # A provisional library track is the text of an earlier line: the same text again, not an identification.
+        _line_save(discovery, status=status, confidence=None if provisional else scored.value, method=method,
+                   candidates=candidates, sources=sources, library_track=library_track,
+                   identified_by="" if provisional else identified_by,
+                   reason="the same text as a provisional library track" if provisional else reason)
+        _line_facts_to_track(discovery, chosen)
         return {"status": status, "confidence": round(scored.value, 3), "library_track": str(library_track.pk),
                 "track": str(chosen.pk), "created_track": str(chosen.pk) if created else ""}
 
     return LineOutcome(DiscoveryStatus.IDENTIFIED, write)
 
 
-def _provisional(discovery: TrackDiscovery, candidates: list, sources: list[str], errors: list[str]) -> LineOutcome:
+def _line_facts_to_track(discovery: TrackDiscovery, track: Track) -> None:
+    """Give the track the line's label and catalogue number where the catalogue has none."""
+    track_services.track_fields_fill(
+        track=track, values={"label": discovery.label, "catalog_number": discovery.catalog_number},
+        source="tracklist",
+    )
+
+
+def _provisional(
+    discovery: TrackDiscovery, candidates: list, sources: list[str], errors: list[str], reason: str = "",
+) -> LineOutcome:
     def write() -> dict[str, Any]:
         library_track = provisional_library_track(discovery=discovery)
         _line_link(discovery, library_track)
         _line_save(discovery, status=DiscoveryStatus.PROVISIONAL, confidence=None, method="", candidates=candidates,
-                   sources=sources, library_track=library_track)
+                   sources=sources, library_track=library_track, reason=reason)
         return {"status": DiscoveryStatus.PROVISIONAL, "errors": errors}
 
     return LineOutcome(DiscoveryStatus.PROVISIONAL, write)
@@ -282,13 +329,18 @@ def provisional_library_track(*, discovery: TrackDiscovery) -> LibraryTrack:
     return LibraryTrack.objects.create(track=track, is_provisional=True)
 
 
-def _line_save(discovery: TrackDiscovery, *, status, confidence, method, candidates, sources, library_track) -> None:
+def _line_save(
+    discovery: TrackDiscovery, *, status, confidence, method, candidates, sources, library_track,
+    identified_by: str = "", reason: str = "",
+) -> None:
     discovery.status, discovery.method, discovery.library_track = status, method, library_track
     discovery.confidence = None if confidence is None else max(0.0, min(1.0, round(confidence, 4)))
     discovery.candidates, discovery.sources_consulted = candidates, sources
+    discovery.identified_by, discovery.reason = identified_by[:30], reason[:300]
     discovery.identified_at = timezone.now()
     discovery.save(update_fields=[
-        "status", "method", "library_track", "confidence", "candidates", "sources_consulted", "identified_at",
+        "status", "method", "library_track", "confidence", "candidates", "sources_consulted", "identified_by",
+        "reason", "identified_at",
     ])
 
 
@@ -388,19 +440,14 @@ def new_tracks_enrich(*, track_ids: Sequence, started_by: str = "discovery") -> 
 
 
 @transaction.atomic
-def discovery_accept(*, discovery: TrackDiscovery, index: int) -> LibraryTrack:
+def discovery_accept(*, discovery: TrackDiscovery, index: int, reason: str = "") -> LibraryTrack:
     """Accept the candidate at index for this line, as a person's choice (method manual)."""
     discovery = TrackDiscovery.objects.select_for_update().get(pk=discovery.pk)
     try:
         chosen = discovery.candidates[index]
     except (IndexError, TypeError):
         raise ValueError("That candidate is no longer on this line; reload the page.") from None
-    candidate = TrackCandidate(
-        source=chosen.get("source", ""), external_id=str(chosen.get("external_id", "")),
-        title=chosen.get("title", ""), artists=tuple(chosen.get("artists") or ()), album=chosen.get("album", ""),
-        duration=chosen.get("duration"), isrc=chosen.get("isrc") or "", label=chosen.get("label") or "",
-        url=chosen.get("url") or "", version=chosen.get("version") or "",
-    )
+    candidate = candidate_of(chosen)
     track, created = track_from_candidate(candidate)
     library_track, _ = LibraryTrack.objects.get_or_create(track=track)
     if library_track.is_provisional:
@@ -412,7 +459,9 @@ def discovery_accept(*, discovery: TrackDiscovery, index: int) -> LibraryTrack:
         library_tracks_merge(survivor=library_track, others=[stand_in])
     _line_save(discovery, status=DiscoveryStatus.IDENTIFIED, confidence=chosen.get("score"),
                method=DiscoveryMethod.MANUAL, candidates=discovery.candidates,
-               sources=discovery.sources_consulted, library_track=library_track)
+               sources=discovery.sources_consulted, library_track=library_track, identified_by=candidate.source,
+               reason=reason or "a person's choice")
+    _line_facts_to_track(discovery, track)
     if created:
         transaction.on_commit(lambda: new_tracks_enrich(track_ids=[track.pk], started_by="review"))
     return library_track
@@ -423,7 +472,8 @@ def discovery_mark_unidentifiable(*, discovery: TrackDiscovery) -> None:
     """Settle a line as unidentifiable: no guess is ever made for it."""
     _line_unlink(discovery)
     _line_save(discovery, status=DiscoveryStatus.UNIDENTIFIABLE, confidence=None, method=DiscoveryMethod.MANUAL,
-               candidates=discovery.candidates, sources=discovery.sources_consulted, library_track=None)
+               candidates=discovery.candidates, sources=discovery.sources_consulted, library_track=None,
+               reason="a person's choice: unidentifiable")
 
 
 def discovery_search_again(

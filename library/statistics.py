@@ -20,8 +20,9 @@ Trends compare the last `days` days (today included) with the `days` before them
 - **Trending artists and genres**: `[[name, now, before], ...]`, the ten whose number of sightings rose the most.
 - **Discovery rate**: `[[monday, sightings], ...]` for each of the last twelve ISO weeks, this one included.
 - **Identification success**: over the lines decided in the window (`identified_at` in it, any status but
-  pending and unparsed), per provider: the lines whose `sources_consulted` name it, and how many of those ended
-  identified (the rate is their share; "library" is the library match, which consults no provider); per source
+  pending and unparsed), per provider: the lines whose `sources_consulted` name it, and how many of those were
+  identified by its own candidate (`identified_by`; the rate is their share; "library" is the library match,
+  which consults no provider); per source
   (the tracklist's DJ): lines decided and identified.
 - **Want-list conversion**: want-list entries added in the window, how many of them are purchased now (the rate),
   still wanted or unavailable; and how many entries were purchased in the window (by `purchased_at`, or for an
@@ -228,7 +229,8 @@ def _success(start: datetime.date, end: datetime.date) -> dict[str, Any]:
     counts = decided.aggregate(
         lines=Count("id"), identified=Count("id", filter=identified),
         **{f"consulted_{n}": Count("id", filter=q) for n, q in enumerate(consulted.values())},
-        **{f"identified_{n}": Count("id", filter=q & identified) for n, q in enumerate(consulted.values())},
+        # A provider is credited with the lines it identified, not every identified line it was asked about.
+        **{f"identified_{n}": Count("id", filter=identified & Q(identified_by=name)) for n, name in enumerate(consulted)},
     )
     providers = [
         {"provider": name, "label": "Library" if name == "library" else provider_label(name),

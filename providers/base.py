@@ -90,6 +90,16 @@ class TrackCandidate:
     score: float | None = None  # the provider's own relevance, 0..1, where it gives one
     # The mix name where the provider keeps it apart from the title (Beatport); others write it in the title.
     version: str = ""
+    # What the provider says of the recording beside its title (MusicBrainz), for matching to read versions from
+    # and for a person to tell two listings apart: the disambiguation comment, whether it is a video, how many of
+    # its releases carry each release-group secondary type ((("Live", 2),)), how many releases it has, the date of
+    # its earliest official album release, and the listed release's country.
+    comment: str = ""
+    video: bool = False
+    release_types: tuple[tuple[str, int], ...] = ()
+    release_count: int = 0
+    album_date: str = ""
+    country: str = ""
 
     @property
     def artist(self) -> str:
@@ -130,6 +140,11 @@ class TrackMetadata:
     remixers: tuple[str, ...] = ()
     # Ids this provider knows on other services, e.g. {"musicbrainz_recording_id": ...}.
     ids: dict[str, str] = field(default_factory=dict)
+    # As on TrackCandidate: what the provider says beside the title, read by matching for the version.
+    comment: str = ""
+    video: bool = False
+    release_types: tuple[tuple[str, int], ...] = ()
+    release_count: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return _jsonable(asdict(self))

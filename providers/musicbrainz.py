@@ -188,6 +188,9 @@ def map_candidate(recording: dict[str, Any]) -> TrackCandidate:
         label=labels[0] if labels else "",
         url=f"{WEB_URL}/recording/{recording['id']}",
         score=score / 100 if score is not None else None,
+        country=release.get("country") or "",
+        album_date=_earliest_album_date(recording),
+        **_version_signals(recording),
     )
 
 
@@ -227,6 +230,7 @@ def map_metadata(recording: dict[str, Any]) -> TrackMetadata:
         disc_number=as_int(medium.get("position")),
         url=f"{WEB_URL}/recording/{recording['id']}",
         ids=ids,
+        **_version_signals(recording),
     )
 
 
@@ -250,6 +254,42 @@ def _artists(recording: dict[str, Any]) -> tuple[str, ...]:
             if name:
                 names.append(name)
     return tuple(names)
+
+
+def _releases(recording: dict[str, Any]) -> list[dict[str, Any]]:
+    return [release for release in recording.get("release-list") or [] if isinstance(release, dict)]
+
+
+def _version_signals(recording: dict[str, Any]) -> dict[str, Any]:
+    """Return what MusicBrainz says of a recording's version beside its title (matching.versions reads it): the
+    disambiguation comment, the video flag, and how many of its releases carry each secondary type."""
+    releases = _releases(recording)
+    counts: dict[str, int] = {}
+    for release in releases:
+        group = release.get("release-group") or {}
+        for name in dict.fromkeys(group.get("secondary-type-list") or []):
+            if isinstance(name, str) and name:
+                counts[name] = counts.get(name, 0) + 1
+    return {
+        "comment": str(recording.get("disambiguation") or "")[:300],
+        "video": str(recording.get("video") or "").lower() == "true",
+        "release_types": tuple(sorted(counts.items())),
+        "release_count": len(releases),
+    }
+
+
+def _earliest_album_date(recording: dict[str, Any]) -> str:
+    """Return the date ("1977", "1977-02-04") of the recording's earliest official album release (not a
+    compilation's), or "" when no release listed is one."""
+    dates = []
+    for release in _releases(recording):
+        group = release.get("release-group") or {}
+        secondary = group.get("secondary-type-list") or []
+        if release.get("status") == "Official" and group.get("primary-type") == "Album" and not secondary:
+            date = str(release.get("date") or "")
+            if re.fullmatch(r"\d{4}(?:-\d{2}){0,2}", date):
+                dates.append(date)
+    return min(dates, default="")
 
 
 def _first_release(recording: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,8 @@ provider in METADATA_PROVIDERS order that gives a value wins. The default order
 puts Beatport and Discogs first because their BPM, key, label, catalogue number
 and genre are the ones DJs file by; MusicBrainz then settles identity (title,
 credits, ISRC, dates). A field a person edited in the admin (source "manual")
-is never overwritten by a fetch. A result that describes another recording (a
+is never overwritten by a fetch. A provider's answer for the id the track holds
+is authoritative; any other result that describes another recording (a
 different version, a different song) is left out of the merge altogether, so a
 fetch never changes what a track is. This module does no I/O.
 """
@@ -165,19 +166,40 @@ def recording_from(found: Any) -> matching.Recording:
     if own and found.external_id:
         ids.setdefault(own, str(found.external_id))
     return matching.Recording(
-        title=found.title, version=getattr(found, "version", "") or "", artists=tuple(found.artists), duration=found.duration, isrc=found.isrc or "",
-        ids=ids, label=found.label or "", catalog_number=getattr(found, "catalog_number", "") or "",
+        title=found.title, version=getattr(found, "version", "") or "", artists=tuple(found.artists),
+        duration=found.duration, isrc=found.isrc or "", ids=ids, label=found.label or "",
+        catalog_number=getattr(found, "catalog_number", "") or "", source=found.source,
+        comment=getattr(found, "comment", "") or "", video=bool(getattr(found, "video", False)),
+        release_types=dict(getattr(found, "release_types", ()) or ()),
+        release_count=getattr(found, "release_count", 0) or 0, album_date=getattr(found, "album_date", "") or "",
     )
+
+
+def fetched_by_own_id(track: Any, result: TrackMetadata) -> bool:
+    """Return whether result is its provider's answer for the id track holds for it (an MBID, a Spotify id...)."""
+    own = OWN_ID_FIELD.get(result.source)
+    held = str(getattr(track, own, "") or "") if own else ""
+    return bool(held and result.external_id) and held.casefold() == str(result.external_id).casefold()
 
 
 def split_by_identity(track: Any, results: Iterable[TrackMetadata]) -> tuple[list[TrackMetadata], list[dict[str, Any]]]:
     """Return the results about track's own recording, and a note for each that describes another one.
 
-    A result without a title (Discogs describes releases) says nothing about identity and is kept.
+    A provider's answer for the id the track holds is the track's recording by definition (the id was accepted by
+    identification or given by a person), whatever its title says now: it is never refused. Every other answer
+    (an ISRC lookup's, a search hit's) must pass `matching.same_recording`, against the track or, when the track
+    has no title yet, against the answer for its own id. A result without a title (Discogs describes releases)
+    says nothing about identity and is kept.
     """
+    results = list(results)
+    authoritative = [result for result in results if fetched_by_own_id(track, result)]
     own = recording_of(track)
-    agreeing, disagreements = [], []
+    if not own.title and authoritative:
+        own = recording_from(next((result for result in authoritative if result.title), authoritative[0]))
+    agreeing, disagreements = list(authoritative), []
     for result in results:
+        if result in authoritative:
+            continue
         if not result.title or matching.same_recording(own, recording_from(result)):
             agreeing.append(result)
         else:

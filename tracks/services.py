@@ -182,6 +182,25 @@ def track_fields_mark_manual(*, track: Track, fields: Iterable[str]) -> None:
     metadata.sources_set(track, [name for name in fields if name in editable], metadata.MANUAL, timezone.now())
 
 
+def track_fields_fill(*, track: Track, values: dict[str, str], source: str) -> list[str]:
+    """Fill the track's empty text fields from values (say, a tracklist line's label), recording source; a field
+    that holds anything, or that a person cleared on purpose, is left alone. Return the fields filled."""
+    sources = track.metadata_sources or {}
+    filled = {
+        name: str(value)[: track._meta.get_field(name).max_length]
+        for name, value in values.items()
+        if value and not getattr(track, name) and metadata.source_of(sources.get(name)) != metadata.MANUAL
+    }
+    if not filled:
+        return []
+    at = timezone.now()
+    for name, value in filled.items():
+        setattr(track, name, value)
+    metadata.sources_set(track, filled, source, at)
+    Track.objects.filter(pk=track.pk).update(**filled, metadata_sources=track.metadata_sources, updated_at=at)
+    return list(filled)
+
+
 # --- Jobs -------------------------------------------------------------------------------
 
 

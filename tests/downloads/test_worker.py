@@ -40,6 +40,9 @@ def test_a_killed_worker_resumes_the_download_with_exactly_one_enqueue(settings,
         try:
             wait_for(lambda: Download.objects.get(pk=download.pk).is_finished, timeout=90,
                      message=f"the download to finish; log:\n{second.log_text()[-3000:]}")
+            # The job's row closes in the step after its last download finishes, so wait for that too.
+            wait_for(lambda: DownloadJob.objects.get(pk=requested.job.pk).is_finished, timeout=30,
+                     message=f"the job to close; log:\n{second.log_text()[-3000:]}")
         finally:
             second.stop()
         download.refresh_from_db()

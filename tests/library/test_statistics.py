@@ -248,8 +248,9 @@ def test_identification_success_per_provider_and_per_dj():
     klock, gou = TracklistFactory(dj="Ben Klock"), TracklistFactory(dj="Peggy Gou")
     entry = LibraryTrackFactory()
     day = at(TODAY - datetime.timedelta(days=3))
-    line(klock, entry, day, sources_consulted=["library"], method="library")
-    line(klock, entry, day, sources_consulted=["musicbrainz", "spotify"], method="api")
+    line(klock, entry, day, sources_consulted=["library"], method="library", identified_by="library")
+    # Both were asked, MusicBrainz's candidate was linked: only MusicBrainz is credited.
+    line(klock, entry, day, sources_consulted=["musicbrainz", "spotify"], method="api", identified_by="musicbrainz")
     line(klock, None, day, status=DiscoveryStatus.NEEDS_REVIEW, sources_consulted=["musicbrainz"])
     line(gou, entry, day, status=DiscoveryStatus.PROVISIONAL, sources_consulted=["musicbrainz", "spotify"])
     line(gou, None, None, status=DiscoveryStatus.PENDING)  # not decided: left out
@@ -258,7 +259,7 @@ def test_identification_success_per_provider_and_per_dj():
     assert (success["lines"], success["identified"], success["rate"]) == (4, 2, 0.5)
     assert success["by_provider"] == [
         {"provider": "musicbrainz", "label": "MusicBrainz", "consulted": 3, "identified": 1, "rate": 0.3333},
-        {"provider": "spotify", "label": "Spotify", "consulted": 2, "identified": 1, "rate": 0.5},
+        {"provider": "spotify", "label": "Spotify", "consulted": 2, "identified": 0, "rate": 0.0},
         {"provider": "library", "label": "Library", "consulted": 1, "identified": 1, "rate": 1.0},
     ]
     assert success["by_method"] == [["api", 1], ["library", 1]]
@@ -431,13 +432,15 @@ def test_each_figures_link_leads_to_its_rows(admin_client, library):
 def test_the_provider_links_open_the_lines_it_helped_identify(admin_client):
     klock = TracklistFactory(dj="Ben Klock")
     day = timezone.now() - datetime.timedelta(days=1)
-    line(klock, LibraryTrackFactory(), day, sources_consulted=["musicbrainz", "spotify"], method="api")
-    line(klock, LibraryTrackFactory(), day, sources_consulted=["spotify"], method="api")
+    line(klock, LibraryTrackFactory(), day, sources_consulted=["musicbrainz", "spotify"], method="api",
+         identified_by="musicbrainz")
+    line(klock, LibraryTrackFactory(), day, sources_consulted=["spotify"], method="api", identified_by="spotify")
     context = page(admin_client).context
     rows = {row["provider"]: row for row in context["providers"]}
     assert (rows["musicbrainz"]["percent"], rows["spotify"]["consulted"]) == (100.0, 2)
+    # Each provider's link opens the lines its own candidate identified, not every line it was asked about.
     assert admin_client.get(rows["musicbrainz"]["url"]).context["cl"].result_count == 1
-    assert admin_client.get(rows["spotify"]["url"]).context["cl"].result_count == 2
+    assert admin_client.get(rows["spotify"]["url"]).context["cl"].result_count == 1
     assert admin_client.get(context["sources"][0]["url"]).context["cl"].result_count == 1
 
 

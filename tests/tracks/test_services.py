@@ -161,17 +161,54 @@ def test_a_search_with_two_takes_of_one_title_and_no_length_to_tell_them_apart_t
     assert not [r.path for r in replay.requests() if r.path.startswith("/ws/2/recording/")]
 
 
-def test_a_fetch_never_renames_a_track_into_another_recording(replay, credentials, settings):
-    settings.METADATA_PROVIDERS = ["spotify"]
+def _serve_brightside(replay):
     serve_spotify_token(replay)
     replay.serve(f"/v1/tracks/{SPOTIFY_ID}", SPOTIFY_TRACK)  # "Mr. Brightside" by The Killers
     replay.serve(f"/v1/audio-features/{SPOTIFY_ID}", body='{"error": {"status": 403}}', status=403)
-    track = TrackFactory(title="Mr. Brightside (Jacques Lu Cont Remix)", credit_name="The Killers",
-                         artists=["The Killers"], album="", spotify_id=SPOTIFY_ID)
-    with pytest.raises(services.NothingFound, match="spotify calls it “Mr. Brightside”, another recording"):
-        services.track_metadata_fetch(track=track)
+
+
+@pytest.mark.parametrize("title", ["", "(untitled)", "Mr. Brightside (Jacques Lu Cont Remix)"])
+def test_a_fetch_by_the_tracks_own_id_is_never_refused(replay, credentials, settings, title):
+    settings.METADATA_PROVIDERS = ["spotify"]
+    _serve_brightside(replay)
+    track = TrackFactory(title=title, credit_name="", artists=[], album="", spotify_id=SPOTIFY_ID)
+    outcome = services.track_metadata_fetch(track=track)
     track.refresh_from_db()
-    assert track.title == "Mr. Brightside (Jacques Lu Cont Remix)" and track.album == ""
+    assert track.title == "Mr. Brightside" and track.credit_name == "The Killers"
+    assert {"title", "credit_name", "album"} <= set(outcome.changed)
+    assert outcome.disagreements == []
+
+
+def test_a_fetch_by_own_id_keeps_what_a_person_edited_and_fills_the_rest(replay, credentials, settings):
+    settings.METADATA_PROVIDERS = ["spotify"]
+    _serve_brightside(replay)
+    track = TrackFactory(title="Brightside (my edit)", credit_name="", artists=[], album="", spotify_id=SPOTIFY_ID)
+    services.track_fields_mark_manual(track=track, fields=["title"])
+    track.save()
+    outcome = services.track_metadata_fetch(track=track)
+    track.refresh_from_db()
+    assert track.title == "Brightside (my edit)"
+    assert track.album == fixture_json(SPOTIFY_TRACK)["album"]["name"]
+    assert "title" not in outcome.changed and "album" in outcome.changed
+
+
+def test_fetch_command_by_soundcharts_uuid_fills_a_blank_title(replay, credentials, settings):
+    from django.core.management import call_command
+
+    settings.METADATA_PROVIDERS = ["soundcharts"]
+    replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", SOUNDCHARTS_SONG)
+    track = TrackFactory(title="", credit_name="", artists=[], soundcharts_uuid=SOUNDCHARTS_UUID)
+    call_command("fetch_track_metadata", "--track-uuid", SOUNDCHARTS_UUID, "--sync")
+    track.refresh_from_db()
+    assert track.title == fixture_json(SOUNDCHARTS_SONG)["object"]["name"] == "bad guy"
+
+
+def test_an_isrc_answer_for_another_recording_is_still_refused():
+    track = TrackFactory(title="Mr. Brightside (Jacques Lu Cont Remix)", credit_name="The Killers",
+                         artists=["The Killers"], spotify_id="")
+    found = TrackMetadata(source="spotify", external_id=SPOTIFY_ID, title="Mr. Brightside", artists=("The Killers",))
+    agreeing, disagreements = metadata.split_by_identity(track, [found])
+    assert agreeing == [] and disagreements[0]["title"] == "Mr. Brightside"
 
 
 # --- Jobs -------------------------------------------------------------------------------
