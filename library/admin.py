@@ -192,10 +192,8 @@ class TracklistAdmin(CrateModelAdmin):
         super().save_model(request, obj, form, change)
         if not change or "raw_text" in form.changed_data or form.cleaned_data.get("upload"):
             lines = form.mixes[0].lines if form.mixes else parsing.parse_text(obj.raw_text).lines
-            count = services.tracklist_lines_replace(tracklist=obj, lines=lines)
-            unparsed = sum(1 for line in lines if line.status == parsing.LineStatus.UNPARSED)
-            note = f" {unparsed} could not be read and are kept as unparsed." if unparsed else ""
-            self.message_user(request, f"Read {count} line(s).{note}", messages.SUCCESS)
+            change = services.tracklist_lines_set(tracklist=obj, lines=lines)
+            self.message_user(request, str(change), messages.SUCCESS)
         for extra in form.mixes[1:]:
             created = services.tracklist_create(
                 name=extra.name or obj.name, dj=extra.dj or obj.dj, source_url=extra.source_url,

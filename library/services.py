@@ -74,15 +74,98 @@ def _discovery_of(tracklist: Tracklist, line: parsing.ParsedLine) -> TrackDiscov
     )
 
 
+@dataclass(frozen=True)
+class LinesChange:
+    """What setting a tracklist's lines did: lines added (new or changed text), removed, and kept as they were."""
+
+    added: int = 0
+    removed: int = 0
+    kept: int = 0
+    unparsed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.added + self.kept
+
+    def __str__(self) -> str:
+        if not self.kept and not self.removed:
+            said = f"Read {_count(self.added, 'line')}."
+        else:
+            parts = [f"{_count(self.added, 'line')} added" if self.added else "",
+                     f"{_count(self.removed, 'line')} removed" if self.removed else "",
+                     f"{_count(self.kept, 'line')} kept with {'its' if self.kept == 1 else 'their'} identification"]
+            said = _sentence([part for part in parts if part]) + "."
+        if self.unparsed:
+            said += f" {_count(self.unparsed, 'line')} could not be read and {'is' if self.unparsed == 1 else 'are'} kept as unparsed."
+        return said
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _sentence(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _line_key(line: TrackDiscovery) -> tuple:
+    """Return what makes two lines the same line of a tracklist: what was read from it, not its number or time, so a
+    line inserted above a numbered list or a retimed mix keeps every line below it; a line the parser read nothing
+    from (unparsed, "ID - ID") is compared by its text. A person's decision (unidentifiable included) is no part."""
+    if line.artist or line.title:
+        return ("read", *(_fold(value) for value in (line.artist, line.title, line.version, line.label,
+                                                      line.catalog_number)))
+    return ("text", _fold(line.raw_text))
+
+
 @transaction.atomic
-def tracklist_lines_replace(*, tracklist: Tracklist, lines: Sequence[parsing.ParsedLine]) -> int:
-    """Replace the tracklist's lines with these; the library tracks they were sighted as are recounted."""
-    sighted = list(LibraryTrack.objects.filter(discoveries__tracklist=tracklist).distinct())
-    tracklist.discoveries.all().delete()
-    TrackDiscovery.objects.bulk_create([_discovery_of(tracklist, line) for line in lines], batch_size=1000)
-    for library_track in sighted:
+def tracklist_lines_set(*, tracklist: Tracklist, lines: Sequence[parsing.ParsedLine]) -> LinesChange:
+    """Set the tracklist's lines to these, keeping every line whose text is unchanged as it is.
+
+    New lines are matched to the old ones by what they read (`_line_key`), in order, duplicates one for one: a kept
+    line keeps its status, method, candidates, library track and a person's accept or refusal, taking only its new
+    position, time and "played with" mark; a new or changed line is added pending; a removed line goes, and the
+    library tracks it was sighted as are recounted."""
+    Tracklist.objects.select_for_update().filter(pk=tracklist.pk).first()  # one edit of a tracklist at a time
+    old = list(tracklist.discoveries.order_by("position"))
+    unused: dict[tuple, list[TrackDiscovery]] = {}
+    for line in old:
+        unused.setdefault(_line_key(line), []).append(line)
+    kept: list[TrackDiscovery] = []
+    added: list[TrackDiscovery] = []
+    for parsed in lines:
+        fresh = _discovery_of(tracklist, parsed)
+        same = unused.get(_line_key(fresh))
+        if same:
+            line = same.pop(0)
+            line.position, line.timestamp, line.together, line.raw_text = (
+                fresh.position, fresh.timestamp, fresh.together, fresh.raw_text,
+            )
+            kept.append(line)
+        else:
+            added.append(fresh)
+    removed = [line for rest in unused.values() for line in rest]
+    sighted = {line.library_track_id for line in removed if line.library_track_id}
+    TrackDiscovery.objects.filter(pk__in=[line.pk for line in removed]).delete()
+    # Positions are unique per tracklist: the kept lines step aside past every position in use, then come back.
+    aside = max([line.position for line in old] + [line.position for line in (*kept, *added)] + [0]) + 1
+    if kept:
+        for line in kept:
+            line.position += aside
+        TrackDiscovery.objects.bulk_update(kept, ["position", "timestamp", "together", "raw_text"], batch_size=1000)
+    TrackDiscovery.objects.bulk_create(added, batch_size=1000)
+    if kept:
+        for line in kept:
+            line.position -= aside
+        TrackDiscovery.objects.bulk_update(kept, ["position"], batch_size=1000)
+    for library_track in LibraryTrack.objects.filter(pk__in=sighted):
         library_track_sightings_recount(library_track=library_track)
-    return len(lines)
+    unparsed = sum(1 for line in added if line.status == DiscoveryStatus.UNPARSED)
+    return LinesChange(added=len(added), removed=len(removed), kept=len(kept), unparsed=unparsed)
 
 
 @transaction.atomic
@@ -96,7 +179,7 @@ def tracklist_create(
     tracklist = Tracklist.objects.create(
         name=name[:500] or "Untitled mix", dj=dj[:300], date=date, source_url=source_url[:1000], raw_text=raw_text,
     )
-    tracklist_lines_replace(tracklist=tracklist, lines=lines)
+    tracklist_lines_set(tracklist=tracklist, lines=lines)
     return tracklist
 
 

@@ -28,7 +28,7 @@ def test_paste_discover_review_accept(admin_page, redis_url, httpserver, tmp_pat
         page.fill("#id_name", "Peter Green tribute")
         page.fill("#id_raw_text", "Tracklist:\n01. Fleetwood Mac - Black Magic Woman\n02. ID - ID\n")
         page.click("button[name=_continue]")
-        page.wait_for_selector("text=Read 2 line(s).")
+        page.wait_for_selector("text=Read 2 lines.")
         screenshot(page, "tracklist-lines")
         page.click("#discover")
         page.wait_for_selector("text=Identifying 1 line(s) of 1 tracklist(s)")  # "ID - ID" is never searched

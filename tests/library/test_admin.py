@@ -32,7 +32,7 @@ def test_a_pasted_tracklist_is_read_at_once_and_its_lines_shown(admin_client):
         "name": "Klockworks showcase", "dj": "Ben Klock", "date": "2017-10-22", "source_url": "mixesdb.com/w/x",
         "raw_text": text, "discoveries-TOTAL_FORMS": "0", "discoveries-INITIAL_FORMS": "0",
     }, follow=True)
-    assert "Read 3 line(s). 1 could not be read and are kept as unparsed." in messages_of(response)
+    assert "Read 3 lines. 1 line could not be read and is kept as unparsed." in messages_of(response)
     tracklist = Tracklist.objects.get()
     assert tracklist.source_url == "https://mixesdb.com/w/x"
     lines = list(tracklist.discoveries.order_by("position"))
@@ -110,3 +110,53 @@ def test_a_viewer_sees_no_review_buttons_and_a_refusal_is_a_message(client):
     assert "You may look at this line but not decide it; nothing was changed." in messages_of(response)
     line.refresh_from_db()
     assert line.status == DiscoveryStatus.NEEDS_REVIEW
+
+
+def _change(admin_client, tracklist, raw_text):
+    data = {"name": tracklist.name, "dj": tracklist.dj, "date": "", "source_url": "", "raw_text": raw_text,
+            "discoveries-TOTAL_FORMS": "0", "discoveries-INITIAL_FORMS": "0"}
+    return admin_client.post(reverse("admin:library_tracklist_change", args=[tracklist.pk]), data, follow=True)
+
+
+def test_editing_a_tracklist_keeps_every_unchanged_line_and_a_persons_choices(admin_client):
+    text = "01. Trevino - Sombre Tones\n02. Ben Klock - Subzero\n03. Oscar Mulero - Horses\n04. DVS1 - Pressure\n"
+    tracklist = services.tracklist_create(name="Mix", raw_text=text)
+    sombre, subzero, horses, pressure = tracklist.discoveries.order_by("position")
+    # A person accepted a candidate for one line and refused another.
+    LineToReviewFactory._meta.model.objects.filter(pk=subzero.pk).update(
+        status=DiscoveryStatus.NEEDS_REVIEW, candidates=LineToReviewFactory.build().candidates,
+    )
+    subzero.refresh_from_db()
+    accepted = services.discovery_accept(discovery=subzero, index=0)
+    services.discovery_mark_unidentifiable(discovery=horses)
+    # One line inserted at the top (renumbering the rest), one removed, one changed.
+    edited = ("01. Surgeon - Klonk\n02. Trevino - Sombre Tones\n03. Ben Klock - Subzero\n04. Oscar Mulero - Horses\n"
+              "05. DVS1 - Pressure (Planetary Assault Systems Remix)\n")
+    response = _change(admin_client, tracklist, edited)
+    assert "2 lines added, 1 line removed and 3 lines kept with their identification." in messages_of(response)
+    lines = {line.raw_text: line for line in tracklist.discoveries.all()}
+    assert [line.position for line in sorted(lines.values(), key=lambda line: line.position)] == [1, 2, 3, 4, 5]
+    kept = lines["03. Ben Klock - Subzero"]
+    assert (kept.pk, kept.status, kept.method, kept.library_track) == (subzero.pk, "identified", "manual", accepted)
+    refused = lines["04. Oscar Mulero - Horses"]
+    assert (refused.pk, refused.status) == (horses.pk, DiscoveryStatus.UNIDENTIFIABLE)
+    assert lines["02. Trevino - Sombre Tones"].pk == sombre.pk
+    assert lines["01. Surgeon - Klonk"].status == lines["05. DVS1 - Pressure (Planetary Assault Systems Remix)"].status == "pending"
+    assert not tracklist.discoveries.filter(pk=pressure.pk).exists()
+    accepted.refresh_from_db()
+    assert accepted.discovery_count == 1
+
+
+def test_removing_the_only_sighting_of_a_track_recounts_it(admin_client):
+    tracklist = services.tracklist_create(name="Mix", raw_text="A - B\nC - D")
+    line = tracklist.discoveries.get(title="B")
+    line.status = DiscoveryStatus.NEEDS_REVIEW
+    line.candidates = LineToReviewFactory.build().candidates
+    line.save()
+    accepted = services.discovery_accept(discovery=line, index=0)
+    accepted.refresh_from_db()
+    assert accepted.discovery_count == 1
+    response = _change(admin_client, tracklist, "C - D")
+    assert "1 line removed and 1 line kept with its identification." in messages_of(response)
+    accepted.refresh_from_db()
+    assert accepted.discovery_count == 0
