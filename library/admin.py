@@ -28,8 +28,9 @@ from core import dashboard
 from core.admin import CrateModelAdmin, JobAdmin, job_link, object_tools, started_by
 from core.exports import ExportActionsMixin
 from core.queue import BrokerUnavailable
+from core.text import count_text
 from library import exports as library_exports
-from library import parsing, services
+from library import parsing, selectors, services
 from library.models import (
     DiscoveryJob,
     DiscoveryStatus,
@@ -39,6 +40,7 @@ from library.models import (
     Tracklist,
 )
 from providers.base import ProviderError, RateLimited
+from providers.registry import provider_label
 from tracks import keys
 from tracks.admin import CachedValuesFilter
 
@@ -240,6 +242,21 @@ class ReviewSearchForm(forms.Form):
                               help_text="The remix, mix or edit, e.g. “Bicep Remix”; empty for the original.")
 
 
+def _line_url(line: TrackDiscovery | None) -> str:
+    return reverse("admin:library_trackdiscovery_change", args=[line.pk]) if line is not None else ""
+
+
+def _candidate_row(kept: dict) -> dict:
+    """Return a kept candidate as the review page shows it: what tells two listings apart, in words."""
+    date = str(kept.get("album_date") or kept.get("release_date") or "")
+    source = str(kept.get("source") or "")
+    score = kept.get("score")
+    return {
+        **kept, "year": date[:4], "source_label": provider_label(source) if source else "",
+        "percent": f"{score:.0%}" if isinstance(score, int | float) else "",
+    }
+
+
 @admin.register(TrackDiscovery)
 class TrackDiscoveryAdmin(CrateModelAdmin):
     list_display = ("line", "tracklist", "status", "confidence_text", "method", "library_track")
@@ -250,7 +267,7 @@ class TrackDiscoveryAdmin(CrateModelAdmin):
     # which keep the library's sightings right; its candidates are the table above.
     fields = (
         "tracklist", "position", "timestamp", "raw_text", "artist", "title", "version", "label", "catalog_number",
-        "status", "confidence", "method", "library_track", "sources_consulted", "identified_at",
+        "status", "confidence_text", "reason", "method", "library_track", "sources_text", "identified_at",
     )
     readonly_fields = fields
     change_form_template = "admin/library/trackdiscovery/change_form.html"
@@ -271,16 +288,26 @@ class TrackDiscoveryAdmin(CrateModelAdmin):
     def confidence_text(self, discovery: TrackDiscovery) -> str:
         return f"{discovery.confidence:.0%}" if discovery.confidence is not None else ""
 
+    @admin.display(description="Asked")
+    def sources_text(self, discovery: TrackDiscovery) -> str:
+        names = [name for name in discovery.sources_consulted or [] if isinstance(name, str)]
+        return ", ".join("the library" if name == "library" else provider_label(name) for name in names)
+
     def _review_view(self, request, object_id, form_url="", extra_context=None):
         discovery = self.get_object(request, object_id)
-        extra = {
-            "tools": object_tools(request, discovery) if discovery else [],
-            "candidates": discovery.candidates if discovery else [],
-            "can_review": bool(discovery) and self.has_change_permission(request, discovery),
-            "search_form": ReviewSearchForm(initial={
-                "artist": discovery.artist, "title": discovery.title, "version": discovery.version,
-            }) if discovery else None,
-        }
+        extra = {}
+        if discovery is not None:
+            previous, following = selectors.review_neighbours(discovery)
+            extra = {
+                "tools": object_tools(request, discovery),
+                "candidates": [_candidate_row(kept) for kept in discovery.candidates or [] if isinstance(kept, dict)],
+                "can_review": self.has_change_permission(request, discovery),
+                "search_form": ReviewSearchForm(initial={
+                    "artist": discovery.artist, "title": discovery.title, "version": discovery.version,
+                }),
+                "previous_url": _line_url(previous), "next_url": _line_url(following),
+                "waiting": selectors.review_count(),
+            }
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
     def get_urls(self):
@@ -303,11 +330,8 @@ class TrackDiscoveryAdmin(CrateModelAdmin):
 
     def _next(self, discovery: TrackDiscovery) -> HttpResponseRedirect:
         """Go on to the next line waiting for review, or back to the queue when none is left."""
-        following = TrackDiscovery.objects.filter(status=DiscoveryStatus.NEEDS_REVIEW).exclude(pk=discovery.pk)
-        nxt = following.filter(tracklist=discovery.tracklist).order_by("position").first() or following.first()
-        if nxt is None:
-            return HttpResponseRedirect(reverse("admin:library_linetoreview_changelist"))
-        return HttpResponseRedirect(reverse("admin:library_trackdiscovery_change", args=[nxt.pk]))
+        _, following = selectors.review_neighbours(discovery)
+        return HttpResponseRedirect(_line_url(following) or reverse("admin:library_linetoreview_changelist"))
 
     def accept_view(self, request, pk, index):
         discovery, refused = self._line(request, pk)
@@ -360,9 +384,10 @@ class TrackDiscoveryAdmin(CrateModelAdmin):
 class LineToReviewAdmin(TrackDiscoveryAdmin):
     """The review queue: lines that are close calls, each opened on its candidates."""
 
-    list_display = ("line", "tracklist", "best_candidate", "confidence_text")
+    list_display = ("line", "tracklist", "best_candidate", "confidence_text", "reason")
     list_filter = ("tracklist",)
     list_display_links = ("line",)
+    actions = ("accept_duplicates",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(status=DiscoveryStatus.NEEDS_REVIEW)
@@ -373,7 +398,16 @@ class LineToReviewAdmin(TrackDiscoveryAdmin):
             return ""
         best = discovery.candidates[0]
         artists = ", ".join(best.get("artists") or [])
-        return f"{artists} – {best.get('title', '')} ({best.get('source', '')}, {best.get('score', 0):.0%})"
+        return f"{artists} – {best.get('title', '')} ({_candidate_row(best)['source_label']}, {best.get('score', 0):.0%})"
+
+    @admin.action(description="Accept the best where only listings of one recording compete", permissions=["change"])
+    def accept_duplicates(self, request, queryset):
+        done = services.discoveries_accept_duplicates(discoveries=queryset.select_related("tracklist"))
+        if done.accepted:
+            self.message_user(request, f"Accepted {count_text(done.accepted, 'line')}: no other recording or version "
+                                       "came close to its best candidate.", messages.SUCCESS)
+        for why, number in done.left.items():
+            self.message_user(request, f"Left {count_text(number, 'line')} for you: {why}.", messages.INFO)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         return HttpResponseRedirect(reverse("admin:library_trackdiscovery_change", args=[object_id]))

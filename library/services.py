@@ -26,6 +26,7 @@ from django.utils import timezone
 
 import matching
 from core import jobs
+from core.text import and_join, count_text
 from core.gather import Gathered, gather
 from core.queue import BrokerUnavailable
 from library import parsing
@@ -89,23 +90,16 @@ class LinesChange:
 
     def __str__(self) -> str:
         if not self.kept and not self.removed:
-            said = f"Read {_count(self.added, 'line')}."
+            said = f"Read {count_text(self.added, 'line')}."
         else:
-            parts = [f"{_count(self.added, 'line')} added" if self.added else "",
-                     f"{_count(self.removed, 'line')} removed" if self.removed else "",
-                     f"{_count(self.kept, 'line')} kept with {'its' if self.kept == 1 else 'their'} identification"]
-            said = _sentence([part for part in parts if part]) + "."
+            parts = [f"{count_text(self.added, 'line')} added" if self.added else "",
+                     f"{count_text(self.removed, 'line')} removed" if self.removed else "",
+                     f"{count_text(self.kept, 'line')} kept with {'its' if self.kept == 1 else 'their'} identification"
+                     if self.kept else ""]
+            said = and_join(parts) + "."
         if self.unparsed:
-            said += f" {_count(self.unparsed, 'line')} could not be read and {'is' if self.unparsed == 1 else 'are'} kept as unparsed."
+            said += f" {count_text(self.unparsed, 'line')} could not be read and {'is' if self.unparsed == 1 else 'are'} kept as unparsed."
         return said
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
-
-
-def _sentence(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _fold(text: str) -> str:
@@ -548,6 +542,56 @@ def discovery_accept(*, discovery: TrackDiscovery, index: int, reason: str = "")
     if created:
         transaction.on_commit(lambda: new_tracks_enrich(track_ids=[track.pk], started_by="review"))
     return library_track
+
+
+@dataclass(frozen=True)
+class BulkAccept:
+    """What accepting the duplicates of one recording did: lines accepted, and those left for a person, by why."""
+
+    accepted: int = 0
+    left: dict[str, int] = field(default_factory=dict)
+
+
+# Why a line in review is left to a person by the bulk accept.
+LEFT_DIFFERENT = "different recordings or versions compete"
+LEFT_OLD = "its candidates were found before their versions were kept: search it again"
+LEFT_UNSEEN = "more candidates were found than kept: search it again"
+
+
+def _duplicates_only(discovery: TrackDiscovery) -> tuple[int | None, str]:
+    """Return the index of the candidate to link when only listings of one recording compete on this line (by the
+    rule identification uses, `matching.decide`), else None and why not."""
+    try:
+        candidates = [candidate_of(kept) for kept in discovery.candidates or []]
+    except ValueError:
+        return None, LEFT_DIFFERENT
+    # A MusicBrainz candidate kept before its disambiguation and release types were might be a live take.
+    if any(kept.get("source") == "musicbrainz" and "comment" not in kept for kept in discovery.candidates):
+        return None, LEFT_OLD
+    decision = matching.decide(query_of(discovery), [metadata.recording_from(found) for found in candidates])
+    if decision.outcome != matching.Outcome.ACCEPT:
+        return None, LEFT_DIFFERENT
+    # A line keeps CANDIDATES_KEPT at most: when every one kept is a listing of the winner, a rival may be unseen.
+    if decision.rival is None and len(candidates) >= CANDIDATES_KEPT:
+        return None, LEFT_UNSEEN
+    return decision.index, decision.reason
+
+
+def discoveries_accept_duplicates(*, discoveries: Iterable[TrackDiscovery]) -> BulkAccept:
+    """Accept, on each line waiting for review, the canonical one of its leading candidates where they are all
+    listings of one recording (one song, one version), as identification now does by itself; leave every other
+    line for a person. Lines reviewed from before that rule existed are the ones this settles."""
+    accepted, left = 0, {}
+    for discovery in discoveries:
+        if discovery.status != DiscoveryStatus.NEEDS_REVIEW:
+            continue
+        index, why = _duplicates_only(discovery)
+        if index is None:
+            left[why] = left.get(why, 0) + 1
+            continue
+        discovery_accept(discovery=discovery, index=index, reason=f"accepted in bulk: {why}")
+        accepted += 1
+    return BulkAccept(accepted, left)
 
 
 @transaction.atomic

@@ -160,3 +160,69 @@ def test_removing_the_only_sighting_of_a_track_recounts_it(admin_client):
     assert "1 line removed and 1 line kept with its identification." in messages_of(response)
     accepted.refresh_from_db()
     assert accepted.discovery_count == 0
+
+
+def _listing(external_id, **fields):
+    return {"source": "musicbrainz", "external_id": external_id, "title": "Everywhere", "artists": ["Fleetwood Mac"],
+            "version": "", "label": "", "duration": 227, "score": 1.0, "reasons": ["title 100%"], "comment": "",
+            "release_types": [], "release_count": 1, "album_date": "", "country": "", **fields}
+
+
+def test_each_candidate_shows_what_tells_two_listings_apart(admin_client):
+    line = LineToReviewFactory(
+        raw_text="Fleetwood Mac - Everywhere", artist="Fleetwood Mac", title="Everywhere", confidence=1.0,
+        reason="two different recordings score alike (100% and 100%): 3:47 and 4:02",
+        candidates=[
+            _listing("a", album="Tango in the Night", album_date="1987-04-13", country="GB", label="Warner Bros."),
+            _listing("b", album="The Dance", album_date="1997-08-19", country="US", duration=242,
+                     comment="live, 1997-05-23: Warner Bros. Studios, Burbank"),
+        ],
+    )
+    page = admin_client.get(reverse("admin:library_trackdiscovery_change", args=[line.pk])).content.decode()
+    for shown in ("Tango in the Night", "1987", "GB", "Warner Bros.", "3:47", "The Dance", "1997", "US", "4:02",
+                  "live, 1997-05-23: Warner Bros. Studios, Burbank", "MusicBrainz"):
+        assert shown in page, shown
+    # The status and the confidence agree: a review shows the best candidate's score and why it is not sure.
+    assert "Needs review</strong> · best candidate 100%: two different recordings score alike" in page
+    assert 'id="review-keys"' in page and "marks the line unidentifiable" in page
+
+
+def test_the_review_page_steps_through_the_queue_in_order(admin_client):
+    first = LineToReviewFactory(position=1)
+    settled = LineToReviewFactory(tracklist=first.tracklist, position=2, status=DiscoveryStatus.IDENTIFIED)
+    second = LineToReviewFactory(tracklist=first.tracklist, position=3)
+    later = LineToReviewFactory(position=1)  # another, later tracklist
+    page = admin_client.get(reverse("admin:library_trackdiscovery_change", args=[second.pk])).content.decode()
+    assert f'id="previous-line" href="{reverse("admin:library_trackdiscovery_change", args=[first.pk])}"' in page
+    assert f'id="next-line" href="{reverse("admin:library_trackdiscovery_change", args=[later.pk])}"' in page
+    assert "3 lines wait for review." in page
+    response = admin_client.post(reverse("admin:library_discovery_unidentifiable", args=[second.pk]))
+    assert response["Location"] == reverse("admin:library_trackdiscovery_change", args=[later.pk])
+    assert settled.pk not in {first.pk, later.pk}
+
+
+def test_the_queue_accepts_in_bulk_only_where_listings_of_one_recording_compete(admin_client):
+    twins = LineToReviewFactory(
+        raw_text="Fleetwood Mac - Everywhere", artist="Fleetwood Mac", title="Everywhere", confidence=1.0,
+        candidates=[_listing("compilation", album_date="2002-10-14", release_count=3),
+                    _listing("original", album_date="1987-04-13", release_count=9)],
+    )
+    rivals = LineToReviewFactory(
+        raw_text="Fleetwood Mac - Everywhere", artist="Fleetwood Mac", title="Everywhere", confidence=1.0,
+        candidates=[_listing("studio"), _listing("another take", duration=301)],
+    )
+    old = LineToReviewFactory(
+        raw_text="Fleetwood Mac - Everywhere", artist="Fleetwood Mac", title="Everywhere", confidence=1.0,
+        candidates=[{k: v for k, v in _listing(n).items() if k != "comment"} for n in ("x", "y")],
+    )
+    response = admin_client.post(reverse("admin:library_linetoreview_changelist"), {
+        "action": "accept_duplicates", "_selected_action": [str(twins.pk), str(rivals.pk), str(old.pk)],
+    }, follow=True)
+    said = messages_of(response)
+    assert "Accepted 1 line: no other recording or version came close to its best candidate." in said
+    assert "Left 1 line for you: different recordings or versions compete." in said
+    assert any(message.startswith("Left 1 line for you: its candidates were found before") for message in said)
+    twins.refresh_from_db(), rivals.refresh_from_db(), old.refresh_from_db()
+    assert twins.status == DiscoveryStatus.IDENTIFIED and twins.library_track.track.musicbrainz_recording_id == "original"
+    assert "earliest official album (1987)" in twins.reason
+    assert rivals.status == old.status == DiscoveryStatus.NEEDS_REVIEW
