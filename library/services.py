@@ -26,9 +26,9 @@ from django.utils import timezone
 
 import matching
 from core import jobs
-from core.text import and_join, count_text
 from core.gather import Gathered, gather
 from core.queue import BrokerUnavailable
+from core.text import and_join, count_text
 from library import parsing
 from library.models import (
     IDENTIFIABLE_STATUSES,
