@@ -66,10 +66,16 @@ def fingerprint_file(path: str) -> Fingerprint:
         ) from None
     except subprocess.TimeoutExpired:
         raise ProviderError("acoustid", FPCALC_ENDPOINT, f"fpcalc took more than {FPCALC_TIMEOUT} s") from None
-    if done.returncode != 0:
-        reason = " ".join((done.stderr or done.stdout or "").split())[:200] or f"exit status {done.returncode}"
-        raise ProviderError("acoustid", FPCALC_ENDPOINT, f"fpcalc could not read the audio: {reason}")
-    return fingerprint_parse(done.stdout)
+    # A fingerprint printed is a fingerprint, whatever the exit status: fpcalc 1.5.1 (Debian's) exits with 3 and
+    # "Error decoding audio frame (End of file)" on ordinary files after printing a good one. Only no fingerprint
+    # is a failure, said with fpcalc's own reason.
+    try:
+        return fingerprint_parse(done.stdout)
+    except ProviderError as exc:
+        if done.returncode == 0:
+            raise
+        reason = " ".join((done.stderr or "").split())[:200] or exc.message
+        raise ProviderError("acoustid", FPCALC_ENDPOINT, f"fpcalc could not read the audio: {reason}") from None
 
 
 class AcoustID(Provider):

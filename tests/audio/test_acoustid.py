@@ -66,6 +66,15 @@ def test_fpcalc_fingerprints_a_real_file(untagged):
     assert found.duration == 202 and len(found.fingerprint) > 100
 
 
+@pytest.mark.parametrize("audio_format", ["flac", "mp3", "m4a", "ogg"])
+def test_the_fingerprint_fpcalc_prints_is_used_whatever_its_exit_status(tmp_path, audio_format):
+    # Debian's fpcalc 1.5.1 prints a good fingerprint for ffmpeg's FLAC, MP3 and M4A files, then exits with 3
+    # ("Error decoding audio frame (End of file)").
+    path = make_audio(tmp_path / f"tone.{audio_format}", format=audio_format, seconds=30)
+    found = fingerprint_file(str(path))
+    assert found.duration == 30 and len(found.fingerprint) > 100
+
+
 def test_fpcalc_says_why_a_file_cannot_be_fingerprinted(tmp_path):
     (tmp_path / "noise.mp3").write_bytes(b"\x00not audio at all" * 100)
     with pytest.raises(ProviderError, match="fpcalc could not read the audio"):
