@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime
 import enum
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
+from common.text import storable
 from core.dates import parse_release_date
 
 
@@ -73,8 +74,19 @@ CAPABILITY_LABELS = {
 }
 
 
+class Storable:
+    """What a provider or a peer says, made storable as it is read: a NUL in a peer's file name or a song title
+    would otherwise fail the write of every row that keeps it (PostgreSQL refuses it in text and JSON)."""
+
+    def __post_init__(self) -> None:
+        for spec in fields(self):
+            value = getattr(self, spec.name)
+            if isinstance(value, str | list | tuple | dict):
+                object.__setattr__(self, spec.name, storable(value))
+
+
 @dataclass(frozen=True)
-class TrackCandidate:
+class TrackCandidate(Storable):
     """One search hit: enough to show a person and to score against a tracklist line."""
 
     source: str
@@ -110,7 +122,7 @@ class TrackCandidate:
 
 
 @dataclass(frozen=True)
-class TrackMetadata:
+class TrackMetadata(Storable):
     """Everything one provider says about one recording. Empty means "not given"."""
 
     source: str
@@ -151,7 +163,7 @@ class TrackMetadata:
 
 
 @dataclass(frozen=True)
-class PurchaseLink:
+class PurchaseLink(Storable):
     source: str
     external_id: str
     store: str
@@ -171,7 +183,7 @@ class PurchaseLink:
 
 
 @dataclass(frozen=True)
-class DownloadCandidate:
+class DownloadCandidate(Storable):
     """One file a download source offers."""
 
     source: str
