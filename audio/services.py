@@ -20,6 +20,7 @@ import matching
 from audio import artwork, scan, tags
 from audio.models import ScanItemKind, ScanJob, ScanJobItem, TagWriteJob
 from audio.probe import AudioError, AudioInfo
+from common.text import storable
 from core import dates, jobs
 from core.jobs import ItemOutcome, job_create
 from core.models import ACTIVE_STATUSES, ItemStatus
@@ -275,6 +276,7 @@ def facts_of(entry: scan.Entry, read: scan.FileRead, now) -> FileFacts:
     mbid = (tags.musicbrainz_recording_id or "").strip().lower()
     give("musicbrainz_recording_id", mbid if len(mbid) == MBID_LENGTH else "")
     give("duration", round(info.duration) if info.duration >= 0.5 else None)
+    fields = storable(fields)  # a tag may hold a NUL, which PostgreSQL refuses
     file_fields = track_file_fields(path=entry.path, info=info, size=entry.size, mtime_ns=entry.mtime_ns, read_at=now)
     recording = matching.Recording(
         title=fields.get("title", ""), version=fields.get("version", ""), artists=tuple(fields.get("artists", ())),

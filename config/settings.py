@@ -53,6 +53,9 @@ if HTTPS:
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A pasted tracklist may be as large as an uploaded one (5 MB, library.services.TRACKLIST_MAX_BYTES): the form,
+# not Django's bare 400 page, says when a paste is too large; past this, the tracklist page still says so.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # Repeated failed logins are throttled (django-axes): after AXES_FAILURE_LIMIT tries
 # for one user name from one address, that pair waits AXES_COOLOFF_TIME.

@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from core.models import ACTIVE_STATUSES, FINISHED_STATUSES, ItemStatus, Job, JobStatus
-from core.queue import BrokerUnavailable, enqueue
+from core.queue import QUEUE_FAILED, BrokerUnavailable, enqueue
 from providers.base import ProviderError, RateLimited
 
 logger = logging.getLogger(__name__)
@@ -233,7 +233,7 @@ def job_create(
     if enqueue_now and not transaction.get_connection().in_atomic_block:
         job.refresh_from_db()
         if job.status == JobStatus.FAILED:
-            raise BrokerUnavailable(job.last_error)
+            raise BrokerUnavailable.of_job(job.last_error)
     return job
 
 
@@ -257,7 +257,7 @@ def job_enqueue(*, model: type[Job], job_id, countdown: float | None = None, sta
             logger.warning("Job %s: the broker is unreachable (%s); the sweep will queue it again", job_id, exc.reason)
             model.objects.filter(pk=job_id, celery_task_id=message_id).update(celery_task_id="")
         else:
-            job_fail(model=model, job_id=job_id, reason=f"Could not queue the job: {exc.reason}")
+            job_fail(model=model, job_id=job_id, reason=f"{QUEUE_FAILED}{exc.reason}")
         return False
     return True
 

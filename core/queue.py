@@ -12,13 +12,22 @@ from config.env import mask_url
 logger = logging.getLogger(__name__)
 
 
+# How a job that could not be queued says so on its row (core.jobs.job_enqueue).
+QUEUE_FAILED = "Could not queue the job: "
+
+
 class BrokerUnavailable(Exception):
     """The Celery broker could not be reached, so nothing was queued."""
+
+    @classmethod
+    def of_job(cls, last_error: str) -> BrokerUnavailable:
+        """Return the error for a job row that could not be queued, its reason said once."""
+        return cls(last_error.removeprefix(QUEUE_FAILED))
 
     def __init__(self, reason: str):
         self.reason = reason
         super().__init__(
-            f"Could not queue the job: the task broker at {mask_url(settings.CELERY_BROKER_URL)} "
+            f"{QUEUE_FAILED}the task broker at {mask_url(settings.CELERY_BROKER_URL)} "
             f"is unreachable ({reason}). Start Redis (or fix CELERY_BROKER_URL / REDIS_URL) and "
             "try again; nothing was started."
         )

@@ -6,6 +6,8 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import RequestDataTooBig
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.http import HttpRequest, HttpResponseRedirect
@@ -24,6 +26,7 @@ from unfold.widgets import (
     UnfoldAdminURLInputWidget,
 )
 
+from common.text import storable
 from core import dashboard
 from core.admin import CrateModelAdmin, JobAdmin, job_link, object_tools, started_by
 from core.exports import ExportActionsMixin
@@ -55,7 +58,7 @@ class TracklistForm(forms.ModelForm):
     upload = forms.FileField(
         required=False, label="Or upload a file", widget=UnfoldAdminFileFieldWidget,
         help_text="A .txt (one track per line), a .csv with artist and title columns (as MixesDB gives), or a .cue "
-        "sheet. It replaces the text above.",
+        f"sheet, at most {services.TRACKLIST_MAX_TEXT}. It replaces the text above.",
     )
 
     class Meta:
@@ -70,16 +73,28 @@ class TracklistForm(forms.ModelForm):
         self.fields["raw_text"].help_text = (
             "Paste the tracklist: any of “01. Artist - Title (X Remix) [Label]”, “[00:12:34] Artist - Title”, "
             "“Artist feat. B - Title”, “ID - ID”… Blank and header lines are skipped; a line that cannot be read "
-            "is kept as unparsed."
+            f"is kept as unparsed. At most {services.TRACKLIST_MAX_TEXT}, pasted or uploaded."
         )
+        # Text from outside is made storable (a NUL shown as �), not refused: the rest of the paste is good.
+        self.fields["raw_text"].validators = [
+            check for check in self.fields["raw_text"].validators if not isinstance(check, ProhibitNullCharactersValidator)
+        ]
         self.mixes: list[parsing.ParsedTracklist] = []
+
+    def clean_raw_text(self) -> str:
+        text = storable(self.cleaned_data.get("raw_text") or "")
+        if len(text.encode("utf-8", "replace")) > services.TRACKLIST_MAX_BYTES:
+            raise forms.ValidationError(f"A tracklist is at most {services.TRACKLIST_MAX_TEXT}; this one is "
+                                        f"{keys.size_text(len(text.encode('utf-8', 'replace')))}. Split it into smaller ones.")
+        return text
 
     def clean(self):
         cleaned = super().clean()
         upload = cleaned.get("upload")
         if upload is not None:
-            if upload.size > 5 * 1024 * 1024:
-                raise forms.ValidationError({"upload": "A tracklist file is at most 5 MB; this one is larger."})
+            if upload.size > services.TRACKLIST_MAX_BYTES:
+                raise forms.ValidationError({"upload": f"A tracklist is at most {services.TRACKLIST_MAX_TEXT}; this file "
+                                                       f"is {keys.size_text(upload.size)}. Split it into smaller ones."})
             try:
                 self.mixes = [mix for mix in parsing.parse_file(upload.name, upload.read()) if mix.lines]
             except parsing.TracklistError as exc:
@@ -189,6 +204,15 @@ class TracklistAdmin(CrateModelAdmin):
             return ""
         url = reverse("admin:library_linetoreview_changelist") + f"?tracklist__id__exact={tracklist.pk}"
         return format_html('<a class="crate-link" href="{}">{}</a>', url, tracklist.review_count)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            request.POST  # noqa: B018 - read here, so a paste over Django's own limit is a message, not a bare 400
+        except RequestDataTooBig:
+            self.message_user(request, f"That tracklist is larger than {services.TRACKLIST_MAX_TEXT}, the most a tracklist "
+                                       "may be; nothing was saved. Split it into smaller ones.", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

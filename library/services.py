@@ -25,6 +25,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 import matching
+from common.text import storable
 from core import jobs
 from core.gather import Gathered, gather
 from core.queue import BrokerUnavailable
@@ -47,6 +48,9 @@ from tracks.models import Track
 
 logger = logging.getLogger(__name__)
 
+# The largest tracklist taken, pasted or uploaded (a five-hour mix's list is under 50 KB; this is a whole archive).
+TRACKLIST_MAX_BYTES = 5 * 1024 * 1024
+TRACKLIST_MAX_TEXT = "5 MB"
 # Candidates kept on a line for a person to choose from.
 CANDIDATES_KEPT = 8
 SEARCH_LIMIT = 5
@@ -170,6 +174,7 @@ def tracklist_create(
     """Create a tracklist and its lines: those given, or raw_text parsed."""
     if lines is None:
         lines = parsing.parse_text(raw_text).lines
+    name, dj, source_url, raw_text = storable((name, dj, source_url, raw_text))
     tracklist = Tracklist.objects.create(
         name=name[:500] or "Untitled mix", dj=dj[:300], date=date, source_url=source_url[:1000], raw_text=raw_text,
     )

@@ -235,7 +235,7 @@ def metadata_fetch_jobs_create(
         job.refresh_from_db()
     failed = next((job for job in created if job.status == MetadataFetchTask.Status.FAILED), None)
     if failed is not None:
-        raise BrokerUnavailable(failed.last_error.removeprefix("Could not queue the job: "))
+        raise BrokerUnavailable.of_job(failed.last_error)
     return created
 
 

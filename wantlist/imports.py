@@ -26,6 +26,7 @@ from import_export.results import RowResult
 from unfold.contrib.import_export.forms import ImportForm
 
 import matching
+from common.text import storable
 from library.models import LibraryTrack
 from tracks import metadata
 from tracks.models import Track
@@ -46,7 +47,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # XLSX gives whole numbers as floats
-    return " ".join(str(value).split())
+    return storable(" ".join(str(value).split()))
 
 
 def priority_parse(value: Any) -> int | None:

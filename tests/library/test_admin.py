@@ -226,3 +226,26 @@ def test_the_queue_accepts_in_bulk_only_where_listings_of_one_recording_compete(
     assert twins.status == DiscoveryStatus.IDENTIFIED and twins.library_track.track.musicbrainz_recording_id == "original"
     assert "earliest official album (1987)" in twins.reason
     assert rivals.status == old.status == DiscoveryStatus.NEEDS_REVIEW
+
+
+def test_a_paste_over_the_limit_gets_a_message_on_the_form_whatever_its_size(admin_client, settings):
+    line = "01. Artist - A Title That Goes On (Somebody's Extended Remix) [Label - CAT 001]\n"
+    for size in (services.TRACKLIST_MAX_BYTES + 1024, settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024):
+        text = line * (size // len(line) + 1)
+        response = admin_client.post(reverse("admin:library_tracklist_add"), {
+            "name": "Archive", "raw_text": text, "discoveries-TOTAL_FORMS": "0", "discoveries-INITIAL_FORMS": "0",
+        }, follow=True)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "A tracklist is at most 5 MB" in page or "larger than 5 MB, the most a tracklist may be" in page
+        assert 'id="id_raw_text"' in page  # the form, to try again
+    assert Tracklist.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_discovery_with_the_broker_down_says_so_once(admin_client, broker_down):
+    tracklist = services.tracklist_create(name="Mix", raw_text="A - B")
+    response = admin_client.post(reverse("admin:library_tracklist_discover", args=[tracklist.pk]), follow=True)
+    [said] = messages_of(response)
+    assert said.count("Could not queue the job") == 1 and "is unreachable (" in said
+    assert "Could not queue" not in said.split("is unreachable (", 1)[1]

@@ -58,6 +58,8 @@ def test_json_prints_only_one_object_per_line_in_order():
 def test_bad_input_gets_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         run("import_tracklist", str(tmp_path / "missing.txt"))
+    with pytest.raises(CommandError, match="is a folder; give a tracklist file in it"):
+        run("import_tracklist", str(tmp_path))
     with pytest.raises(CommandError, match="is not a date"):
         run("import_tracklist", "-", "--date", "22/10/2017", stdin="A - B")
     binary = tmp_path / "mix.cue"

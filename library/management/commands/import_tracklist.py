@@ -13,8 +13,6 @@ from library.management.commands._discovery import discover as discover_lines
 from library.management.commands._discovery import lines_json
 from library.models import DiscoveryStatus
 
-MAX_BYTES = 5 * 1024 * 1024
-
 
 class Command(BaseCommand):
     help = (
@@ -61,15 +59,17 @@ class Command(BaseCommand):
 
     def _read(self, path: str) -> tuple[str, bytes]:
         if path == "-":
-            data = sys.stdin.buffer.read(MAX_BYTES + 1)
+            data = sys.stdin.buffer.read(services.TRACKLIST_MAX_BYTES + 1)
             filename = "stdin.txt"
         else:
             file = Path(path)
+            if file.is_dir():
+                raise CommandError(f"{path} is a folder; give a tracklist file in it (.txt, .csv or .cue).")
             if not file.is_file():
                 raise CommandError(f"No such file: {path}")
-            if file.stat().st_size > MAX_BYTES:
-                raise CommandError(f"{path} is larger than 5 MB; a tracklist is far smaller.")
+            if file.stat().st_size > services.TRACKLIST_MAX_BYTES:
+                raise CommandError(f"{path} is larger than {services.TRACKLIST_MAX_TEXT}, the most a tracklist may be.")
             data, filename = file.read_bytes(), file.name
-        if len(data) > MAX_BYTES:
-            raise CommandError("The tracklist is larger than 5 MB; a tracklist is far smaller.")
+        if len(data) > services.TRACKLIST_MAX_BYTES:
+            raise CommandError(f"The tracklist is larger than {services.TRACKLIST_MAX_TEXT}, the most a tracklist may be.")
         return filename, data
