@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from mutagen.flac import FLAC
 
+import matching
 from audio import services as audio_services
 from audio.models import ScanJob
 from common.text import REPLACEMENT
@@ -53,7 +54,7 @@ def test_a_search_answer_with_a_nul_is_kept_on_the_line_and_becomes_a_track():
                              album="Al\x00bum", comment="live\x00")
     TrackDiscovery.objects.filter(pk=line.pk).update(
         status=DiscoveryStatus.NEEDS_REVIEW, candidates=[library_services.candidate_dict(
-            hostile, __import__("matching").score(library_services.query_of(line), metadata.recording_from(hostile)),
+            hostile, matching.score(library_services.query_of(line), metadata.recording_from(hostile)),
         )],
     )
     line.refresh_from_db()
@@ -78,7 +79,7 @@ def test_a_scanned_file_whose_tags_hold_a_nul_is_read_with_the_nul_shown(tmp_pat
 def test_an_import_row_with_a_nul_is_imported_with_the_nul_shown():
     from import_export.formats.base_formats import CSV
 
-    data = CSV(encoding="utf-8-sig").create_dataset("artist,title,version,priority,notes\nEv\x00il,Dre\x00ams,,2,n\x00b\n".encode())
+    data = CSV(encoding="utf-8-sig").create_dataset(b"artist,title,version,priority,notes\nEv\x00il,Dre\x00ams,,2,n\x00b\n")
     result = WantListResource().import_data(data, dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors()
     entry = WantList.objects.get()
