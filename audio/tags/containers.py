@@ -36,6 +36,32 @@ def cut_short_reason(path: str | os.PathLike[str], fmt: str) -> str | None:
     return None
 
 
+def add_missing_pad_byte(path: str | os.PathLike[str], fmt: str) -> None:
+    """Give a WAV or AIFF whose last chunk is odd-sized the pad byte its writer left off.
+
+    mutagen appends the ID3 chunk at the end of the file; without the pad byte the new chunk would start at
+    an odd offset, where readers, mutagen included, do not look for it.
+    """
+    if fmt not in AUDIO_CHUNKS:
+        return
+    endian = "<" if fmt == "wav" else ">"
+    with open(path, "r+b") as stream:
+        size = stream.seek(0, os.SEEK_END)
+        stream.seek(4)
+        (declared,) = struct.unpack(f"{endian}I", stream.read(4))
+        offset, last_size = 12, 0
+        while offset + 8 <= size:
+            stream.seek(offset + 4)
+            (last_size,) = struct.unpack(f"{endian}I", stream.read(4))
+            offset += 8 + last_size + (last_size & 1)
+        if offset != size + 1:
+            return
+        stream.seek(size)
+        stream.write(b"\x00")
+        stream.seek(4)
+        stream.write(struct.pack(f"{endian}I", max(declared, size + 1 - 8)))
+
+
 def _bytes(count: int) -> str:
     return f"{count:,} bytes"
 

@@ -199,7 +199,8 @@ def _write_id3(tags: ID3, texts: dict[str, list[str]], picture: Artwork | None, 
         if field in NUMBER_FIELDS:
             values = _with_total(values, id3_get(tags, name))
         old = _id3_frames(tags, name)
-        desc = old[0].desc if is_alias and old else name.split(":", 1)[-1]
+        # An alias keeps the file's own spelling of its description ("Label" stays "Label").
+        desc = old[0].desc if is_alias and old and hasattr(old[0], "desc") else name.split(":", 1)[-1]
         for frame in old:
             del tags[frame.HashKey]
         if values:

@@ -18,7 +18,7 @@ from django.conf import settings
 
 from audio.artwork import Artwork
 from audio.probe import AudioError, format_of, open_audio
-from audio.tags.containers import cut_short_reason
+from audio.tags.containers import add_missing_pad_byte, cut_short_reason
 from audio.tags.formats import Slot, read_back, write_into
 from audio.tags.values import (
     FIELD_LABELS,
@@ -138,6 +138,7 @@ def _write_copy(
     id3_version: int, length: float,
 ) -> None:
     """Write the tags into the copy, then read it back: the same audio, and every name as written."""
+    add_missing_pad_byte(copy, fmt)
     plan = write_into(kind(copy), fmt, texts, picture, id3_version)
     try:
         written = kind(copy)

@@ -28,7 +28,6 @@ from mutagen.id3 import APIC, GEOB, ID3, TCON, TRCK, TXXX, PictureType
 from mutagen.mp4 import MP4, AtomDataType, MP4FreeForm
 from PIL import Image
 
-from audio.tags import writer as tags_module
 from audio.artwork import Artwork, ArtworkError, artwork_for_track, prepare_artwork
 from audio.probe import probe
 from audio.tags import (
@@ -41,6 +40,7 @@ from audio.tags import (
     tag_values_for_track,
     write_tags,
 )
+from audio.tags import writer as tags_module
 from tests.audio.conftest import FORMATS, ID3_FORMATS, MP4_FORMATS, VORBIS_FORMATS, image_bytes
 from tracks import keys
 from tracks.models import Track
