@@ -74,7 +74,8 @@ def _iff_cut_short(path: Path, endian: str, audio_chunk: str) -> str | None:
             return f"the file is cut short: it is only {_bytes(size)} long, less than its header"
         (declared,) = struct.unpack(f"{endian}I", header[4:8])
         offset = 12
-        while offset + 8 <= size:
+        # Bytes after the end the header gives are not chunks (some programs leave junk there): not looked at.
+        while offset + 8 <= min(size, declared + 8):
             stream.seek(offset)
             chunk_id, chunk_size = struct.unpack(f"{endian}4sI", stream.read(8))
             end = offset + 8 + chunk_size

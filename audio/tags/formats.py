@@ -362,9 +362,9 @@ def _write_mp4(tags: Any, texts: dict[str, list[str]], picture: Artwork | None) 
 # --- Reading back ----------------------------------------------------------------------------------------------------
 
 
-def read_back(path: str, kind_class: type, fmt: str, plan: list[Slot]) -> list[tuple[Slot, tuple[str, ...]]]:
-    """Open the written file afresh and return the slots that do not read back as planned, with what they read."""
-    audio = kind_class(path)
+def read_back(audio: Any, fmt: str, plan: list[Slot]) -> list[tuple[Slot, tuple[str, ...]]]:
+    """Return the slots that the written file, opened afresh, does not hold as planned, with what they hold."""
+    path = audio.filename
     tags = audio.tags
     kind = family(fmt)
     chunks = containers.read_text_chunks(path, fmt) if fmt in ("wav", "aiff") else {}

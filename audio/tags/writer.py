@@ -142,7 +142,7 @@ def _write_copy(
     plan = write_into(kind(copy), fmt, texts, picture, id3_version)
     try:
         written = kind(copy)
-        wrong = read_back(copy, kind, fmt, plan)
+        wrong = read_back(written, fmt, plan)
     except (mutagen.MutagenError, OSError, ValueError, struct.error) as exc:
         raise TagWriteError(
             f"the written copy did not read back as audio ({_short(exc)}); the file was left as it was"

@@ -819,6 +819,9 @@ def tag_values(draw) -> TagValues:
         disc_number=draw(st.none() | st.integers(min_value=1, max_value=20)),
         musicbrainz_recording_id=draw(st.none() | st.uuids().map(str)),
         musicbrainz_release_id=draw(st.none() | st.uuids().map(str)),
+        musicbrainz_artist_ids=tuple(draw(st.lists(st.uuids().map(str), max_size=3))),
+        musicbrainz_album_artist_ids=tuple(draw(st.lists(st.uuids().map(str), max_size=2))),
+        musicbrainz_release_group_id=draw(st.none() | st.uuids().map(str)),
         comment=draw(OPTIONAL_TEXT),
     )
 
@@ -830,7 +833,7 @@ def _comparable(values: TagValues) -> TagValues:
     return replace(values, title=values.full_title, version=None, artist_credit=credit, bpm=bpm)
 
 
-@pytest.mark.parametrize("fmt", ["flac", "mp3"])
+@pytest.mark.parametrize("fmt", ["flac", "mp3", "aac"])
 @hypothesis_settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=tag_values())
 def test_any_text_round_trips(fmt, values, audio_sources, tmp_path):

@@ -371,6 +371,15 @@ def test_a_whole_wav_with_an_odd_sized_chunk_is_not_called_cut_short(pad, audio_
     assert read_tags(path).title == "Odd"
 
 
+def test_junk_after_the_end_a_wav_header_gives_is_not_called_cut_short(audio_sources, tmp_path):
+    path = tmp_path / "junk.wav"
+    path.write_bytes(audio_sources["wav"].read_bytes() + b"\xff" * 100)
+
+    write_tags(path, TagValues(title="Junk"))
+
+    assert read_tags(path).title == "Junk"
+
+
 # --- MP4's BPM, the MusicBrainz ids ----------------------------------------------------------------------------------
 
 
