@@ -15,6 +15,7 @@ from matching.versions import ParsedTitle, parse_title, release_type_versions, s
 from matching.weights import (
     ACCEPT_GAP,
     ACCEPT_THRESHOLD,
+    ARTIST_WORD_MISSING_CAP,
     DURATION_MAX_DIFF,
     DURATION_TOLERANCE,
     EPSILON,
@@ -65,7 +66,8 @@ class Recording:
     @cached_property
     def parsed(self) -> ParsedTitle:
         """Return the title parsed, with the explicit version and every version the provider states beside it."""
-        parsed = with_version(parse_title(self.title), self.version)
+        # The credit decides whether a bracketed "with ..." in the title names an artist (versions.parse_title).
+        parsed = with_version(parse_title(self.title, artist_key(self.artists) if self.artists else None), self.version)
         if not (self.comment or self.video or self.release_types):
             return parsed
         return with_hints(
@@ -127,14 +129,32 @@ def _pair_up(a: frozenset[str], b: frozenset[str]) -> tuple[list[str], list[str]
     return (names_a, names_b) if len(names_a) <= len(names_b) else (names_b, names_a)
 
 
+_ARTICLES = frozenset({"a", "an", "the"})
+
+
+def _word_missing(a: str, b: str) -> bool:
+    """Return whether one folded name is the other with whole words missing ("fleetwood" / "fleetwood mac")."""
+    words_a, words_b = set(a.split()) - _ARTICLES, set(b.split()) - _ARTICLES
+    return words_a != words_b and (words_a < words_b or words_b < words_a)
+
+
+def _name_similarity(a: str, b: str) -> float:
+    similarity = fuzz.ratio(a, b) / 100
+    return min(similarity, ARTIST_WORD_MISSING_CAP) if _word_missing(a, b) else similarity
+
+
 def _artist_similarity(a: frozenset[str], b: frozenset[str]) -> float | None:
     if not a or not b:
         return None
     smaller, larger = _pair_up(a, b)
-    paired = sum(max(fuzz.ratio(name, other) for other in larger) for name in smaller) / (100 * len(smaller))
+    paired = sum(max(_name_similarity(name, other) for other in larger) for name in smaller) / len(smaller)
     paired *= 1 - EXTRA_ARTIST_PENALTY * (len(larger) - len(smaller))
-    # Credits split differently ("Earth, Wind & Fire" / "Earth Wind and Fire") still read alike as a whole.
-    whole = fuzz.token_sort_ratio(" ".join(sorted(a)), " ".join(sorted(b))) / 100
+    # Credits split differently ("Earth, Wind & Fire" / "Earth Wind and Fire") still read alike as a whole; a
+    # whole that is the other with words missing is another act, or a missing credit that `paired` has weighed.
+    joined_a, joined_b = " ".join(sorted(a)), " ".join(sorted(b))
+    whole = fuzz.token_sort_ratio(joined_a, joined_b) / 100
+    if _word_missing(joined_a, joined_b):
+        whole = min(whole, ARTIST_WORD_MISSING_CAP)
     return max(0.0, paired, whole)
 
 
@@ -262,12 +282,18 @@ def rank(query: Recording, candidates: Sequence[Recording]) -> list[tuple[int, S
     return sorted(scored, key=lambda pair: -pair[1].value)
 
 
+def _same_credit(a: frozenset[str], b: frozenset[str]) -> bool:
+    # One listing may name fewer of the same credits than the other (a Deezer search hit names the main artist
+    # only, Spotify every one): the names it gives must all be the other's.
+    return bool(a) and bool(b) and (a <= b or b <= a)
+
+
 def duplicates(a: Recording, b: Recording) -> bool:
     """Return whether a and b are one recording listed twice: the same folded title, artists and version, and a
     shared ISRC or lengths within DURATION_TOLERANCE (remasters, compilations, rows a provider never merged)."""
     if not same_version(a.parsed, b.parsed):
         return False
-    if _title_similarity(a.parsed.base, b.parsed.base) < 1.0 or a.artist_names != b.artist_names:
+    if _title_similarity(a.parsed.base, b.parsed.base) < 1.0 or not _same_credit(a.artist_names, b.artist_names):
         return False
     isrc = _fold_isrc(a.isrc)
     if isrc and isrc == _fold_isrc(b.isrc):

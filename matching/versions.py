@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
 
-from matching.normalize import normalize_artist, normalize_text, split_artists
+from matching.normalize import artist_key, normalize_artist, normalize_text, split_artists
 
 # A remaster is the same performance mastered again; DJs and MusicBrainz file it under the same recording, so it
 # never separates a track from its original. "original" covers "Original Mix", "Album Version", "LP Version" and
@@ -85,6 +85,8 @@ _POSSESSIVE_INSIDE = re.compile(r"^(.+?)['’´`]s\s+\S", re.IGNORECASE)
 # "Radio Mix/Club Mix" and "Radio Mix / Club Mix" are two versions named at once.
 _SLASH = re.compile(r"\s*/\s*")
 _MULTI_JOIN = " / "
+# "White Wedding - Pt. 1 / Remastered 2002": a part number ahead of a slash-joined version is the title's.
+_PART_LEAD = re.compile(r"^((?:pt|part)\.?\s*(?:\d+|[ivx]+))\s*/\s*(\S.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,10 @@ class ParsedTitle:
     version_type: str = ""
     remixer: str = ""
     featuring: tuple[str, ...] = ()
+    # Each version named, as (text, type, remixer): a version's own text may hold a slash ("Live At Earl's Court,
+    # London / June 1977"), so the joined `version` cannot be split again to find them. Not compared: it is what
+    # `version` and `version_type` already say, in pieces.
+    parts: tuple[tuple[str, str, str], ...] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -125,17 +131,36 @@ def _find_remixer(segment: str, version_type: str) -> str:
     return _clean_name(by.group(1)) if by else ""
 
 
+# "40th Anniversary Version", "25th Anniversary Edition": a reissue, remastered, of the recording it celebrates;
+# MusicBrainz files those tracks under the original recording. An anniversary *mix* or *remix* is new work and
+# stays what its keyword says.
+_REISSUE_WORDS = frozenset({"anniversary", "edition", "version", "deluxe", "expanded", "reissue", "remaster",
+                            "remastered", "mastered", "re"})  # fmt: skip
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)$")
+
+
+def _is_reissue(tokens: set[str]) -> bool:
+    told = {token for token in tokens if not _YEAR.match(token) and not _ORDINAL.match(token)}
+    return "anniversary" in told and told <= _REISSUE_WORDS
+
+
 def _is_original(tokens: set[str]) -> bool:
     told = {token for token in tokens if token not in _ORIGINAL_ASIDES and not _YEAR.match(token)}
     return bool(told) and told <= _ORIGINAL_WORDS and bool(told & _ORIGINAL_MARKERS)
 
 
+# "Re-Master" folds to "re master": one word, so that "master" alone (a title's "Master Blaster") names nothing.
+_RE_MASTER = re.compile(r"\bre (master(?:ed)?)\b")
+
+
 def _classify(segment: str) -> _Segment | None:
-    tokens = set(normalize_text(segment).split())
+    tokens = set(_RE_MASTER.sub(r"re\1", normalize_text(segment)).split())
     if not tokens:
         return None
     if _is_original(tokens):
         return _Segment(segment, "original", "")
+    if _is_reissue(tokens):
+        return _Segment(segment, "remaster", "")
     for version_type, words in _TYPE_KEYWORDS:
         if tokens & words:
             remixer = _find_remixer(segment, version_type) if version_type in REMIXER_TYPES else ""
@@ -167,23 +192,63 @@ def _assemble(base: str, segments: list[_Segment], featuring: list[str]) -> Pars
         version_type=primary.version_type,
         remixer=primary.remixer,
         featuring=tuple(featuring),
+        parts=tuple((segment.text, segment.version_type, segment.remixer) for segment in telling),
     )
 
 
+def _parts_of(parsed: ParsedTitle) -> list[_Segment]:
+    """Return the versions parsed names, one segment each (a ParsedTitle made by hand has no parts: its version
+    is split at the joins)."""
+    if parsed.parts:
+        return [_Segment(*part) for part in parsed.parts]
+    if _MULTI_JOIN in parsed.version:
+        return [_classify(text) or _Segment(text, "version", "") for text in parsed.version.split(_MULTI_JOIN)]
+    if parsed.version or parsed.version_type:
+        return [_Segment(parsed.version, parsed.version_type or "version", parsed.remixer)]
+    return []
+
+
 @lru_cache(maxsize=8192)  # pure, and a batch asks about the same names again and again
-def parse_title(title: str) -> ParsedTitle:
-    """Split title into its base, version and featured artists."""
+def parse_title(title: str, credited: frozenset[str] | None = None) -> ParsedTitle:
+    """Split title into its base, version and featured artists.
+
+    credited, the folded names the recording is credited to (`artist_key`) where they are known, decides whether
+    a bracketed "with ..." is a credit or part of the title."""
     text = " ".join(title.split())
     segments: list[_Segment] = []
     featuring: list[str] = []
 
+    def credit_of(text: str) -> list[str] | None:
+        lead = _BRACKET_FEAT_LEAD.match(text)
+        if not lead:
+            return None
+        names = list(split_artists(text[lead.end() :]))
+        # "with" is also plain English ("The Green Manalishi (With the Two-Pronged Crown)"): when the artists
+        # credited are known, it is a credit only if it names them; "feat." always is one.
+        if credited is not None and lead.group(0).strip().casefold() == "with":
+            if not names or not artist_key(names) <= credited:
+                return None
+        return names
+
     def take_bracket(found: re.Match[str]) -> str:
         inner = found.group(1).strip()
-        credit = _BRACKET_FEAT_LEAD.match(inner)
-        if credit:
-            featuring.extend(split_artists(inner[credit.end() :]))
+        credit = credit_of(inner)
+        if credit is not None:
+            featuring.extend(credit)
             return " "
-        named = _segments_of(inner)
+        named = []
+        if _DASH.search(inner):
+            # A version and a credit in one bracket ("Radio Edit - feat. Pharrell Williams and Nile Rodgers"):
+            # each piece is read on its own, and taken when every piece is one or the other and both are there.
+            pieces = [piece for piece in _DASH.split(inner) if piece.strip()]
+            credits = [credit_of(piece) for piece in pieces]
+            versions = [_segments_of(piece) if credit is None else [] for piece, credit in zip(pieces, credits, strict=True)]
+            readable = all(credit is not None or version for credit, version in zip(credits, versions, strict=True))
+            if readable and any(versions) and any(credit is not None for credit in credits):
+                for credit in credits:
+                    featuring.extend(credit or ())
+                named = [segment for version in versions for segment in version]
+        named = named or _segments_of(inner)
         if not named:
             return found.group(0)
         segments.extend(named)
@@ -205,8 +270,17 @@ def parse_title(title: str) -> ParsedTitle:
     for dash in reversed(list(_DASH.finditer(text))):
         suffix = text[dash.end() : end].strip()
         credit = _FEAT_LEAD.match(suffix)
+        part = _PART_LEAD.match(suffix)
         if credit:
             featuring.extend(split_artists(suffix[credit.end() :]))
+        elif part and (named := _segments_of(part.group(2))):
+            if year:
+                last = named[-1]
+                named[-1] = _Segment(f"{last.text} {year}", last.version_type, last.remixer)
+                year = ""
+            segments[0:0] = named
+            end = dash.end() + len(part.group(1))
+            break
         elif named := _segments_of(suffix):
             if year:
                 last = named[-1]
@@ -241,8 +315,7 @@ def with_version(parsed: ParsedTitle, version: str) -> ParsedTitle:
         return parsed
     # An explicit version is a version even when it has no keyword we know ("Wiggle" as a mix name).
     explicit = _classify(text) or _Segment(text, "version", "")
-    existing = [_Segment(parsed.version, parsed.version_type, parsed.remixer)] if parsed.version else []
-    return _assemble(parsed.base, [*existing, explicit], list(parsed.featuring))
+    return _assemble(parsed.base, [*_parts_of(parsed), explicit], list(parsed.featuring))
 
 
 def _detail(version_type: str, text: str, remixer: str) -> str:
@@ -259,15 +332,9 @@ def _detail(version_type: str, text: str, remixer: str) -> str:
 
 
 def _descriptors(parsed: ParsedTitle) -> list[tuple[str, str]]:
-    if _MULTI_JOIN in parsed.version:
-        segments = [_classify(text) or _Segment(text, "version", "") for text in parsed.version.split(_MULTI_JOIN)]
-    elif parsed.version or parsed.version_type:
-        segments = [_Segment(parsed.version, parsed.version_type or "version", parsed.remixer)]
-    else:
-        segments = []
     return sorted(
         (segment.version_type, _detail(segment.version_type, segment.text, segment.remixer))
-        for segment in segments
+        for segment in _parts_of(parsed)
         if segment.version_type not in SAME_RECORDING_VERSIONS
     )
 
@@ -347,7 +414,11 @@ def with_hints(
     """Return parsed with the versions a provider states beside the title folded in: MusicBrainz's disambiguation
     comment, its video flag and the versions its release groups name. One the title already names adds nothing."""
     extra = _comment_segments(comment) if comment else []
-    extra += [_Segment(name, name, "") for name in release_versions]
+    # A release group's type is the release's, not the track's: a remix album holds "Little Lies (Extended
+    # Version)", a live album a studio bonus track. It speaks only when the recording's own title and comment name
+    # no version; when they do, they say more than it.
+    if not _descriptors(parsed) and not any(segment.version_type not in SAME_RECORDING_VERSIONS for segment in extra):
+        extra += [_Segment(name, name, "") for name in release_versions]
     if video:
         # Not a keyword of titles ("Official Video" on a site is noise there): only the flag says it.
         extra.append(_Segment("video", "video", ""))
@@ -360,10 +431,4 @@ def with_hints(
         fresh.append(segment)
     if not fresh:
         return parsed
-    existing = [_Segment(text, *_classified_type(text)) for text in parsed.version.split(_MULTI_JOIN)] if parsed.version else []
-    return _assemble(parsed.base, [*existing, *fresh], list(parsed.featuring))
-
-
-def _classified_type(text: str) -> tuple[str, str]:
-    segment = _classify(text)
-    return (segment.version_type, segment.remixer) if segment else ("version", "")
+    return _assemble(parsed.base, [*_parts_of(parsed), *fresh], list(parsed.featuring))

@@ -61,6 +61,12 @@ IDENTIFIER_FLOOR = 0.98
 # "Blue Monday 88"): fuzzy ratio calls those 90% alike, yet they are different recordings.
 NUMBER_MISMATCH_CAP = 0.6
 
+# Artist similarity ceiling when one name is the other with a whole word missing ("Fleetwood" / "Fleetwood Mac",
+# "Bruno" / "Bruno Mars"): fuzzy ratio calls those 82% alike, yet they are two acts, and with a perfect title the
+# score would pass ACCEPT_THRESHOLD. 0.6 keeps such a candidate under it ((3 + 2 * 0.6) / 5 = 0.84, and 0.89 with a
+# perfect length too) yet above REVIEW_FLOOR, so a person still sees it. Articles ("a", "the") do not count.
+ARTIST_WORD_MISSING_CAP = 0.6
+
 # Each name one credit has beyond the other lowers artist similarity this much: "Daft Punk" vs "Daft Punk,
 # Pharrell Williams" is 0.95, a missing featured artist and not a different act.
 EXTRA_ARTIST_PENALTY = 0.05

@@ -123,14 +123,32 @@ def advanced_query(*, artist: str = "", title: str = "") -> str:
     return " ".join(f'{field}:"{value}"' for field, value in cleaned if value)
 
 
-def map_candidate(track: dict[str, Any]) -> TrackCandidate:
+def track_title(track: dict[str, Any]) -> str:
+    """Return the title with its version: Deezer keeps the version apart too (title_version, "(Live)"), and
+    `title` normally already ends with it; where it does not, it is added, so that matching reads it."""
+    title = " ".join(str(track.get("title") or "").split())
+    version = " ".join(str(track.get("title_version") or "").split())
+    if version and version.casefold() not in title.casefold():
+        bracketed = version if version[:1] in "([" else f"({version})"
+        return f"{title} {bracketed}".strip()
+    return title
+
+
+def _artists(track: dict[str, Any]) -> tuple[str, ...]:
+    """Return every contributor where the answer lists them (a track lookup, an artist's top tracks), else the
+    main artist (a search hit)."""
     artist = track.get("artist") if isinstance(track.get("artist"), dict) else {}
+    contributors = [item["name"] for item in track.get("contributors") or [] if isinstance(item, dict) and item.get("name")]
+    return tuple(dict.fromkeys(contributors)) or ((artist["name"],) if artist.get("name") else ())
+
+
+def map_candidate(track: dict[str, Any]) -> TrackCandidate:
     album = track.get("album") if isinstance(track.get("album"), dict) else {}
     return TrackCandidate(
         source="deezer",
         external_id=str(track["id"]),
-        title=track.get("title") or "",
-        artists=(artist["name"],) if artist.get("name") else (),
+        title=track_title(track),
+        artists=_artists(track),
         album=album.get("title") or "",
         duration=as_int(track.get("duration")) or None,
         isrc=track.get("isrc") or "",
@@ -139,14 +157,12 @@ def map_candidate(track: dict[str, Any]) -> TrackCandidate:
 
 
 def map_metadata(track: dict[str, Any]) -> TrackMetadata:
-    artist = track.get("artist") if isinstance(track.get("artist"), dict) else {}
     album = track.get("album") if isinstance(track.get("album"), dict) else {}
-    contributors = [item["name"] for item in track.get("contributors") or [] if isinstance(item, dict) and item.get("name")]
-    artists = tuple(dict.fromkeys(contributors)) or ((artist["name"],) if artist.get("name") else ())
+    artists = _artists(track)
     return TrackMetadata(
         source="deezer",
         external_id=str(track["id"]),
-        title=track.get("title") or "",
+        title=track_title(track),
         artists=artists,
         credit_name=", ".join(artists),
         album=album.get("title") or "",

@@ -86,11 +86,23 @@ class ITunes(Provider):
         return f"search answered with {len(songs)} song(s)"
 
 
+def track_title(song: dict[str, Any]) -> str:
+    """Return the song's title with its version: trackName, or trackCensoredName where that is trackName plus
+    more. The store sometimes leaves the version out of trackName alone ("Love Of My Life" for the live take
+    whose censored name is "Love Of My Life (Live At Milton Keynes Bowl / June 1982)"); a censored name that
+    differs otherwise (letters starred out) is not used."""
+    name = song.get("trackName") or ""
+    censored = song.get("trackCensoredName")
+    if isinstance(censored, str) and name and len(censored) > len(name) and censored.casefold().startswith(name.casefold()):
+        return censored
+    return name
+
+
 def map_candidate(song: dict[str, Any]) -> TrackCandidate:
     return TrackCandidate(
         source="itunes",
         external_id=str(song.get("trackId", "")),
-        title=song.get("trackName") or "",
+        title=track_title(song),
         artists=(song["artistName"],) if song.get("artistName") else (),
         album=song.get("collectionName") or "",
         duration=seconds_from_ms(song.get("trackTimeMillis")),
@@ -104,7 +116,7 @@ def map_metadata(song: dict[str, Any]) -> TrackMetadata:
     return TrackMetadata(
         source="itunes",
         external_id=str(song.get("trackId", "")),
-        title=song.get("trackName") or "",
+        title=track_title(song),
         artists=(song["artistName"],) if song.get("artistName") else (),
         credit_name=song.get("artistName") or "",
         album=song.get("collectionName") or "",
@@ -129,7 +141,7 @@ def map_purchase_link(song: dict[str, Any]) -> PurchaseLink:
         url=song["trackViewUrl"],
         price=as_decimal(song.get("trackPrice")),
         currency=song.get("currency") or "",
-        title=song.get("trackName") or "",
+        title=track_title(song),
         artists=(song["artistName"],) if song.get("artistName") else (),
         duration=seconds_from_ms(song.get("trackTimeMillis")),
     )

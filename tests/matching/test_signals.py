@@ -240,3 +240,118 @@ def test_review_when_every_candidate_is_another_version_says_so() -> None:
     decision = decide(PLAIN, [_mb("Albatross (Live)")])
     assert decision.outcome == Outcome.REVIEW
     assert decision.reason == "every candidate is another version"
+
+
+# --- rules the identification bench exposed (bench/identification.py) -----------------------------------------
+
+
+def test_a_version_whose_own_text_holds_a_slash_is_one_version() -> None:
+    # iTunes: "'39 (Live At Earl's Court, London / June 1977)"; the slash is the concert's, not a second version.
+    found = parse_title("'39 (Live At Earl's Court, London / June 1977)")
+    assert [part[1] for part in found.parts] == ["live"]
+    line = Recording(title="'39", version="Live at Earl's Court", artists=("Queen",))
+    assert same_version(found, line.parsed)
+    argentina = parse_title("Love of My Life (Live In Argentina / June 1979 / South American Single)")
+    assert same_version(argentina, parse_title("Love of My Life (Live)"))
+
+
+def test_a_part_number_ahead_of_a_slash_stays_in_the_title() -> None:
+    # Spotify: "White Wedding - Pt. 1 / Remastered 2002" is part 1 of the song, remastered.
+    found = parse_title("White Wedding - Pt. 1 / Remastered 2002")
+    assert (found.base, found.version_type) == ("White Wedding - Pt. 1", "remaster")
+    listing = Recording(title="White Wedding - Pt. 1 / Remastered 2002", artists=("Billy Idol",))
+    assert decide(Recording(title="White Wedding (Part 1)", artists=("Billy Idol",)), [listing]).outcome == Outcome.ACCEPT
+    assert decide(Recording(title="White Wedding", artists=("Billy Idol",)), [listing]).outcome != Outcome.ACCEPT
+
+
+@pytest.mark.parametrize(
+    "title", ["Layla - 40th Anniversary Version / 2010 Remastered", "Layla (25th Anniversary Edition)", "Layla - Anniversary Edition"]
+)
+def test_an_anniversary_reissue_is_the_original_recording(title: str) -> None:
+    assert parse_title(title).version_type == "remaster"
+    assert same_version(parse_title(title), parse_title("Layla"))
+
+
+def test_an_anniversary_mix_is_still_a_mix() -> None:
+    assert not same_version(parse_title("Layla (25th Anniversary Mix)"), parse_title("Layla"))
+
+
+def test_a_bracket_with_a_version_and_a_credit_gives_both() -> None:
+    # Deezer: "Get Lucky (Radio Edit - feat. Pharrell Williams and Nile Rodgers)".
+    found = parse_title("Get Lucky (Radio Edit - feat. Pharrell Williams and Nile Rodgers)")
+    assert (found.base, found.version, found.version_type) == ("Get Lucky", "Radio Edit", "radio")
+    assert found.featuring == ("Pharrell Williams", "Nile Rodgers")
+    assert same_version(found, parse_title("Get Lucky (Radio Edit)"))
+    assert not same_version(found, parse_title("Get Lucky"))
+    # Two versions joined by a dash, and no credit, stay one version text as before.
+    assert parse_title("Song (Dub - Bicep Remix)").version == "Dub - Bicep Remix"
+
+
+def test_with_in_brackets_is_a_credit_only_when_the_credit_names_them() -> None:
+    # MusicBrainz: "The Green Manalishi (With the Two-Pronged Crown)" is the title, not a featured act.
+    manalishi = _mb("The Green Manalishi (With the Two‐Pronged Crown)", duration=929)
+    assert manalishi.parsed.base == "The Green Manalishi (With the Two‐Pronged Crown)"
+    assert manalishi.parsed.featuring == ()
+    line = Recording(title="The Green Manalishi", artists=("Fleetwood Mac",))
+    assert decide(line, [manalishi]).outcome != Outcome.ACCEPT
+    # Spotify: "Señorita (with Camila Cabello)" names an artist the listing credits.
+    senorita = Recording(title="Señorita (with Camila Cabello)", artists=("Shawn Mendes", "Camila Cabello"))
+    assert (senorita.parsed.base, senorita.parsed.featuring) == ("Señorita", ("Camila Cabello",))
+    # No credit known: "with" reads as a credit, as before.
+    assert parse_title("Señorita (with Camila Cabello)").featuring == ("Camila Cabello",)
+
+
+def test_a_release_group_type_says_nothing_when_the_title_names_the_version() -> None:
+    # "Little Lies (extended version)" on a remix compilation: the title says which version, the type is the album's.
+    extended = _mb("Little Lies (extended version)", duration=376, release_types={"Remix": 1}, release_count=1)
+    assert extended.parsed.version_type == "extended"
+    line = Recording(title="Little Lies", version="Extended Mix", artists=("Fleetwood Mac",))
+    assert decide(line, [extended]).outcome == Outcome.ACCEPT
+    # With no version in the title, the type still speaks.
+    assert _mb("Little Lies", release_types={"Remix": 1}, release_count=1).parsed.version_type == "remix"
+    # A comment that names a version says more than the type, too.
+    assert _mb(comment="demo", release_types={"Live": 1}, release_count=1).parsed.version_type == "demo"
+
+
+def test_listings_that_name_fewer_of_the_same_credits_are_duplicates() -> None:
+    # Spotify credits both artists, a Deezer search hit only the first; one ISRC.
+    spotify = Recording(title="Die With A Smile", artists=("Lady Gaga", "Bruno Mars"), duration=252,
+                        isrc="USUM72409273", source="spotify")
+    deezer = Recording(title="Die With A Smile", artists=("Lady Gaga",), duration=250, isrc="USUM72409273",
+                       source="deezer")
+    assert duplicates(spotify, deezer)
+    line = Recording(title="Die With a Smile", artists=("Lady Gaga", "Bruno Mars"))
+    decision = decide(line, [spotify, deezer])
+    assert decision.outcome == Outcome.ACCEPT and decision.alternatives
+    assert "ISRC another source confirms" in decision.reason
+    # Another act's credit is not a subset: no duplicate.
+    other = Recording(title="Die With A Smile", artists=("Somebody",), duration=250, isrc="USUM72409273")
+    assert not duplicates(spotify, other)
+
+
+def test_an_artist_name_with_a_word_missing_is_another_act() -> None:
+    # MusicBrainz lists "Gangsta Love" by "Fleetwood" in an answer for Fleetwood Mac.
+    fleetwood = Recording(title="Gangsta Love", artists=("Fleetwood",), duration=244, source="musicbrainz")
+    assert decide(Recording(title="Gangsta Love", artists=("Fleetwood Mac",)), [fleetwood]).outcome != Outcome.ACCEPT
+    assert decide(Recording(title="Gangsta Love", artists=("Fleetwood",)), [fleetwood]).outcome == Outcome.ACCEPT
+    # An article is no word of the name; a band's own credit split on "and" still pairs its leader.
+    quest = Recording(title="Can I Kick It?", artists=("A Tribe Called Quest",))
+    assert decide(Recording(title="Can I Kick It?", artists=("Tribe Called Quest",)), [quest]).outcome == Outcome.ACCEPT
+    petty = Recording(title="Mary Jane's Last Dance", artists=("Tom Petty and the Heartbreakers",))
+    assert decide(Recording(title="Mary Jane's Last Dance", artists=("Tom Petty",)), [petty]).outcome == Outcome.ACCEPT
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Title - Re-Mastered", "Title (Remastered Version)", "Title - Remastered Version 2011", "Title - 2011 Re-Master"],
+)
+def test_more_remaster_spellings_are_the_original_recording(title: str) -> None:
+    parsed = parse_title(title)
+    assert parsed.base == "Title" and parsed.version_type == "remaster"
+    assert same_version(parsed, parse_title("Title"))
+
+
+def test_an_unclosed_bracket_still_names_its_version() -> None:
+    parsed = parse_title("Title (Instrumental")
+    assert (parsed.base, parsed.version_type) == ("Title", "instrumental")
+    assert not same_version(parsed, parse_title("Title"))
