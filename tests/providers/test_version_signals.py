@@ -132,3 +132,25 @@ def test_beatport_mix_name_is_the_version() -> None:
     extended = recording_from(beatport.map_candidate(dict(feeling, mix_name="Extended Mix")))
     assert not same_version(extended.parsed, parse_title("Feeling"))
     assert recording_from(beatport.map_candidate(feeling_good)).parsed.featuring == ("Newtone",)
+
+
+TECHPARA = "musicbrainz/mbngs-release-212895ca-ee36-439a-a824-d2620cd10461-recordings.xml"
+
+
+@pytest.mark.parametrize(
+    ("title", "base", "version_type"),
+    [
+        ('WILD BOY <MISSION"B"RE-EDIT>', "WILD BOY", "edit"),
+        ('A LOVE AT FIRST SIGHT <MISSION"HMX"REMIX>', "A LOVE AT FIRST SIGHT", "remix"),
+        ("MADE IN NEWYORK <DJ KEN-BOW EDIT>", "MADE IN NEWYORK", "edit"),
+        ("U TURN ME ON <SUPER RAVE REMIX>", "U TURN ME ON", "remix"),
+        ("TEMPO <ONLY THE SHORT TechPara SHOW VERSION>", "TEMPO", "version"),
+    ],
+)
+def test_musicbrainz_angle_brackets_name_the_version(title: str, base: str, version_type: str) -> None:
+    message = mbxml.parse_message(io.BytesIO((FIXTURES / TECHPARA).read_bytes()))
+    titles = {track["recording"]["title"] for medium in message["release"]["medium-list"] for track in medium["track-list"]}
+    assert title in titles  # the recorded spelling
+    found = parse_title(title)
+    assert (found.base, found.version_type) == (base, version_type)
+    assert not same_version(found, parse_title(base))
