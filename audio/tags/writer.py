@@ -38,8 +38,10 @@ TEMP_SUFFIX = ".tmp"
 TEMP_RANDOM_CHARS = 8
 # The name of the file inside its temporary file's name, cut so that the whole stays under NAME_MAX (255 bytes).
 TEMP_NAME_BYTES = 200
-# How many names that did not read back a message lists; the rest are counted.
-MISMATCHES_NAMED = 3
+# How many names that did not read back a message lists (the rest are counted), and how much of each value it
+# shows: the reason is kept on the track in 500 characters (Track.tags_error).
+MISMATCHES_NAMED = 2
+VALUE_SHOWN_CHARS = 40
 
 
 def write_tags(
@@ -159,7 +161,7 @@ def _write_copy(
 def _shown(texts: tuple[str, ...]) -> str:
     if not texts:
         return "nothing"
-    return " and ".join(repr(text[:80]) for text in texts)
+    return " and ".join(repr(text[:VALUE_SHOWN_CHARS]) for text in texts)
 
 
 def _mismatch_reason(wrong: list[tuple[Slot, tuple[str, ...]]]) -> str:
@@ -172,8 +174,8 @@ def _mismatch_reason(wrong: list[tuple[Slot, tuple[str, ...]]]) -> str:
     if more > 0:
         parts.append(f"{more} more name{'s' if more > 1 else ''} too")
     return (
-        f"the tags did not read back as written ({'; '.join(parts)}); the file was left as it was. "
-        "A tag in it may be damaged or in a form this writer cannot replace: open the file in a tagger to see it"
+        f"the tags did not read back as written ({'; '.join(parts)}); the file was left as it was "
+        "(a tag in it may be damaged: open the file in a tagger to see it)"
     )
 
 
