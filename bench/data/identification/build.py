@@ -201,6 +201,9 @@ SPECS: list[tuple] = [
      "two listings 230 and 235 s; the song has more than one take"),
     (OTHER_VERSION, "Fleetwood Mac - The Green Manalishi", FM, [], True,
      "the listings are 15-16 minute performances (one on a live bootleg), not the 1970 single"),
+    (SEVERAL, "Fleetwood Mac - The Green Manalishi (With the Two-Pronged Crown)", FM, [], True,
+     "the listing of that exact title is a 15-minute performance like the live bootleg's beside it; the parser "
+     "reads '(With ...)' as a credit", "the green manalishi"),
     (OTHER_ACT, "Fleetwood Mac - Gangsta Love", FM, [], False, "listed by 'Fleetwood', another act"),
     (PLAIN, "Fleetwood - Gangsta Love", FM, ["256a73ac"], False, ""),
     (NOTHING_THERE, "Fleetwood Mac - Dreams", FM, [], False, "not in the answer"),
