@@ -14,14 +14,19 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 setup: $(BIN)/.installed
 	$(BIN)/python manage.py preflight
-	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python manage.py ensure_admin
 	$(BIN)/python manage.py install_schedules
 
 ## The web server, a Celery worker and Celery beat together; Ctrl-C stops all three.
+## Its last lines, once the web server answers, are the admin's address and login (Procfile: welcome).
+## bash, not sh: sh ends itself on the Ctrl-C that honcho already handled, and make would say "Interrupt".
+run: SHELL := /bin/bash
+## honcho kills what has not stopped 5 s after Ctrl-C; a worker on the filesystem broker needs about 9 s to
+## finish its warm shutdown, so it is given 30 s. honcho's 130 (stopped by Ctrl-C) is a clean stop.
+run: HONCHO := import sys, honcho.command, honcho.manager; honcho.manager.KILL_WAIT = 30; sys.exit(honcho.command.main())
 run: setup
-	@echo "Cratedigger: http://$${CRATEDIGGER_HOST:-127.0.0.1}:$${CRATEDIGGER_PORT:-8000}/admin/"
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -c '$(HONCHO)' start -f Procfile || [ $$? -eq 130 ]
 
 ## The whole test suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
 test: $(BIN)/.installed

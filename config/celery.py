@@ -1,9 +1,11 @@
 """The Celery application: settings come from Django's, prefixed CELERY_."""
 
 import os
+import signal
 import sys
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -28,3 +30,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Every worker sweeps for abandoned jobs when it starts and every JOB_RESUME_INTERVAL seconds.
 app.steps["worker"].add("core.worker:ResumeAbandonedJobs")
+
+
+@worker_process_init.connect
+def _leave_sigterm_to_the_main_process(**_kwargs) -> None:
+    """A pool process ignores SIGTERM: a supervisor that signals the worker's whole process group (honcho on
+    Ctrl-C, systemd's default) then stops the worker by its warm shutdown, which ends the pool processes itself,
+    instead of killing them mid-task and logging each as an error. A hard time limit still ends one (SIGKILL)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)

@@ -94,6 +94,11 @@ INSTALLED_APPS = [
     "wantlist",
     "audio",
     "downloads",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +139,7 @@ UNFOLD = {
     "SITE_HEADER": "Cratedigger",
     "SITE_SUBHEADER": "Your music library",
     "SITE_SYMBOL": "album",
+    "SITE_FAVICONS": [{"rel": "icon", "type": "image/svg+xml", "href": lambda request: static_url("core/favicon.svg")}],
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "STYLES": [lambda request: static_url("core/cratedigger.css")],
@@ -188,6 +194,8 @@ else:
 # --- Celery ---------------------------------------------------------------------
 CELERY_BROKER_URL = CONF["CELERY_BROKER_URL"]
 if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The filesystem transport needs no host; naming one spares kombu's "No hostname was supplied" warning.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
@@ -197,6 +205,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
+        # Looked at five times a second: a message starts soon, and Ctrl-C stops the worker in about a second.
+        "polling_interval": 0.2,
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -262,6 +272,11 @@ CRATEDIGGER_DEFAULT_SCHEDULES = {
         "task": "tracks.tasks.fetch_all_tracks_metadata",
         "crontab": {"minute": "30", "hour": "3"},
         "description": "Fetch metadata for tracks with none, or older than METADATA_STALE_DAYS.",
+    },
+    "Delete expired API idempotency keys": {
+        "task": "api.tasks.idempotency_keys_expire",
+        "crontab": {"minute": "30", "hour": "4"},
+        "description": "Forget the answers kept for Idempotency-Key headers older than API_IDEMPOTENCY_HOURS.",
     },
     "Download wanted tracks of priority 1": {
         "task": "downloads.tasks.download_wanted",
@@ -362,6 +377,55 @@ JOB_RESUME_INTERVAL = CONF["JOB_RESUME_INTERVAL"]
 JOB_MAX_WAIT = CONF["JOB_MAX_WAIT"]
 # Retries of a run that failed in the engine itself (the database went away), with backoff.
 JOB_ERROR_RETRIES = CONF["JOB_ERROR_RETRIES"]
+
+# --- The JSON API under /api/v1/ (api/) --------------------------------------------------
+# Requests per user allowed through the API ("N/s", "N/m" or "N/h"); more are answered 429 with Retry-After.
+API_THROTTLE_RATE = CONF["API_THROTTLE_RATE"]
+# Rows on one page of a list unless ?page_size= asks for fewer (or more, up to API_PAGE_SIZE_MAX).
+API_PAGE_SIZE = CONF["API_PAGE_SIZE"]
+API_PAGE_SIZE_MAX = 1000
+# How long the answer to a request with an Idempotency-Key is kept to answer its repeats.
+API_IDEMPOTENCY_HOURS = CONF["API_IDEMPOTENCY_HOURS"]
+REST_FRAMEWORK = {
+    # Tokens (`manage.py api_token USERNAME`) for scripts; the session of a logged-in admin for the docs page.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication", "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ModelPermissions"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser", "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # ?format= names an export's file format (csv, json, txt, xlsx), not a renderer.
+    "URL_FORMAT_OVERRIDE": None,
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cratedigger API",
+    "DESCRIPTION": (
+        "Everything the admin does, over HTTP: the catalogue, discovery, the want list, downloads and jobs. "
+        "Authenticate with `Authorization: Bearer <token>` (`python manage.py api_token USERNAME`). "
+        "Every POST that starts work honours an `Idempotency-Key` header. Errors are JSON: "
+        '`{"error": {"status", "code", "message", "fields"}}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page draws with files the app serves itself (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": ["rest_framework.authentication.SessionAuthentication", "api.auth.TokenAuthentication"],
+    "ENUM_NAME_OVERRIDES": {},
+    "DISABLE_ERRORS_AND_WARNINGS": False,
+}
 
 # --- Admin user created by `manage.py ensure_admin` -------------------------------
 CRATEDIGGER_ADMIN_USERNAME = CONF["CRATEDIGGER_ADMIN_USERNAME"]

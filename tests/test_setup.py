@@ -93,18 +93,27 @@ def test_the_development_secret_key_is_refused_without_debug():
     assert "SECRET_KEY is the development default" in result.stderr
 
 
-@pytest.mark.django_db
-def test_ensure_admin_creates_the_user_once_with_a_printed_password(monkeypatch):
+def test_the_first_runs_password_is_shown_last_boxed_once_the_web_server_answers(monkeypatch, live_server, settings,
+                                                                                  tmp_path):
+    settings.VAR_DIR = tmp_path
     monkeypatch.delenv("CRATEDIGGER_ADMIN_PASSWORD", raising=False)
     out = io.StringIO()
     call_command("ensure_admin", stdout=out)
-    password = out.getvalue().split("password: ", 1)[1].split()[0]
+    assert "shown once the app is up" in out.getvalue() and "password: " not in out.getvalue()
+    box = io.StringIO()
+    call_command("welcome", "--once", "--url", f"{live_server.url}/admin/", stdout=box)
+    shown = box.getvalue()
+    assert shown.startswith("┌") and shown.rstrip().endswith("┘")
+    assert f"Cratedigger is up: {live_server.url}/admin/" in shown and "System › Users" in shown
+    password = shown.split("with the password ", 1)[1].split()[0]
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.check_password(password)
 
-    again = io.StringIO()
+    again, box_again = io.StringIO(), io.StringIO()
     call_command("ensure_admin", stdout=again)
-    assert "exists" in again.getvalue() and password not in again.getvalue()
+    call_command("welcome", "--once", "--url", f"{live_server.url}/admin/", stdout=box_again)
+    assert "exists" in again.getvalue() and password not in again.getvalue() + box_again.getvalue()
+    assert "its password is unchanged" in box_again.getvalue()
     assert get_user_model().objects.count() == 1
 
 
