@@ -94,11 +94,6 @@ INSTALLED_APPS = [
     "wantlist",
     "audio",
     "downloads",
-    "rest_framework",
-    "django_filters",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    "api",
 ]
 
 MIDDLEWARE = [
@@ -272,11 +267,6 @@ CRATEDIGGER_DEFAULT_SCHEDULES = {
         "task": "tracks.tasks.fetch_all_tracks_metadata",
         "crontab": {"minute": "30", "hour": "3"},
         "description": "Fetch metadata for tracks with none, or older than METADATA_STALE_DAYS.",
-    },
-    "Delete expired API idempotency keys": {
-        "task": "api.tasks.idempotency_keys_expire",
-        "crontab": {"minute": "30", "hour": "4"},
-        "description": "Forget the answers kept for Idempotency-Key headers older than API_IDEMPOTENCY_HOURS.",
     },
     "Download wanted tracks of priority 1": {
         "task": "downloads.tasks.download_wanted",
