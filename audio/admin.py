@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from audio import services, tags
+from audio import services
 from audio.models import ScanJob, ScanJobItem, TagWriteJob
 from core import selectors
 from core.admin import JobAdmin, job_link, register_action, register_object_tool, register_save_hook, started_by
@@ -172,14 +172,13 @@ def write_tags(modeladmin, request, queryset):
 
 def tags_after_edit(modeladmin, request: HttpRequest, track, changed: list[str] | None) -> None:
     """After a person saves a track, write the fields they changed into its file; warn, keeping the edit, if not."""
-    if not track.file_path or not changed or not set(changed) & services.EDITED_TAG_FIELDS:
+    outcome = services.track_tags_after_edit(track=track, changed=changed)
+    if outcome is None:
         return
-    try:
-        services.track_tags_write(track=track)
-    except tags.TagWriteError as exc:
+    if not outcome.written:
         modeladmin.message_user(
             request,
-            f"The change is saved, but the file's tags were not written: {exc.reason}. The track is marked “tags out of "
+            f"The change is saved, but the file's tags were not written: {outcome.error}. The track is marked “tags out of "
             "date”; use “Write tags” to try again.",
             messages.WARNING,
         )

@@ -913,6 +913,28 @@ def track_tags_write(*, track: Track, with_artwork: bool = False, id3_version: i
     return Path(track.file_path)
 
 
+@dataclass(frozen=True)
+class TagsAfterEdit:
+    """What writing a person's edit into the file did: written, or why not (the edit itself is kept)."""
+
+    written: bool
+    error: str = ""
+
+
+def track_tags_after_edit(*, track: Track, changed: Iterable[str] | None) -> TagsAfterEdit | None:
+    """After a person's edit of track, write the catalogue's tags into its file when a field the file holds changed;
+    None when there is nothing to write (no file, or no such field changed). A failed write keeps the edit, marks
+    the track "tags out of date" and says why."""
+    changed = list(changed or ())
+    if not track.file_path or not changed or not set(changed) & EDITED_TAG_FIELDS:
+        return None
+    try:
+        track_tags_write(track=track)
+    except tags.TagWriteError as exc:
+        return TagsAfterEdit(written=False, error=exc.reason)
+    return TagsAfterEdit(written=True)
+
+
 def tag_write_jobs_create(*, tracks: Sequence[Track], started_by: str = "", with_artwork: bool = True,
                           enqueue_now: bool = True) -> TagWriteJob | None:
     """Start one job writing the tags of the tracks that have a file; None when none has one."""

@@ -127,6 +127,10 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("DOWNLOAD_MAX_RETRIES", "int", 8, minimum=0, maximum=100),
     Setting("TAGS_ID3_VERSION", "int", 4, minimum=3, maximum=4),
     Setting("ARTWORK_MAX_PX", "int", 1400, minimum=16, maximum=10000),
+    # The JSON API (api/)
+    Setting("API_THROTTLE_RATE", "rate", "600/m"),
+    Setting("API_PAGE_SIZE", "int", 50, minimum=1, maximum=1000),
+    Setting("API_IDEMPOTENCY_HOURS", "int", 24, minimum=1, maximum=24 * 30),
 )
 SECRET_SETTINGS = tuple(setting.name for setting in SCHEMA if setting.secret)
 URL_SETTINGS = ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL")

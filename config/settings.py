@@ -94,6 +94,11 @@ INSTALLED_APPS = [
     "wantlist",
     "audio",
     "downloads",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +273,11 @@ CRATEDIGGER_DEFAULT_SCHEDULES = {
         "crontab": {"minute": "30", "hour": "3"},
         "description": "Fetch metadata for tracks with none, or older than METADATA_STALE_DAYS.",
     },
+    "Delete expired API idempotency keys": {
+        "task": "api.tasks.idempotency_keys_expire",
+        "crontab": {"minute": "30", "hour": "4"},
+        "description": "Forget the answers kept for Idempotency-Key headers older than API_IDEMPOTENCY_HOURS.",
+    },
     "Download wanted tracks of priority 1": {
         "task": "downloads.tasks.download_wanted",
         "crontab": {"minute": "0", "hour": "5"},
@@ -367,6 +377,59 @@ JOB_RESUME_INTERVAL = CONF["JOB_RESUME_INTERVAL"]
 JOB_MAX_WAIT = CONF["JOB_MAX_WAIT"]
 # Retries of a run that failed in the engine itself (the database went away), with backoff.
 JOB_ERROR_RETRIES = CONF["JOB_ERROR_RETRIES"]
+
+# --- The JSON API under /api/v1/ (api/) --------------------------------------------------
+# Requests per user allowed through the API ("N/s", "N/m" or "N/h"); more are answered 429 with Retry-After.
+API_THROTTLE_RATE = CONF["API_THROTTLE_RATE"]
+# Rows on one page of a list unless ?page_size= asks for fewer (or more, up to API_PAGE_SIZE_MAX).
+API_PAGE_SIZE = CONF["API_PAGE_SIZE"]
+API_PAGE_SIZE_MAX = 1000
+# How long the answer to a request with an Idempotency-Key is kept to answer its repeats.
+API_IDEMPOTENCY_HOURS = CONF["API_IDEMPOTENCY_HOURS"]
+REST_FRAMEWORK = {
+    # Tokens (`manage.py api_token USERNAME`) for scripts; the session of a logged-in admin for the docs page.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication", "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ModelPermissions"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser", "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # ?format= names an export's file format (csv, json, txt, xlsx), not a renderer.
+    "URL_FORMAT_OVERRIDE": None,
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Cratedigger API",
+    "DESCRIPTION": (
+        "Everything the admin does, over HTTP: the catalogue, discovery, the want list, downloads and jobs. "
+        "Authenticate with `Authorization: Bearer <token>` (`python manage.py api_token USERNAME`). "
+        "Every POST that starts work honours an `Idempotency-Key` header. Errors are JSON: "
+        '`{"error": {"status", "code", "message", "fields"}}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs page draws with files the app serves itself (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": ["rest_framework.authentication.SessionAuthentication", "api.auth.TokenAuthentication"],
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "core.models.JobStatus", "WantStatusEnum": "wantlist.models.WantStatus",
+        "LineStatusEnum": "library.models.DiscoveryStatus", "DownloadStateEnum": "downloads.models.DownloadState",
+        "QualityEnum": "downloads.quality.Quality",
+    },
+    "DISABLE_ERRORS_AND_WARNINGS": False,
+}
 
 # --- Admin user created by `manage.py ensure_admin` -------------------------------
 CRATEDIGGER_ADMIN_USERNAME = CONF["CRATEDIGGER_ADMIN_USERNAME"]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Sequence
+from typing import Any
 
-from library.models import DiscoveryStatus, TrackDiscovery
+from django.db.models import Count, Q, QuerySet
+
+from core.models import ACTIVE_STATUSES
+from library.models import DiscoveryJob, DiscoveryJobItem, DiscoveryStatus, TrackDiscovery, Tracklist
 
 # The review queue reads as the tracklists were added, each from its first line to its last.
 REVIEW_ORDER = ("tracklist__created_at", "tracklist_id", "position")
@@ -40,3 +44,42 @@ def review_neighbours(discovery: TrackDiscovery) -> tuple[TrackDiscovery | None,
 def review_count() -> int:
     """Return how many lines wait for a person."""
     return TrackDiscovery.objects.filter(status=DiscoveryStatus.NEEDS_REVIEW).count()
+
+
+def discovery_job_under_way(*, tracklist: Tracklist, line_ids: Sequence, force_refresh: bool = False) -> DiscoveryJob | None:
+    """Return the newest unfinished discovery job of the tracklist that identifies every one of these lines (with
+    the same force_refresh), or None."""
+    wanted = set(line_ids)
+    for job in DiscoveryJob.objects.filter(
+        tracklist=tracklist, status__in=ACTIVE_STATUSES, force_refresh=force_refresh,
+    ).order_by("-created_at")[:10]:
+        covered = set(DiscoveryJobItem.objects.filter(job=job, discovery_id__in=wanted).values_list("discovery_id", flat=True))
+        if covered == wanted:
+            return job
+    return None
+
+
+def tracklist_sources(*, tracklist: Tracklist) -> dict[str, Any]:
+    """Return how a tracklist's lines were identified: lines by status and method, and per source (the library or
+    a provider) how many lines consulted it and how many its candidate identified, in aggregate queries."""
+    lines = TrackDiscovery.objects.filter(tracklist=tracklist).order_by()
+    by_status = dict(lines.values_list("status").annotate(count=Count("id")).values_list("status", "count"))
+    by_method = dict(lines.exclude(method="").values_list("method").annotate(count=Count("id"))
+                     .values_list("method", "count"))
+    identified_by = dict(
+        lines.filter(status=DiscoveryStatus.IDENTIFIED).exclude(identified_by="").values_list("identified_by")
+        .annotate(count=Count("id")).values_list("identified_by", "count")
+    )
+    consulted: dict[str, int] = {}
+    for sources in lines.exclude(sources_consulted=[]).values_list("sources_consulted", flat=True).iterator():
+        for name in sources if isinstance(sources, list) else ():
+            consulted[str(name)] = consulted.get(str(name), 0) + 1
+    names = sorted(set(consulted) | set(identified_by), key=lambda name: (-consulted.get(name, 0), name))
+    return {
+        "lines": sum(by_status.values()),
+        "by_status": {status: by_status.get(status, 0) for status in DiscoveryStatus.values},
+        "by_method": by_method,
+        "sources": [{"source": name, "consulted": consulted.get(name, 0), "identified": identified_by.get(name, 0)}
+                    for name in names],
+        "library_tracks": lines.exclude(library_track=None).values("library_track").distinct().count(),
+    }

@@ -40,6 +40,7 @@ from library.models import (
     TrackDiscovery,
     Tracklist,
 )
+from library.selectors import discovery_job_under_way
 from providers.base import Capability, RateLimited, TrackCandidate, parse_date
 from providers.registry import providers_for
 from tracks import metadata
@@ -499,13 +500,106 @@ def discovery_jobs_create(
     """Start a discovery job per tracklist over its lines that identification looks at."""
     created = []
     for tracklist in tracklists:
-        lines = tracklist.discoveries.filter(status__in=IDENTIFIABLE_STATUSES).exclude(method=DiscoveryMethod.MANUAL)
+        lines = lines_to_identify(tracklist=tracklist)
         items = [{"discovery_id": pk} for pk in lines.order_by("position").values_list("pk", flat=True)]
         created.append(jobs.job_create(
             model=DiscoveryJob, items=items, started_by=started_by, enqueue_now=enqueue_now, tracklist=tracklist,
             force_refresh=force_refresh,
         ))
     return created
+
+
+def lines_to_identify(*, tracklist: Tracklist):
+    """Return the tracklist's lines identification looks at: not settled, and not a person's choice."""
+    return tracklist.discoveries.filter(status__in=IDENTIFIABLE_STATUSES).exclude(method=DiscoveryMethod.MANUAL)
+
+
+@dataclass
+class DiscoveryStarted:
+    """What asking to identify a tracklist's lines did: the job doing it, whether it is new, the lines left out."""
+
+    job: DiscoveryJob
+    created: bool
+    settled: list[int] = field(default_factory=list)  # positions asked for that identification leaves alone
+
+
+def tracklist_discover(
+    *, tracklist: Tracklist, positions: Sequence[int] | None = None, force_refresh: bool = False,
+    started_by: str = "",
+) -> DiscoveryStarted:
+    """Start identifying the tracklist's lines (all of them, or those at positions) as one job; when an unfinished
+    job is identifying every one of those lines already, answer that job instead of starting a second.
+
+    Raise ValueError naming the positions the tracklist does not have (nothing is started), and
+    BrokerUnavailable, leaving the job FAILED with the reason, if it cannot be queued."""
+    lines = lines_to_identify(tracklist=tracklist)
+    settled: list[int] = []
+    if positions is not None:
+        wanted = sorted(set(positions))
+        known = set(tracklist.discoveries.filter(position__in=wanted).values_list("position", flat=True))
+        unknown = [position for position in wanted if position not in known]
+        if unknown:
+            raise ValueError(
+                f"“{tracklist}” has no line {and_join([str(p) for p in unknown])}; its lines are numbered from 1 "
+                f"to {tracklist.discoveries.aggregate(last=Max('position'))['last'] or 0}."
+            )
+        lines = lines.filter(position__in=wanted)
+        settled = sorted(set(wanted) - set(lines.values_list("position", flat=True)))
+    line_ids = list(lines.order_by("position").values_list("pk", flat=True))
+    under_way = discovery_job_under_way(tracklist=tracklist, line_ids=line_ids, force_refresh=force_refresh)
+    if under_way is not None:
+        return DiscoveryStarted(job=under_way, created=False, settled=settled)
+    job = jobs.job_create(
+        model=DiscoveryJob, items=[{"discovery_id": pk} for pk in line_ids], started_by=started_by,
+        tracklist=tracklist, force_refresh=force_refresh,
+    )
+    return DiscoveryStarted(job=job, created=True, settled=settled)
+
+
+@dataclass
+class TrackIdentified:
+    """What identifying a library track again decided: the line's status, and the library track it now is."""
+
+    status: str
+    library_track: LibraryTrack
+    line: TrackDiscovery
+    merged: bool = False  # the provisional entry was merged into the recording found
+
+
+def library_track_identify(*, library_track: LibraryTrack) -> TrackIdentified:
+    """Identify a library track again from the tracklist line it was last heard as, asking the providers afresh
+    (not their cache, not the library's own entry), by the same rule as discovery. A recording found for sure takes
+    the line; a provisional entry is then merged into it (its sightings and want-list entry move along).
+
+    Raise ValueError when no line of it can be identified (it came from a scan or by hand, or a person settled it),
+    and RateLimited when a provider asks to wait."""
+    line = (
+        TrackDiscovery.objects.filter(library_track=library_track, status__in=IDENTIFIABLE_STATUSES)
+        .exclude(method=DiscoveryMethod.MANUAL).select_related("tracklist").order_by("-identified_at", "-created_at")
+        .first()
+    )
+    if line is None:
+        raise ValueError(
+            f"“{library_track}” was not heard in a tracklist line that can be identified again (it came from a scan "
+            "or by hand, or a person decided its lines); fetch its metadata instead."
+        )
+    outcome = discoveries_identify(discoveries=[line], force_refresh=True)
+    if outcome.wait is not None:
+        raise outcome.wait
+    decided = outcome.lines.get(line.pk)
+    if decided is None or decided.error:
+        return TrackIdentified(status=line.status, library_track=library_track, line=line)
+    with transaction.atomic():
+        result = decided.write()
+        line.refresh_from_db()
+        now = line.library_track or library_track
+        merged = False
+        if now.pk != library_track.pk and library_track.is_provisional and not now.is_provisional:
+            merged = bool(library_tracks_merge(survivor=now, others=[LibraryTrack.objects.get(pk=library_track.pk)]))
+    if result.get("created_track"):
+        new_tracks_enrich(track_ids=[result["created_track"]], started_by="identify")
+    now.refresh_from_db()
+    return TrackIdentified(status=result.get("status", decided.status), library_track=now, line=line, merged=merged)
 
 
 def new_tracks_enrich(*, track_ids: Sequence, started_by: str = "discovery") -> None:

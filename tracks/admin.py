@@ -154,7 +154,7 @@ class HasFileFilter(DropdownFilter):
         return queryset
 
 
-PROTECTED_FIELDS = ("isrc", *PROVIDER_ID_FIELDS, "file_path", "file_format", "file_bitrate")
+PROTECTED_FIELDS = services.PROTECTED_FIELDS
 
 
 @admin.register(Track)
@@ -170,7 +170,7 @@ class TrackAdmin(CrateModelAdmin):
     list_filter_submit = True  # the range filters are forms: one Apply button for all
     list_before_template = "admin/tracks/track/list_tools.html"
     # Each has a trigram index on PostgreSQL; provider ids are found by prefix (see get_search_results).
-    search_fields = ("title", "credit_name", "album", "label", "isrc")
+    search_fields = selectors.TRACK_SEARCH_FIELDS
     search_help_text = (
         "Artist, title, album, label or ISRC; or an id with its prefix: isrc:, mbid:, spotify:, discogs:, "
         "beatport:, deezer:, itunes:, soundcharts:."

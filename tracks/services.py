@@ -24,13 +24,21 @@ from providers.base import Capability, TrackCandidate, TrackMetadata
 from providers.client import Provider
 from providers.registry import get_provider, providers_for
 from tracks import metadata, selectors
-from tracks.models import FetchTaskType, MetadataFetchTask, Track
+from tracks.models import PROVIDER_ID_FIELDS, FetchTaskType, MetadataFetchTask, Track
 
 logger = logging.getLogger(__name__)
 
 
 class NothingFound(Exception):
-    """No provider had anything usable for the track."""
+    """No provider had anything usable for the track; `failed` when every provider asked failed (none answered)."""
+
+    def __init__(self, message: str = "", *, failed: bool = False):
+        super().__init__(message)
+        self.failed = failed
+
+
+# What a person may not edit: ids, the ISRC and the file are the providers' and the music folder's to write.
+PROTECTED_FIELDS = ("isrc", *PROVIDER_ID_FIELDS, "file_path", "file_format", "file_bitrate")
 
 
 @dataclass
@@ -129,7 +137,9 @@ def track_metadata_outcome(
             "no provider knows this track" if gathered.asked
             else "no metadata provider is enabled; `python manage.py providers` says why each is not"
         )
-        raise NothingFound(f"No metadata for “{track}”: {detail}")
+        raise NothingFound(
+            f"No metadata for “{track}”: {detail}", failed=bool(gathered.errors) and not gathered.answered_by,
+        )
     order = [provider] if provider else settings.METADATA_PROVIDERS
     merged = metadata.merge(agreeing, order)
 

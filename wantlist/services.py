@@ -30,6 +30,7 @@ from providers.registry import providers_for
 from tracks import metadata
 from tracks.models import Track
 from wantlist.models import PurchaseLinksJob, WantList, WantStatus, link_price
+from wantlist.selectors import purchase_links_job_under_way
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +143,41 @@ def want_status_set(*, want: WantList, status: str) -> WantList:
         want.purchased_at = None
     want.save(update_fields=["status", "purchased_at", "updated_at"])
     return want
+
+
+@transaction.atomic
+def want_update(
+    *, want: WantList, priority: int | None = None, status: str | None = None, notes: str | None = None,
+) -> list[str]:
+    """Change what a person may change of a wanted track (priority, status, notes); return the fields changed.
+
+    The status goes through want_status_set, so that marking purchased records when."""
+    if priority is not None and not 1 <= int(priority) <= 5:
+        raise ValueError("A priority is 1 (most wanted) to 5.")
+    if status is not None and status not in WantStatus.values:
+        raise ValueError(f"“{status}” is not a want-list status; use one of {', '.join(WantStatus.values)}.")
+    changed = []
+    if priority is not None and want.priority != int(priority):
+        want.priority = int(priority)
+        changed.append("priority")
+    if notes is not None and want.notes != notes:
+        want.notes = notes
+        changed.append("notes")
+    if changed:
+        want.save(update_fields=[*changed, "updated_at"])
+    if status is not None and status != want.status:
+        want_status_set(want=want, status=status)
+        changed.append("status")
+    return changed
+
+
+def want_purchase_links_refresh(*, want: WantList, started_by: str = "") -> tuple[PurchaseLinksJob, bool]:
+    """Start asking the stores again about one wanted track, or answer the unfinished job doing it already;
+    return the job and whether it is new."""
+    under_way = purchase_links_job_under_way(want=want)
+    if under_way is not None:
+        return under_way, False
+    return purchase_links_jobs_create(wants=[want], started_by=started_by, force_refresh=True), True
 
 
 # --- Purchase links ------------------------------------------------------------------------
