@@ -138,7 +138,7 @@ def track_metadata_outcome(
             else "no metadata provider is enabled; `python manage.py providers` says why each is not"
         )
         raise NothingFound(
-            f"No metadata for “{track}”: {detail}", failed=bool(gathered.errors) and not gathered.answered_by,
+            f"No metadata for “{track}”: {detail}", failed=bool(gathered.asked) and len(gathered.errors) >= gathered.asked,
         )
     order = [provider] if provider else settings.METADATA_PROVIDERS
     merged = metadata.merge(agreeing, order)
