@@ -20,15 +20,12 @@ from __future__ import annotations
 import abc
 import datetime
 import logging
-import os
-import socket
 import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -40,6 +37,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from common.processes import holder_is_dead, worker_identity
+from common.processes import pid_namespace as _pid_namespace  # noqa: F401 - tests read it here
 from core.models import ACTIVE_STATUSES, FINISHED_STATUSES, ItemStatus, Job, JobStatus
 from core.queue import QUEUE_FAILED, BrokerUnavailable, enqueue
 from providers.base import ProviderError, RateLimited
@@ -70,6 +69,20 @@ class BatchOutcome:
     wait: RateLimited | None = None
     # The run reached its soft time limit: what is done is recorded, then a new run carries on.
     interrupted: bool = False
+    # Nothing more to do before then (a peer's queue, a search collecting answers): come back later.
+    later: Later | None = None
+
+
+@dataclass
+class Later:
+    """Come back at a time: the run hands its worker back, and the job is queued again for then.
+
+    Unlike a rate limit (`BatchOutcome.wait`), this is the work itself taking time, so it is never
+    counted against JOB_MAX_WAIT. The reason is what the job's page says it waits for.
+    """
+
+    seconds: float
+    reason: str  # e.g. "waiting for peers' queues (3)"
 
 
 class RunContext:
@@ -93,6 +106,17 @@ class JobHandler(abc.ABC):
     def select_items(self, queryset):
         """Return the items queryset with whatever process_item reads joined in."""
         return queryset
+
+    def later(self, job: Job) -> Later | None:
+        """When the pending items select_items left out (none of them is due yet) are due, and what they wait for.
+
+        Asked when select_items gives nothing while items are still pending; None finishes the job.
+        """
+        return None
+
+    def on_cancel(self, job: Job) -> None:
+        """Let go of what the cancelled job's unfinished items hold; a job waiting between runs has no run to do it."""
+        return None
 
     @abc.abstractmethod
     def process_item(self, job: Job, item, ctx: RunContext) -> ItemOutcome:
@@ -164,42 +188,6 @@ def handler_for(model: type[Job]) -> JobHandler:
 
 def item_model_for(model: type[Job]):
     return model._meta.get_field("items").related_model
-
-
-def _proc_stat(pid: int) -> list[str] | None:
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    # The command name is in parentheses and may hold spaces: split after it.
-    return raw[raw.rfind(")") + 2 :].split()
-
-
-def _pid_namespace() -> str:
-    try:
-        return os.readlink("/proc/self/ns/pid")
-    except OSError:
-        return ""
-
-
-def worker_identity() -> str:
-    """Return who this thread is: host | pid namespace | pid | process start time | thread."""
-    stat = _proc_stat(os.getpid())
-    started = stat[19] if stat and len(stat) > 19 else ""
-    return f"{socket.gethostname()}|{_pid_namespace()}|{os.getpid()}|{started}|{threading.get_ident()}"
-
-
-def holder_is_dead(identity: str) -> bool:
-    """Return True only when the identity names a process on this machine that no longer runs."""
-    parts = identity.split("|")
-    if len(parts) != 5 or not parts[1] or not parts[3]:
-        return False
-    host, namespace, pid, started, _thread = parts
-    if host != socket.gethostname() or namespace != _pid_namespace() or not pid.isdigit():
-        return False  # another machine or container: only the lease can tell
-    stat = _proc_stat(int(pid))
-    # Gone, a zombie, or the pid reused by a newer process.
-    return stat is None or stat[0] in ("Z", "X") or (len(stat) > 19 and stat[19] != started)
 
 
 def duration_text(seconds: float) -> str:
@@ -354,6 +342,10 @@ def job_run(*, model: type[Job], job_id, celery_id: str | None = None) -> RunRes
             pending = item_model.objects.filter(job_id=job_id, status=ItemStatus.PENDING).order_by("position")
             items = list(handler.select_items(pending)[: handler.batch_size])
             if not items:
+                # Pending items that are not due yet (the handler left them out): come back when one is.
+                later = handler.later(job) if pending.exists() else None
+                if later is not None:
+                    return job_later(model=model, job_id=job_id, token=token, later=later)
                 break
             batch = handler.process_batch(job, items, ctx)
             job_record(model=model, job_id=job_id, items=items, outcomes=batch.done)
@@ -361,6 +353,8 @@ def job_run(*, model: type[Job], job_id, celery_id: str | None = None) -> RunRes
                 return _hand_back(model, job_id, token, "the run reached its time limit; a new run carries on")
             if batch.wait is not None:
                 return job_wait(model=model, job_id=job_id, token=token, wait=batch.wait)
+            if batch.later is not None:
+                return job_later(model=model, job_id=job_id, token=token, later=batch.later)
         finished = model.objects.filter(pk=job_id, run_token=token, status=JobStatus.RUNNING).update(
             status=JobStatus.COMPLETED, finished_at=timezone.now(), run_token="", worker="", waiting_since=None
         )
@@ -519,6 +513,23 @@ def job_wait(*, model: type[Job], job_id, token: str, wait: RateLimited) -> RunR
     return RunResult("waiting", reason)
 
 
+def job_later(*, model: type[Job], job_id, token: str, later: Later) -> RunResult:
+    """Put the job aside until later.seconds from now, saying what it waits for, and queue it again for then.
+
+    The worker is handed back meanwhile. Not a rate limit: it starts no wait that JOB_MAX_WAIT counts.
+    """
+    seconds = max(0.0, float(later.seconds))
+    until = timezone.now() + datetime.timedelta(seconds=seconds)
+    reason = f"{later.reason}; looking again at {timezone.localtime(until):%H:%M:%S}"[:300]
+    moved = model.objects.filter(pk=job_id, run_token=token, status=JobStatus.RUNNING).update(
+        status=JobStatus.WAITING, waiting_until=until, waiting_reason=reason, run_token="", worker="",
+    )
+    if moved:
+        logger.info("Job %s: %s", job_id, reason)
+        job_enqueue(model=model, job_id=job_id, countdown=seconds or None, started=True)
+    return RunResult("waiting", reason)
+
+
 def job_fail(*, model: type[Job], job_id, reason: str) -> bool:
     """Mark an unfinished job FAILED for good with the reason."""
     return bool(
@@ -535,12 +546,21 @@ def job_release(*, model: type[Job], job_id) -> None:
 
 
 def job_cancel(*, job: Job) -> bool:
-    """Cancel an unfinished job: its run stops before its next item, and a running item is asked to stop."""
-    return bool(
+    """Cancel an unfinished job: its run stops before its next item, and a running item is asked to stop.
+
+    The kind's handler then lets go of what the unfinished items hold (`JobHandler.on_cancel`).
+    """
+    cancelled = bool(
         type(job).objects.filter(pk=job.pk, status__in=ACTIVE_STATUSES).update(
             status=JobStatus.CANCELLED, finished_at=timezone.now(), waiting_until=None, waiting_reason="",
         )
     )
+    if cancelled:
+        try:
+            handler_for(type(job)).on_cancel(job)
+        except Exception:  # noqa: BLE001 - the job is cancelled either way; its items' runs see it too
+            logger.exception("Job %s: letting go of what its items hold failed", job.pk)
+    return cancelled
 
 
 def job_retry_failed(*, job: Job, started_by: str = "") -> int:

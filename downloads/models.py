@@ -73,6 +73,11 @@ class Download(models.Model):
     )
     candidates = models.JSONField(default=list, blank=True, help_text="The best files found, best first, with why.")
     tried = models.JSONField(default=list, blank=True, help_text="Candidates tried and why each was given up.")
+    search = models.JSONField(
+        default=dict, blank=True,
+        help_text="The search under way: the source and query, slskd's id for it and when it stops collecting "
+        "answers, and what earlier sources found. A run that resumes carries on with the same search.",
+    )
 
     # The file being fetched
     source = models.CharField(max_length=30, blank=True, help_text="Where the chosen file comes from, e.g. slskd.")
@@ -90,6 +95,11 @@ class Download(models.Model):
     place_in_queue = models.PositiveIntegerField(null=True, blank=True)
     last_progress_at = models.DateTimeField(null=True, blank=True, help_text="Last time the transfer moved.")
     retries = models.PositiveIntegerField(default=0, help_text="Transient failures in a row.")
+    next_step_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When a worker looks at it again: until then it waits (for a peer, a search, a retry) "
+        "and holds no worker.",
+    )
 
     # The result
     file_path = models.CharField(max_length=1000, blank=True, help_text="Where the verified file was filed.")

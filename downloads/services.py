@@ -4,11 +4,16 @@ A download moves only by `download_move`, a conditional update from the state
 it was read in to one `TRANSITIONS` allows, so two workers (or a worker and a
 person cancelling) never both move it. `download_step` does one unit of work
 for the state a download is in and says when to look again; the job handler
-(`downloads.jobs`) steps a batch of downloads side by side.
+(`downloads.jobs`) steps a batch of downloads side by side, and never waits for
+one: a search collecting answers, a file in a peer's queue, a retry after an
+error each bring the job back when they are due.
 
 Intent is written before action: the chosen file and `enqueued_at` are on the
 row before slskd is asked, and a run that resumes after a crash looks for
-slskd's transfer before asking again, so a file is never enqueued twice.
+slskd's transfer before asking again, so a file is never enqueued twice. A
+search's id is on the row before slskd is asked to start it, so a resumed run
+looks at that search (or starts it, under the same id, if slskd never got it)
+and never starts a second.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +53,13 @@ from tracks.models import Track
 
 logger = logging.getLogger(__name__)
 S = DownloadState
+# Seconds until the next look at a transfer that moves, at one waiting in a peer's queue (which can take hours on
+# Soulseek), and at a search collecting answers. A download that waits holds no worker: its job comes back then.
 POLL_SECONDS = 1.0
+QUEUED_POLL_SECONDS = 10.0
+SEARCH_POLL_SECONDS = 1.0
+# slskd losing a search (it restarted) starts it again under the same id, this many times at most.
+SEARCH_RESTARTS = 3
 BACKOFF_MAX = 30.0
 # Notes a download shows while it waits out a failure or a rate limit; cleared once it works again.
 PAUSE_NOTES = ("Retrying: ", "Waiting for ")
@@ -219,7 +231,10 @@ def download_fail(*, download: Download, reason: str) -> bool:
     for _ in range(5):
         if download.state in TERMINAL_STATES:
             return False
+        searching = download.state == S.SEARCHING
         if download_move(download=download, to=S.FAILED, error=reason[:2000], speed=0):
+            if searching:
+                _search_let_go(download)
             return True
     return False
 
@@ -230,11 +245,26 @@ def download_cancel(*, download: Download) -> bool:
         if S.CANCELLED not in TRANSITIONS[download.state]:
             return False  # finished, or being filed: too late
         had_transfer = download.state in (S.QUEUED, S.DOWNLOADING) and bool(download.enqueued_at)
+        searching = download.state == S.SEARCHING
         if download_move(download=download, to=S.CANCELLED, speed=0, error=""):
             if had_transfer:
                 _cancel_transfer(download)
+            if searching:
+                _search_let_go(download)
             return True
     return False
+
+
+def _search_let_go(download: Download) -> None:
+    """Give back the search slot a download that stopped searching holds (its search's answers are not wanted)."""
+    # The row as it is now: a step may have started the search after this download was read.
+    search = Download.objects.filter(pk=download.pk).values_list("search", flat=True).first() or {}
+    if not (isinstance(search, dict) and search.get("id")):
+        return
+    try:
+        source(search.get("source") or "slskd").search_end(search["id"])
+    except Exception:  # noqa: BLE001 - the slot lapses at the search's deadline anyway
+        logger.warning("Download %s: could not give back the search slot", download.pk, exc_info=True)
 
 
 def _cancel_transfer(download: Download) -> None:
@@ -252,6 +282,11 @@ def download_choose(*, download: Download, username: str, filename: str, started
     )
     if picked is None:
         raise ValueError("That file is no longer on the list; nothing was changed. Look at the list again.")
+    if picked.get("locked"):
+        raise ValueError(
+            f"“{Path(str(filename).replace(chr(92), '/')).name}” is locked by the peer, who shares it only with some "
+            "users: slskd's request would be refused. Nothing was changed; choose another file or search again."
+        )
     with transaction.atomic():
         if download.state != S.AWAITING_CHOICE or not download_move(
             download=download, to=S.QUEUED, chosen=picked, source=picked.get("source", "slskd"),
@@ -270,7 +305,7 @@ def download_search_again(*, download: Download, query: str, started_by: str = "
     with transaction.atomic():
         if download.state != S.AWAITING_CHOICE or not download_move(
             download=download, to=S.SEARCHING, query=query, candidates=[], candidates_found=0, chosen={},
-            error="", **_fresh_transfer(),
+            error="", search={}, **_fresh_transfer(),
         ):
             raise ValueError(f"The download is {download.get_state_display().lower()} now; nothing was changed.")
         Download.objects.filter(pk=download.pk).update(queries=[*download.queries, {"query": query, "manual": True}])
@@ -301,9 +336,9 @@ def download_step(*, download: Download, job_id=None) -> float | None:
     try:
         delay = _STEPS[download.state](download)
     except RateLimited as exc:
-        wait = max(1.0, float(exc.retry_after))
+        wait = max(0.1, float(exc.retry_after))
         until = timezone.localtime(timezone.now() + datetime.timedelta(seconds=wait))
-        download_note(download=download, error=f"Waiting for {exc.provider} until {until:%H:%M:%S} ({exc.message}).")
+        download_note(download=download, error=_waiting_note(exc, until))
         return wait
     except (Unauthorized, ProviderDisabled) as exc:
         download_fail(download=download, reason=str(exc))
@@ -318,6 +353,32 @@ def download_step(*, download: Download, job_id=None) -> float | None:
     if download.state not in TERMINAL_STATES and download.error.startswith(PAUSE_NOTES):
         download_note(download=download, error="")  # it works again: the note of the pause goes
     return delay
+
+
+def _waiting_note(exc: RateLimited, until: datetime.datetime) -> str:
+    if exc.endpoint == "search slot":
+        return f"Waiting for a turn to search (another search is under way); looking again at {until:%H:%M:%S}."
+    if exc.endpoint == "concurrency slot":
+        return f"Waiting for a turn to ask {exc.provider}; looking again at {until:%H:%M:%S}."
+    return f"Waiting for {exc.provider} until {until:%H:%M:%S} ({exc.message})."
+
+
+def download_waiting_for(download: Download) -> tuple[str, str]:
+    """Return what the download waits for, as a person says it: (one download's, several downloads')."""
+    note = download.error or ""
+    if note.startswith("Retrying: "):
+        return "a retry after an error", "retries after errors"
+    if note.startswith("Waiting for a turn to search"):
+        return "a turn to search", "turns to search"
+    if note.startswith("Waiting for "):
+        return "a rate limit", "rate limits"
+    if download.state in (S.PENDING, S.SEARCHING):
+        return "a search's answers", "searches' answers"
+    if download.state == S.QUEUED:
+        return "a peer's queue", "peers' queues"
+    if download.state == S.DOWNLOADING:
+        return "a transfer", "transfers"
+    return "its next step", "their next steps"
 
 
 def _transient(exc: ProviderError) -> bool:
@@ -335,7 +396,7 @@ def _backoff(download: Download, exc: ProviderError) -> float | None:
 
 
 def _start(download: Download) -> float:
-    download_move(download=download, to=S.SEARCHING, error="")
+    download_move(download=download, to=S.SEARCHING, error="", search={})
     return 0.0
 
 
@@ -359,40 +420,67 @@ def queries_for(track: Track) -> list[str]:
 
 
 def _search(download: Download) -> float | None:
+    """SEARCHING: ask each source in turn, then choose. A source that searches in the background (slskd) is
+    asked in steps: start the search (its id on the row first), look at it until it is complete or its
+    deadline passes, read its answers. Where it stands is kept on the row (`search`) between steps."""
     track = download.track
     wanted = _wanted(track)
     manual = download.query if any(q.get("manual") and q.get("query") == download.query for q in download.queries) else ""
     queries = [manual] if manual else queries_for(track)
     names = ["ytdlp"] if manual and URL.match(manual) else sources_in_order()
-    found: list[DownloadCandidate] = []
+    state = dict(download.search or {})
+    found = [DownloadCandidate(**item) for item in state.get("found", [])]
     searched = list(download.queries)
-    used_query = queries[0] if queries else ""
-    failure: ProviderError | None = None
-    for name in names:
-        for query in queries:
-            try:
-                results = source(name).search(query)
-            except RateLimited:
-                raise
-            except ProviderError as exc:
-                # One source failing never stops the others; with nothing found anywhere, its error decides.
-                failure = exc
-                searched.append({"query": query, "source": name, "error": exc.message, "at": timezone.now().isoformat()})
-                break
+    used_query = state.get("used_query") or (queries[0] if queries else "")
+    failure = state.get("failure") or None
+    at_source, at_query = _search_position(state, names, queries)
+    while queries and at_source < len(names):
+        name, query = names[at_source], queries[at_query]
+        # What the row keeps between steps: where the search stands and what earlier sources found.
+        state.update(source=name, query=query, used_query=used_query, failure=failure,
+                     found=[candidate.as_dict() for candidate in found])
+        try:
+            results, delay = _search_at(download, name, query, state, searched)
+        except RateLimited:
+            # Where it stands is kept: the next step carries on here once the wait is over.
+            download_note(download=download, search=state, queries=searched)
+            raise
+        except ProviderError as exc:
+            # One source failing never stops the others; with nothing found anywhere, its error decides.
+            _search_let_go_of(name, state)
+            failure = {"provider": exc.provider, "endpoint": exc.endpoint, "message": exc.message,
+                       "transient": exc.transient}
+            searched.append({"query": query, "source": name, "error": exc.message, "at": timezone.now().isoformat()})
+            results, delay = None, None
+        if delay is not None and results is None:
+            if delay < 0:
+                return None  # the download was cancelled meanwhile
+            # Not finished: the next step carries on from here.
+            if not download_note(download=download, search=state, queries=searched):
+                return None
+            return delay
+        if results is not None:
             searched.append({"query": query, "source": name, "results": len(results), "at": timezone.now().isoformat()})
             if results:
                 found.extend(results)
                 used_query = query
-                break  # the version-less query only when the first finds nothing
-        ranked = choice.rank(found, wanted, quality=download.quality)
-        if choice.pick(ranked) is not None:
-            break  # a later source only when this one has nothing sure
+        if results or results is None or at_query + 1 >= len(queries):
+            # The version-less query only when the first finds nothing; a later source only when this one has
+            # nothing sure.
+            if choice.pick(choice.rank(found, wanted, quality=download.quality)) is not None:
+                break
+            at_source, at_query = at_source + 1, 0
+        else:
+            at_query += 1
+        state = {"id": ""}
     if not found and failure is not None:
-        raise failure
+        # Every source failed: start afresh at the next try (a transient failure is retried with backoff).
+        download_note(download=download, search={}, queries=searched)
+        raise ProviderError(failure["provider"], failure["endpoint"], failure["message"], transient=failure["transient"])
     ranked = choice.rank(found, wanted, quality=download.quality)
     shown = [scored.as_dict() for scored in ranked[: choice.SHOWN]]
     best = choice.pick(ranked)
-    common = {"query": used_query, "queries": searched, "candidates_found": len(found), "candidates": shown}
+    common = {"query": used_query, "queries": searched, "candidates_found": len(found), "candidates": shown, "search": {}}
     if best is not None:
         picked = {**best.as_dict(), "lossless_elsewhere": choice.lossless_elsewhere(ranked)}
         download_move(
@@ -409,6 +497,77 @@ def _search(download: Download) -> float | None:
         download=download, to=S.FAILED, error=f"Nothing found for {' / '.join(queries) or 'this track'}.", **common,
     )
     return None
+
+
+def _search_position(state: dict[str, Any], names: list[str], queries: list[str]) -> tuple[int, int]:
+    """Return (source, query) indexes of the search the row says is under way or next; (0, 0) when there is none."""
+    if state.get("source") in names and state.get("query") in queries:
+        return names.index(state["source"]), queries.index(state["query"])
+    return 0, 0
+
+
+def _search_at(
+    download: Download, name: str, query: str, state: dict[str, Any], searched: list[dict[str, Any]],
+) -> tuple[list | None, float | None]:
+    """Search source `name` for query, or take the next step of its search in the background.
+
+    Return (the files found, None) once the search is done; (None, seconds) while it goes on; (None, -1) when
+    the download was cancelled meanwhile. Updates state with the search under way.
+    """
+    src = source(name)
+    if not src.searches_in_background or URL.match(query):
+        return src.search(query), None
+    timeout = float(settings.SLSKD_SEARCH_TIMEOUT)
+    search_id = state.get("id") or ""
+    if not search_id:
+        search_id = str(uuid.uuid4())
+        until = timezone.now() + datetime.timedelta(seconds=timeout)
+        state.update(source=name, query=query, id=search_id, until=until.isoformat(), restarts=0)
+        # Intent first: a run that dies after this line finds the id and looks for the search before starting one.
+        if not download_note(download=download, search=state, queries=searched):
+            return None, -1
+        try:
+            src.search_begin(query, search_id=search_id, timeout=timeout)
+        except RateLimited:
+            state["id"] = ""  # nothing was started: a fresh id next time
+            raise
+        return _unless_cancelled(download, src, search_id, delay=0.0)  # look at once: it may be answered already
+    done = src.search_done(search_id)
+    if done is None:
+        # slskd does not know it: the run that wrote the id died before asking, or slskd restarted. Start it
+        # now, under the same id, so that it is never started twice.
+        restarts = int(state.get("restarts") or 0) + 1
+        if restarts > SEARCH_RESTARTS:
+            raise ProviderError(name, "search", f"slskd lost the search for “{query}” {restarts - 1} times")
+        until = timezone.now() + datetime.timedelta(seconds=timeout)
+        state.update(restarts=restarts, until=until.isoformat())
+        if not download_note(download=download, search=state, queries=searched):
+            return None, -1
+        src.search_begin(query, search_id=search_id, timeout=timeout)
+        return _unless_cancelled(download, src, search_id, delay=SEARCH_POLL_SECONDS)
+    left = (datetime.datetime.fromisoformat(state["until"]) - timezone.now()).total_seconds()
+    if not done and left > 0:
+        return None, min(SEARCH_POLL_SECONDS, left)
+    results = src.search_results(search_id)  # complete, or out of time: what has arrived
+    src.search_end(search_id)
+    state["id"] = ""
+    return results, None
+
+
+def _unless_cancelled(download: Download, src, search_id: str, *, delay: float) -> tuple[None, float]:
+    if Download.objects.filter(pk=download.pk, state=S.SEARCHING).exists():
+        return None, delay
+    src.search_end(search_id)  # cancelled while slskd was being asked: its slot is ours to give back
+    return None, -1
+
+
+def _search_let_go_of(name: str, state: dict[str, Any]) -> None:
+    if state.get("id"):
+        try:
+            source(name).search_end(state["id"])
+        except Exception:  # noqa: BLE001 - the slot lapses at the search's deadline anyway
+            logger.warning("Could not give back the search slot of search %s", state["id"], exc_info=True)
+        state["id"] = ""
 
 
 def _why_not_sure(count: int) -> str:
@@ -480,7 +639,7 @@ def _follow(download: Download, status: TransferStatus) -> float | None:
             _cancel_transfer(download)
             return _next_candidate(download, f"the peer stalled: no progress for {round(stalled_for)} s")
     download_note(download=download, **changes)
-    return POLL_SECONDS
+    return QUEUED_POLL_SECONDS if status.state == "queued" else POLL_SECONDS
 
 
 def _progress_writer(download: Download):

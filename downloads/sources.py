@@ -33,8 +33,27 @@ class TransferStatus:
 
 class Source:
     name: str
+    # A source whose searches run elsewhere and take a while (slskd) is searched in steps, and no worker waits
+    # for it: search_begin, then search_done until it is, then search_results and search_end. Any other is
+    # searched with search(), which does the work there and then.
+    searches_in_background = False
 
     def search(self, query: str) -> list[DownloadCandidate]:
+        raise NotImplementedError
+
+    def search_begin(self, query: str, *, search_id: str, timeout: float) -> None:
+        """Start a search under search_id that collects answers for timeout seconds; RateLimited when not now."""
+        raise NotImplementedError
+
+    def search_done(self, search_id: str) -> bool | None:
+        """Return whether the search is complete, or None when the source does not know it."""
+        raise NotImplementedError
+
+    def search_results(self, search_id: str) -> list[DownloadCandidate]:
+        raise NotImplementedError
+
+    def search_end(self, search_id: str) -> None:
+        """Let go of what the search holds (its answers were read, or are no longer wanted)."""
         raise NotImplementedError
 
     def start(self, candidate: DownloadCandidate) -> TransferStatus:
@@ -53,6 +72,7 @@ class Source:
 
 class SlskdSource(Source):
     name = "slskd"
+    searches_in_background = True
 
     def __init__(self):
         self.client = get_provider("slskd")
@@ -60,7 +80,20 @@ class SlskdSource(Source):
     def search(self, query: str) -> list[DownloadCandidate]:
         if URL.match(query):
             return []  # a link is for yt-dlp
-        return self.client.find_downloads(query)
+        return self.client.find_downloads(query)  # waits here: a download job searches in steps instead
+
+    def search_begin(self, query: str, *, search_id: str, timeout: float) -> None:
+        self.client.search_begin(query, search_id=search_id, timeout=timeout)
+
+    def search_done(self, search_id: str) -> bool | None:
+        state = self.client.search_lookup(search_id)
+        return None if state is None else state.is_complete
+
+    def search_results(self, search_id: str) -> list[DownloadCandidate]:
+        return self.client.search_responses(search_id)
+
+    def search_end(self, search_id: str) -> None:
+        self.client.search_end(search_id)
 
     def start(self, candidate: DownloadCandidate) -> TransferStatus:
         existing = self.client.transfer(candidate.username, candidate.filename)

@@ -22,7 +22,7 @@ from django.conf import settings
 
 from core.paths import UnsafePath, safe_join, split_remote_path
 from providers import ratelimit
-from providers.base import Capability, DownloadCandidate, ProviderError, as_int
+from providers.base import Capability, DownloadCandidate, ProviderError, RateLimited, as_int
 from providers.client import Provider
 from providers.http import NotFound, path_segment, require
 
@@ -40,8 +40,13 @@ ALL_DOWNLOADS = "GET /api/v0/transfers/downloads"
 CANCEL = "DELETE /api/v0/transfers/downloads/{username}/{id}"
 SESSION = "GET /api/v0/session"
 
-# Seconds between two looks at a running search.
+# Seconds between two looks at a running search (find_downloads, which waits in its process).
 POLL_INTERVAL = 0.5
+# The one search at a time across every worker: a slot held by the search (SEARCH_SLOT_GRACE seconds past
+# its deadline, for its answers to be read), and the budget of searches per window under the same name.
+SEARCH_SLOT = "slskd-search"
+SEARCH_SLOT_ENDPOINT = "search slot"
+SEARCH_SLOT_GRACE = 1.0
 # Soulseek.NET TransferStates flags that mean a transfer ended without the file.
 # "Failed" is not one of them today; it is kept in case a later version adds it.
 FAILED_FLAGS = frozenset({"Errored", "Rejected", "TimedOut", "Cancelled", "Aborted", "Failed"})
@@ -90,11 +95,12 @@ class Slskd(Provider):
 
     # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Search/API/Controllers/SearchesController.cs (Post)
     def start_search(
-        self, query: str, *, file_limit: int = 10000, response_limit: int = 100, search_timeout_ms: int = 15000
+        self, query: str, *, search_id: str | None = None, file_limit: int = 10000, response_limit: int = 100,
+        search_timeout_ms: int = 15000,
     ) -> str:
-        """Start a network search for query and return its id."""
+        """Start a network search for query (under search_id, or a new id) and return its id."""
         # slskd keeps the id it is given, so there is no need to read it back from the answer.
-        search_id = str(uuid.uuid4())
+        search_id = search_id or str(uuid.uuid4())
         body = {
             "id": search_id,
             "searchText": query,
@@ -104,7 +110,8 @@ class Slskd(Provider):
             "searchTimeout": search_timeout_ms,
             "minimumResponseFileCount": 1,
         }
-        # slskd answers 429 to a search POST while another is in flight, so every worker takes turns.
+        # slskd answers 429 to a search POST while another is in flight, so every worker takes turns
+        # (RateLimited, at once, when another holds the turn).
         with ratelimit.concurrency_slot(self.name, 1):
             self.http.request("POST", SEARCHES, json=body, kind="search", endpoint=START_SEARCH)
         return search_id
@@ -132,6 +139,18 @@ class Slskd(Provider):
         )
         return [candidate for response in body["responses"] for candidate in map_response(response)]
 
+    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Search/API/Controllers/SearchesController.cs (GetById)
+    def search_lookup(self, search_id: str) -> SearchState | None:
+        """Return how far the search has got, or None when slskd has no such search (never started, or slskd restarted)."""
+        try:
+            body = self.http.get_json(
+                f"{SEARCHES}/{path_segment(search_id)}", params={"includeResponses": "false"}, kind="search",
+                endpoint=GET_SEARCH,
+            )
+        except NotFound:
+            return None
+        return map_search_state(body)
+
     def _search(self, search_id: str, *, include_responses: bool, endpoint: str) -> Any:
         try:
             return self.http.get_json(
@@ -146,21 +165,54 @@ class Slskd(Provider):
                 f"slskd has no search {search_id}; it was deleted or slskd restarted; search again",
             ) from None
 
+    # A search in steps, as a download job makes it: search_begin starts it and holds the search slot until
+    # its deadline; later steps look at it with search_lookup; the last reads search_responses and calls
+    # search_end. Nothing waits in between: the job comes back when the next look is due.
+
+    def search_begin(self, query: str, *, search_id: str, timeout: float) -> None:
+        """Start a search for query under search_id, taking the one search slot until its deadline (timeout s).
+
+        Searches are paced so the Soulseek account is never banned: one at a time across every worker,
+        and at most SLSKD_SEARCHES_PER_WINDOW per SLSKD_SEARCH_WINDOW_SECONDS. Raise RateLimited, saying
+        when to look again, when another search holds the slot or the window's budget is spent: nothing
+        was started. The slot is held by the search itself, not by this process: it lapses at the
+        deadline (slskd has stopped collecting answers by then) if search_end is never called. Beginning
+        again under the same id (slskd lost the search) keeps the slot.
+        """
+        holder = search_holder(search_id)
+        wait = ratelimit.slot_take(SEARCH_SLOT, holder, timeout + SEARCH_SLOT_GRACE)
+        if wait is not None:
+            raise RateLimited(self.name, SEARCH_SLOT_ENDPOINT, retry_after=min(wait, ratelimit.SLOT_RECHECK_SECONDS))
+        try:
+            ratelimit.window_acquire(
+                SEARCH_SLOT, settings.SLSKD_SEARCHES_PER_WINDOW, settings.SLSKD_SEARCH_WINDOW_SECONDS, START_SEARCH,
+            )
+            self.start_search(query, search_id=search_id, search_timeout_ms=int(timeout * 1000))
+        except ProviderError as exc:
+            # A timeout or a 5xx may have started the search after all: keep the slot until its deadline.
+            if isinstance(exc, RateLimited) or not exc.transient:
+                ratelimit.slot_release(SEARCH_SLOT, holder)
+            raise
+        except BaseException:
+            ratelimit.slot_release(SEARCH_SLOT, holder)
+            raise
+
+    def search_end(self, search_id: str) -> None:
+        """Give the search slot back (the search's answers were read, or it is no longer wanted)."""
+        ratelimit.slot_release(SEARCH_SLOT, search_holder(search_id))
+
     def find_downloads(self, query: str, *, timeout: float | None = None) -> list[DownloadCandidate]:
         """Search, wait up to timeout seconds for slskd to finish, and return every file found.
 
-        Searches are paced so the Soulseek account is never banned: one at a time across
-        every worker, and at most SLSKD_SEARCHES_PER_WINDOW per SLSKD_SEARCH_WINDOW_SECONDS
-        (RateLimited, with when to try again, once the window's budget is spent).
-        Never cached: peers come and go, and their queues change by the minute.
+        This waits in the calling process: it is for a command, a shell or a test. A download job never
+        calls it: it makes the same search in steps (search_begin, search_lookup, search_responses,
+        search_end) and hands its worker back in between. Never cached: peers come and go, and their
+        queues change by the minute.
         """
         timeout = settings.SLSKD_SEARCH_TIMEOUT if timeout is None else timeout
-        with ratelimit.concurrency_slot(f"{self.name}-search", 1, timeout=timeout + 30):
-            ratelimit.window_acquire(
-                f"{self.name}-search", settings.SLSKD_SEARCHES_PER_WINDOW, settings.SLSKD_SEARCH_WINDOW_SECONDS,
-                START_SEARCH,
-            )
-            search_id = self.start_search(query, search_timeout_ms=int(timeout * 1000))
+        search_id = str(uuid.uuid4())
+        self.search_begin(query, search_id=search_id, timeout=timeout)
+        try:
             deadline = time.monotonic() + timeout
             while not self.search_state(search_id).is_complete:
                 remaining = deadline - time.monotonic()
@@ -168,6 +220,8 @@ class Slskd(Provider):
                     break  # out of time: use what has arrived
                 time.sleep(min(POLL_INTERVAL, remaining))
             return self.search_responses(search_id)
+        finally:
+            self.search_end(search_id)
 
     # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Transfers/API/Controllers/TransfersController.cs (EnqueueAsync)
     def enqueue(self, candidate: DownloadCandidate) -> None:
@@ -257,6 +311,11 @@ class Slskd(Provider):
         # The session check is a no-op that answers 200 only to a valid API key.
         self.http.request("GET", "/api/v0/session", kind="search", endpoint=SESSION)
         return "slskd answered and accepted the API key"
+
+
+def search_holder(search_id: str) -> str:
+    """Return how the search slot names a search that holds it."""
+    return f"slskd search {search_id}"
 
 
 def map_search_state(raw: Any, endpoint: str = GET_SEARCH) -> SearchState:

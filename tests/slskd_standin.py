@@ -132,10 +132,16 @@ class _Faults:
 class SlskdStandin:
     """A real slskd-like HTTP server in a background thread; see the module docstring."""
 
-    def __init__(self, downloads_dir: str | os.PathLike[str], api_key: str = "test-key", *, search_delay: float = 0.0):
+    def __init__(
+        self, downloads_dir: str | os.PathLike[str], api_key: str = "test-key", *, search_delay: float = 0.0,
+        post_delay: float = 0.0,
+    ):
         self.downloads_dir = Path(downloads_dir)
         self.api_key = api_key
         self.search_delay = search_delay  # seconds before a search reports isComplete
+        # Seconds slskd takes to answer a search POST (it has started the search by then); made up, for tests
+        # that must catch a client in the middle of the POST.
+        self.post_delay = post_delay
         self.port: int = 0
         self._lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
@@ -276,6 +282,11 @@ class SlskdStandin:
         with self._lock:
             return list(self._search_texts)
 
+    def search_log(self) -> list[tuple[str, str, float]]:
+        """Every search started, in order: (id, searchText, time.monotonic() when slskd got it)."""
+        with self._lock:
+            return [(search.id, search.text, search.started) for search in self._searches.values()]
+
     @property
     def cancelled(self) -> list[tuple[str, str]]:
         """Every (username, filename) whose transfer was DELETEd, in order."""
@@ -388,6 +399,8 @@ class SlskdStandin:
             self._search_texts.append(search.text)
             # slskd answers the POST at once, before any peer has answered.
             body = self._search_body(search, include_responses=False, running=True)
+        if self.post_delay:
+            time.sleep(self.post_delay)
         return 200, body, {}
 
     def _search_body(self, search: _Search, *, include_responses: bool, running: bool = False) -> dict[str, Any]:
