@@ -7,8 +7,9 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import RequestDataTooBig
+from django.core.paginator import Paginator
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncWeek
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -17,7 +18,6 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
-from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import DropdownFilter, RangeDateFilter
 from unfold.widgets import (
     UnfoldAdminFileFieldWidget,
@@ -113,40 +113,6 @@ class TracklistForm(forms.ModelForm):
         return cleaned
 
 
-class TrackDiscoveryInline(TabularInline):
-    model = TrackDiscovery
-    extra = 0
-    can_delete = False
-    fields = ("position", "at", "artist", "title_and_version", "label_and_catalog", "status", "confidence_text", "library_track")
-    readonly_fields = fields
-    ordering = ("position",)
-    show_change_link = True
-    tab = True
-    verbose_name_plural = "lines"
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False  # lines come from the tracklist's text
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("library_track__track")
-
-    @admin.display(description="At")
-    def at(self, line: TrackDiscovery) -> str:
-        return keys.duration_text(int(line.timestamp.total_seconds())) if line.timestamp is not None else ""
-
-    @admin.display(description="Title")
-    def title_and_version(self, line: TrackDiscovery) -> str:
-        return line.full_title or line.raw_text
-
-    @admin.display(description="Label")
-    def label_and_catalog(self, line: TrackDiscovery) -> str:
-        return " · ".join(part for part in (line.label, line.catalog_number) if part)
-
-    @admin.display(description="Confidence")
-    def confidence_text(self, line: TrackDiscovery) -> str:
-        return f"{line.confidence:.0%}" if line.confidence is not None else ""
-
-
 def _start_discovery(model_admin, request, tracklists, force_refresh=False):
     try:
         created = services.discovery_jobs_create(
@@ -169,6 +135,10 @@ def _start_discovery(model_admin, request, tracklists, force_refresh=False):
     return HttpResponseRedirect(reverse("admin:library_discoveryjob_changelist"))
 
 
+# A tracklist's page shows its lines this many at a time: a 5,000-line list stays a light page.
+LINES_PER_PAGE = 100
+
+
 @admin.register(Tracklist)
 class TracklistAdmin(CrateModelAdmin):
     form = TracklistForm
@@ -179,16 +149,11 @@ class TracklistAdmin(CrateModelAdmin):
     date_hierarchy = "date"
     readonly_fields = ("id", "created_at", "updated_at")
     fieldsets = ((None, {"fields": ("name", "dj", "date", "source_url", "raw_text", "upload")}),)
-    inlines = (TrackDiscoveryInline,)
     actions = ("discover_tracks", "discover_tracks_again")
     change_form_template = "admin/library/tracklist/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            line_count=Count("discoveries"),
-            identified_count=Count("discoveries", filter=Q(discoveries__status=DiscoveryStatus.IDENTIFIED)),
-            review_count=Count("discoveries", filter=Q(discoveries__status=DiscoveryStatus.NEEDS_REVIEW)),
-        )
+        return selectors.tracklists_with_counts(super().get_queryset(request))
 
     @admin.display(description="Lines", ordering="line_count")
     def line_count(self, tracklist) -> int:
@@ -204,6 +169,23 @@ class TracklistAdmin(CrateModelAdmin):
             return ""
         url = reverse("admin:library_linetoreview_changelist") + f"?tracklist__id__exact={tracklist.pk}"
         return format_html('<a class="crate-link" href="{}">{}</a>', url, tracklist.review_count)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        tracklist = self.get_object(request, object_id)
+        extra = {}
+        if tracklist is not None:
+            counts = selectors.tracklist_status_counts(tracklist)
+            status = request.GET.get("status", "")
+            status = status if status in DiscoveryStatus.values else ""
+            page = Paginator(selectors.tracklist_lines(tracklist, status=status), LINES_PER_PAGE).get_page(
+                request.GET.get("lines")
+            )
+            extra = {
+                "lines_page": page, "lines_status": status, "lines_total": sum(counts.values()),
+                "lines_counts": [(value, label, counts[value]) for value, label in DiscoveryStatus.choices
+                                 if counts.get(value)],
+            }
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -249,3 +249,16 @@ def test_discovery_with_the_broker_down_says_so_once(admin_client, broker_down):
     [said] = messages_of(response)
     assert said.count("Could not queue the job") == 1 and "is unreachable (" in said
     assert "Could not queue" not in said.split("is unreachable (", 1)[1]
+
+
+def test_a_long_tracklists_lines_are_paged_and_filtered_by_status(admin_client):
+    text = "\n".join(f"{n:03d}. Artist {n} - Title {n}" for n in range(1, 251)) + "\n251. ID - ID"
+    tracklist = services.tracklist_create(name="Marathon", raw_text=text)
+    url = reverse("admin:library_tracklist_change", args=[tracklist.pk])
+    first = admin_client.get(url).content.decode()
+    assert first.count('<tr class="line">') == 100 and "Lines 1–100 of 251" in first
+    assert "251 lines:" in first and "250 pending" in first and "1 unidentifiable" in first
+    last = admin_client.get(url, {"lines": 3}).content.decode()
+    assert last.count('<tr class="line">') == 51 and "Title 250" in last and "Title 1<" not in last
+    only = admin_client.get(url, {"status": "unidentifiable"}).content.decode()
+    assert only.count('<tr class="line">') == 1 and "251. ID - ID" in only and "show all" in only
