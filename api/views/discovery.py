@@ -10,7 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from api.errors import Conflict, PayloadTooLarge, broker_unavailable, provider_unavailable
+from api.errors import Conflict, PayloadTooLarge, ServiceUnavailable, broker_unavailable, provider_unavailable
 from api.filters import TracklistFilter
 from api.idempotency import idempotent
 from api.pagination import CursorPage, NumberedPage
@@ -103,7 +103,9 @@ class TracklistViewSet(ApiViewSet):
                 started = [services.tracklist_discover(tracklist=tracklist, started_by=started_by(request)).job
                            for tracklist in created]
             except BrokerUnavailable as exc:
-                raise broker_unavailable(exc) from None
+                # Nothing half-made: the tracklists go too (their failed jobs with them); send it again later.
+                Tracklist.objects.filter(pk__in=[tracklist.pk for tracklist in created]).delete()
+                raise ServiceUnavailable(f"{exc} The tracklist was not saved either.", code="broker_unavailable") from None
         lines = sum(tracklist.discoveries.count() for tracklist in created)
         message = f"Read {lines} line{'s' if lines != 1 else ''} in {len(created)} tracklist{'s' if len(created) != 1 else ''}."
         if started:
