@@ -150,8 +150,9 @@ class TrackMetadata(Storable):
     # The mix name and its remixers where the provider keeps them apart (Beatport); others write them in the title.
     version: str = ""
     remixers: tuple[str, ...] = ()
-    # Ids this provider knows on other services, e.g. {"musicbrainz_recording_id": ...}.
-    ids: dict[str, str] = field(default_factory=dict)
+    # Ids this provider knows on other services, e.g. {"musicbrainz_recording_id": ...}, and the ids of what the
+    # recording belongs to ({"musicbrainz_release_group_id": ..., "musicbrainz_artist_ids": [...]}).
+    ids: dict[str, Any] = field(default_factory=dict)
     # As on TrackCandidate: what the provider says beside the title, read by matching for the version.
     comment: str = ""
     video: bool = False

@@ -205,9 +205,15 @@ def map_metadata(recording: dict[str, Any]) -> TrackMetadata:
     medium, track = _first_track(release)
     labels = _labels(release)
     genres = _genres(recording)
-    ids = {"musicbrainz_recording_id": recording["id"]}
-    if release.get("id"):
-        ids["musicbrainz_release_id"] = release["id"]
+    # The ids Picard writes beside the recording's, for the release the album, label and date come from.
+    ids: dict[str, Any] = {
+        "musicbrainz_recording_id": recording["id"],
+        "musicbrainz_release_id": release.get("id") or "",
+        "musicbrainz_release_group_id": (release.get("release-group") or {}).get("id") or "",
+        "musicbrainz_artist_ids": _artist_ids(recording),
+        "musicbrainz_album_artist_ids": _artist_ids(release),
+    }
+    ids = {name: value for name, value in ids.items() if value}
     return TrackMetadata(
         source="musicbrainz",
         external_id=recording["id"],
@@ -254,6 +260,14 @@ def _artists(recording: dict[str, Any]) -> tuple[str, ...]:
             if name:
                 names.append(name)
     return tuple(names)
+
+
+def _artist_ids(credited: dict[str, Any]) -> list[str]:
+    """Return the MusicBrainz ids of a recording's or a release's credited artists, in credit order."""
+    return [
+        str(credit["artist"]["id"]) for credit in credited.get("artist-credit") or []
+        if isinstance(credit, dict) and isinstance(credit.get("artist"), dict) and credit["artist"].get("id")
+    ]
 
 
 def _releases(recording: dict[str, Any]) -> list[dict[str, Any]]:

@@ -22,7 +22,7 @@ from core import dates
 from providers.base import TrackMetadata
 from providers.registry import id_fields
 from tracks.genres import normalise_genre
-from tracks.models import PROVIDER_ID_FIELDS
+from tracks.models import PROVIDER_ID_FIELDS, RELATED_ID_FIELDS
 
 MANUAL = "manual"
 
@@ -94,6 +94,9 @@ def merge(results: Iterable[TrackMetadata], order: list[str]) -> dict[str, tuple
         for field, value in result.ids.items():
             if field in PROVIDER_ID_FIELDS and field not in merged and value:
                 merged[field] = (str(value), result.source)
+            elif field in RELATED_ID_FIELDS and field not in merged and value:
+                merged[field] = ([str(each) for each in value] if isinstance(value, list | tuple) else str(value),
+                                 result.source)
     return merged
 
 

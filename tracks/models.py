@@ -33,6 +33,11 @@ def _provider_ids_model() -> type[models.Model]:
 
 ProviderIds = _provider_ids_model()
 PROVIDER_ID_FIELDS = tuple(spec.field for spec in id_fields())
+# Ids of what a recording belongs to, which a provider reports with it (MusicBrainz's release, release group,
+# artists and album artists); the lists are in credit order.
+RELATED_ID_FIELDS = (
+    "musicbrainz_release_id", "musicbrainz_release_group_id", "musicbrainz_artist_ids", "musicbrainz_album_artist_ids",
+)
 
 
 class DatePrecision(models.TextChoices):
@@ -81,6 +86,12 @@ class Track(ProviderIds):
     track_number = models.PositiveSmallIntegerField(null=True, blank=True)
     disc_number = models.PositiveSmallIntegerField(null=True, blank=True)
     artwork_url = models.URLField(max_length=1000, blank=True)
+    # What the recording belongs to on MusicBrainz (the release its album comes from), written into the file's tags
+    # under Picard's names.
+    musicbrainz_release_id = models.CharField("MusicBrainz release", max_length=36, blank=True)
+    musicbrainz_release_group_id = models.CharField("MusicBrainz release group", max_length=36, blank=True)
+    musicbrainz_artist_ids = models.JSONField("MusicBrainz artists", default=list, blank=True)
+    musicbrainz_album_artist_ids = models.JSONField("MusicBrainz album artists", default=list, blank=True)
 
     metadata_sources = models.JSONField(
         default=dict, blank=True,

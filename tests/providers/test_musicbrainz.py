@@ -141,7 +141,14 @@ def test_metadata_maps_credit_release_isrcs_and_top_tag_of_a_recorded_recording(
     assert metadata.track_number == int(text(medium, "mb:track-list/mb:track/mb:number"))
     assert metadata.genre == "blues rock" and (top_count, "blues rock") in tags
     assert metadata.genres[0] == metadata.genre and set(metadata.genres) == {name for _count, name in tags}
-    assert metadata.ids == {"musicbrainz_recording_id": mbid, "musicbrainz_release_id": release.get("id")}
+    artist_ids = [artist.get("id") for artist in recording.findall("mb:artist-credit/mb:name-credit/mb:artist", NS)]
+    album_artist_ids = [artist.get("id") for artist in release.findall("mb:artist-credit/mb:name-credit/mb:artist", NS)]
+    assert metadata.ids == {
+        "musicbrainz_recording_id": mbid, "musicbrainz_release_id": release.get("id"),
+        "musicbrainz_release_group_id": release.find("mb:release-group", NS).get("id"),
+        "musicbrainz_artist_ids": artist_ids, "musicbrainz_album_artist_ids": album_artist_ids,
+    }
+    assert artist_ids == ["bd13909f-1c29-4c27-a874-d4aaf27c5b1a"]
 
 
 def test_credit_name_is_the_credit_as_printed_and_artists_are_the_artists_names():

@@ -10,7 +10,7 @@ from core.queue import BrokerUnavailable
 from core.selectors import job_failures
 from providers.base import TrackMetadata
 from tests.factories import TrackFactory
-from tests.replay import fixture_json
+from tests.replay import FIXTURES, fixture_json
 from tests.tracks.conftest import (
     ALESSIA_CARA,
     ARTIST_SONGS,
@@ -364,3 +364,37 @@ def test_a_title_and_its_version_are_kept_apart_so_a_remix_is_another_track():
     track = Track(title="Tackywakeup")
     metadata.apply(track, merged, at=datetime.datetime(2026, 11, 22, tzinfo=datetime.UTC))
     assert (track.title, track.version, track.remixers) == ("Tackywakeup", "Marek Hemmann Remix", ["Marek Hemmann"])
+
+
+def test_a_musicbrainz_fetch_keeps_the_release_group_and_artist_ids_and_they_reach_the_files_tags(replay, settings,
+                                                                                                tmp_path):
+    from mutagen.flac import FLAC
+
+    from audio.services import track_tags_write
+    from tests.audio_factory import make_audio
+
+    settings.METADATA_PROVIDERS = ["musicbrainz"]
+    # The first recording of the recorded Fleetwood Mac search, served as the lookup of that recording (the same
+    # <recording> element under the answer's own <metadata> root).
+    recording = "be66c099-10ff-4118-ae38-9a032ae13644"
+    search = (FIXTURES / MB_FLEETWOOD).read_text()
+    start = search.index(f'<recording id="{recording}"')
+    element = search[start:search.index("</recording>", start) + len("</recording>")]
+    root = search[:search.index("<recording-list")]
+    replay.serve(f"/ws/2/recording/{recording}", body=f"{root}{element}</metadata>", content_type="application/xml")
+    path = make_audio(tmp_path / "come softly.flac", format="flac", seconds=2)
+    track = TrackFactory(title="", credit_name="", artists=[], musicbrainz_recording_id=recording, file_path=str(path),
+                         file_format="flac")
+    services.track_metadata_fetch(track=track)
+    track.refresh_from_db()
+    assert (track.musicbrainz_release_id, track.musicbrainz_release_group_id) == (
+        "b73786d3-6a0f-4683-bd49-e8274eb2d25d", "7724c2af-6d9c-4d52-8826-49502d66d131",
+    )
+    assert track.musicbrainz_artist_ids == ["bd13909f-1c29-4c27-a874-d4aaf27c5b1a"]
+    assert track.musicbrainz_album_artist_ids == ["89ad4ac3-39f7-470e-963a-56509c546377"]
+    track_tags_write(track=track)
+    tags = FLAC(path)
+    assert tags["MUSICBRAINZ_RELEASEGROUPID"] == ["7724c2af-6d9c-4d52-8826-49502d66d131"]
+    assert tags["MUSICBRAINZ_ALBUMID"] == ["b73786d3-6a0f-4683-bd49-e8274eb2d25d"]
+    assert tags["MUSICBRAINZ_ARTISTID"] == ["bd13909f-1c29-4c27-a874-d4aaf27c5b1a"]
+    assert tags["MUSICBRAINZ_ALBUMARTISTID"] == ["89ad4ac3-39f7-470e-963a-56509c546377"]
