@@ -29,7 +29,7 @@ from providers.registry import id_fields, provider_class, provider_label
 from tracks import keys, metadata, selectors, services
 from tracks.forms import SoundchartsImportForm, SpotifySearchForm, TrackForm
 from tracks.metadata import FIELD_MAP
-from tracks.models import PROVIDER_ID_FIELDS, FetchTaskType, MetadataFetchTask, Track
+from tracks.models import PROVIDER_ID_FIELDS, RELATED_ID_FIELDS, FetchTaskType, MetadataFetchTask, Track
 from tracks.templatetags.crate import length_text
 
 
@@ -181,7 +181,7 @@ class TrackAdmin(CrateModelAdmin):
     # is then followed only by the id, which its (column, -id) index matches.
     readonly_fields = (
         "id", "field_sources", "metadata_fetched_at", "audience", "audience_fetched_at", "created_at", "updated_at",
-        "file_summary", "downloads", "discoveries", "want_state", "tags_state",
+        "file_summary", "downloads", "discoveries", "want_state", "tags_state", *RELATED_ID_FIELDS,
     )
     # The track page's tabs: what it is, where each field came from, its file, downloads, discoveries, want list.
     fieldsets = (
@@ -190,7 +190,7 @@ class TrackAdmin(CrateModelAdmin):
             "catalog_number", "release_date",
             "isrc", "track_number", "disc_number", "genre", "bpm", "key", "duration", "artwork_url",
         )}),
-        ("Provider ids", {"classes": ["tab"], "fields": PROVIDER_ID_FIELDS}),
+        ("Provider ids", {"classes": ["tab"], "fields": (*PROVIDER_ID_FIELDS, *RELATED_ID_FIELDS)}),
         ("Sources", {"classes": ["tab"], "fields": ("field_sources", "metadata_fetched_at", "audience", "audience_fetched_at")}),
         ("File", {"classes": ["tab"], "fields": (
             "file_summary", "file_path", "file_format", "file_bitrate", "tags_state",
@@ -271,7 +271,8 @@ class TrackAdmin(CrateModelAdmin):
         if not sources:
             return "No metadata fetched yet."
         rows = []
-        for field in (*FIELD_MAP.values(), "version", "remixers", "release_date_precision", *PROVIDER_ID_FIELDS):
+        for field in (*FIELD_MAP.values(), "version", "remixers", "release_date_precision", *PROVIDER_ID_FIELDS,
+                      *RELATED_ID_FIELDS):
             if field not in sources:
                 continue
             entry = sources[field]
