@@ -132,7 +132,7 @@ _RULE_CHARS = "-=_*~–— "
 _HEADER_STARTS = frozenset(_RULE_CHARS + "tTsSpPcCdD")
 _LABEL_SPLIT = re.compile(r" [-–/] ")
 # "[CAT001]", "[KW 20]", "[PRH-002]": capitals and digits, both, in at most two words. "[2019]" is a year.
-_CATALOG_SHAPE = re.compile(r"(?=[^ ]*\d)(?=[^ ]*[A-Z])[A-Z0-9][A-Z0-9.$#_-]*(?: [A-Z0-9.#_-]+)?")
+_CATALOG_SHAPE = re.compile(r"(?=.*\d)(?=.*[A-Z])[A-Z0-9][A-Z0-9.$#_-]*(?: [A-Z0-9.#_-]+)?")
 _DIGIT = re.compile(r"\d")
 _CELL_TIME = re.compile(r"[\d?]{1,4}(?::[\d?]{1,2}){0,2}")
 _CUE_TIME = re.compile(r"(\d{1,4}):(\d{1,2}):\d{1,2}")
@@ -192,6 +192,12 @@ _MIX_WORDS = re.compile(
 )
 _TRACKLIST_WORD = re.compile(r"^\s*track ?list(?:ing)?\s*[:\-–—]?\s*|\s*[:\-–—(]?\s*track ?list(?:ing)?\s*[:)]?\s*$",
                              re.IGNORECASE)  # fmt: skip
+# What a DJ's name never holds, unlike the mix's title: "Ben Klock b2b Marcel Dettmann" is a name.
+_NOT_A_DJ = re.compile(
+    r"\b(?:essential mix|podcast|radio ?show|episode|live (?:at|from)|dj[ -]?set|mix ?tape|guest ?mix|boiler ?room|"
+    r"track ?list(?:ing)?|set ?list)\b",
+    re.IGNORECASE,
+)
 _AT = re.compile(r"\s@\s?")
 _TITLE_EDGE = " -–—:|,;"
 
@@ -258,11 +264,11 @@ def _mix_heading(text: str) -> tuple[str, str, datetime.date | None]:
         dj = ""
         if separator is not None:
             dj, other = rest[: separator.start()], rest[separator.end() :]
-            if _MIX_WORDS.search(dj) or _date_in(dj)[1] is not None:
+            if _NOT_A_DJ.search(dj) or _date_in(dj)[1] is not None:
                 # "Essential Mix - DJ Name - 2019-01-05": the DJ is the part that is no mix word.
                 dj = _SEPARATOR.split(other, maxsplit=1)[0]
     dj = dj.strip(_TITLE_EDGE)
-    if dj and (_MIX_WORDS.search(dj) or _date_in(dj)[1] is not None):
+    if dj and (_NOT_A_DJ.search(dj) or _date_in(dj)[1] is not None):
         dj = ""
     return name, dj, date
 
@@ -804,7 +810,8 @@ def _read_heading(source, context: _Context, heading: _Heading) -> None:
             heading.headers.append(raw)
             heading.note(collapsed)
         if candidate >= 0:
-            if printed < 0 or _first_printed(printed, context.side):
+            # A date under the first line dates the mix that line names; a link or a credit may follow a track.
+            if (printed < 0 and _has_date(collapsed)) or (printed >= 0 and _first_printed(printed, context.side)):
                 heading.title(candidate_text)
                 heading.headers.insert(candidate_header, candidate_text)
                 _untrack(context, candidate, before, max(printed, 0))
