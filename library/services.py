@@ -250,6 +250,9 @@ def candidate_of(kept: Any) -> TrackCandidate:
         version=str(kept.get("version") or ""), comment=str(kept.get("comment") or ""), video=kept.get("video") is True,
         release_types=tuple((str(pair[0]), pair[1]) for pair in types if isinstance(pair, list | tuple) and len(pair) == 2),
         release_count=kept.get("release_count") if isinstance(kept.get("release_count"), int) else 0,
+        official_release_count=(
+            kept.get("official_release_count") if isinstance(kept.get("official_release_count"), int) else 0
+        ),
         album_date=str(kept.get("album_date") or ""), country=str(kept.get("country") or ""),
         release_date=parse_date(kept.get("release_date")),
     )
@@ -475,6 +478,22 @@ def track_from_candidate(candidate: TrackCandidate) -> tuple[Track, bool]:
         },
         **fields,
     ), True
+
+
+def library_track_ensure(*, track: Track, provisional: bool = False) -> tuple[LibraryTrack, bool]:
+    """Return the track's library entry, adding the track to the library (provisional or not) when it is not
+    there; and whether it was added."""
+    return LibraryTrack.objects.get_or_create(track=track, defaults={"is_provisional": provisional})
+
+
+def library_track_note_add(*, library_track: LibraryTrack, note: str) -> bool:
+    """Add a line to the library track's notes unless they hold it already; return whether it was added."""
+    note = storable(" ".join(str(note or "").split()))
+    if not note or note in (library_track.notes or ""):
+        return False
+    library_track.notes = f"{library_track.notes}\n{note}".strip()
+    LibraryTrack.objects.filter(pk=library_track.pk).update(notes=library_track.notes)
+    return True
 
 
 def library_track_sightings_recount(*, library_track: LibraryTrack) -> None:
@@ -736,6 +755,12 @@ def library_tracks_merge(*, survivor: LibraryTrack, others: Iterable[LibraryTrac
         if other.pk == survivor.pk:
             continue
         TrackDiscovery.objects.filter(library_track=other).update(library_track=survivor)
+        # Crates point at library tracks too (crates depends on library): each of other's places moves to the
+        # survivor, unless the survivor is in that crate already.
+        entries = getattr(other, "crate_entries", None)
+        if entries is not None:
+            taken = set(survivor.crate_entries.values_list("crate_id", flat=True))
+            entries.exclude(crate_id__in=taken).update(library_track=survivor)
         # The want list points at library tracks (wantlist depends on library, not the other way round).
         want = getattr(other, "want", None)
         if want is not None and getattr(survivor, "want", None) is None:

@@ -54,6 +54,7 @@ class Recording:
     video: bool = False
     release_types: Mapping[str, int] = field(default_factory=dict, hash=False)
     release_count: int = 0
+    official_release_count: int = 0
     album_date: str = ""
 
     def __post_init__(self) -> None:
@@ -336,7 +337,7 @@ def canonical(query: Recording, candidates: Sequence[Recording], group: Sequence
     """Return which of a group of duplicates to link, and the rule that chose it.
 
     The rule, in order: an ISRC the query or another provider's listing shares (the recording is corroborated),
-    then the earliest official album release (a compilation or bootleg copy comes later), then the most releases,
+    then the earliest official album release (a compilation or bootleg copy comes later), then the most official releases,
     then the higher score, then the provider's own order."""
     if len(group) == 1:
         return group[0], ""
@@ -354,7 +355,7 @@ def canonical(query: Recording, candidates: Sequence[Recording], group: Sequence
 
     def key(index: int) -> tuple:
         found = candidates[index]
-        return (not corroborated(index), found.album_date or "9999", -found.release_count, group.index(index))
+        return (not corroborated(index), found.album_date or "9999", -found.official_release_count, group.index(index))
 
     chosen = min(group, key=key)
     found = candidates[chosen]
@@ -363,8 +364,10 @@ def canonical(query: Recording, candidates: Sequence[Recording], group: Sequence
         rule = "the one whose ISRC another source confirms"
     elif found.album_date and all((other.album_date or "9999") > found.album_date for other in others):
         rule = f"the one on the earliest official album ({found.album_date[:4]})"
-    elif found.release_count and all(other.release_count < found.release_count for other in others):
-        rule = f"the one with the most releases ({found.release_count})"
+    elif found.official_release_count and all(
+        other.official_release_count < found.official_release_count for other in others
+    ):
+        rule = f"the one with the most official releases ({found.official_release_count})"
     else:
         rule = "the first listed"
     return chosen, f"{len(group)} listings of one recording; linked {rule}"

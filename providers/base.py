@@ -110,6 +110,8 @@ class TrackCandidate(Storable):
     video: bool = False
     release_types: tuple[tuple[str, int], ...] = ()
     release_count: int = 0
+    # Of those, the official ones (a bootleg or a promo is no sign of a canonical listing).
+    official_release_count: int = 0
     album_date: str = ""
     country: str = ""
 
@@ -158,6 +160,7 @@ class TrackMetadata(Storable):
     video: bool = False
     release_types: tuple[tuple[str, int], ...] = ()
     release_count: int = 0
+    official_release_count: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return _jsonable(asdict(self))

@@ -289,6 +289,7 @@ def _version_signals(recording: dict[str, Any]) -> dict[str, Any]:
         "video": str(recording.get("video") or "").lower() == "true",
         "release_types": tuple(sorted(counts.items())),
         "release_count": len(releases),
+        "official_release_count": sum(1 for release in releases if release.get("status") == "Official"),
     }
 
 

@@ -175,6 +175,7 @@ def recording_from(found: Any) -> matching.Recording:
         comment=getattr(found, "comment", "") or "", video=bool(getattr(found, "video", False)),
         release_types=dict(getattr(found, "release_types", ()) or ()),
         release_count=getattr(found, "release_count", 0) or 0, album_date=getattr(found, "album_date", "") or "",
+        official_release_count=getattr(found, "official_release_count", 0) or 0,
     )
 
 

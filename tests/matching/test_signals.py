@@ -214,8 +214,13 @@ def test_canonical_rule_order() -> None:
     ]
     chosen, rule = canonical(PLAIN, corroborated, [0, 1])
     assert chosen == 1 and "ISRC" in rule
-    chosen, rule = canonical(PLAIN, [_mb(release_count=2), _mb(release_count=7)], [0, 1])
-    assert chosen == 1 and "most releases (7)" in rule
+    chosen, rule = canonical(PLAIN, [_mb(release_count=2, official_release_count=2),
+                                     _mb(release_count=7, official_release_count=7)], [0, 1])
+    assert chosen == 1 and "most official releases (7)" in rule
+    # Bootlegs and promos are no sign of the canonical listing: only official releases count.
+    chosen, rule = canonical(PLAIN, [_mb(release_count=9, official_release_count=1),
+                                     _mb(release_count=3, official_release_count=3)], [0, 1])
+    assert chosen == 1 and "most official releases (3)" in rule
     chosen, rule = canonical(PLAIN, [_mb(), _mb()], [0, 1])
     assert chosen == 0 and "first listed" in rule
     assert canonical(PLAIN, [_mb()], [0]) == (0, "")
