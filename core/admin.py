@@ -19,7 +19,7 @@ from unfold.admin import ModelAdmin
 from unfold.sites import UnfoldAdminSite
 
 from config.env import mask_url
-from core import jobs, selectors
+from core import badges, jobs, selectors
 from core.models import Job
 from core.queue import BrokerUnavailable, enqueue
 from providers.registry import statuses as provider_statuses
@@ -136,11 +136,17 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
     site = admin.site
     return [
         {"title": section["name"], "separator": True, "collapsible": section["name"] == "System",
-         "items": [{"title": model["name"], "link": model["admin_url"],
-                    "icon": ICONS.get(model["object_name"].lower(), "table")}
-                   for model in section["models"]]}
+         "items": [_sidebar_item(model) for model in section["models"]]}
         for section in site.get_app_list(request)
     ]
+
+
+def _sidebar_item(model: dict) -> dict:
+    item = {"title": model["name"], "link": model["admin_url"], "icon": ICONS.get(model["object_name"].lower(), "table")}
+    badge = badges.path_for(model.get("app_label", ""), model["object_name"])
+    if badge:
+        item["badge"] = badge
+    return item
 
 
 class CratediggerAdminSite(UnfoldAdminSite):
@@ -167,6 +173,7 @@ class CratediggerAdminSite(UnfoldAdminSite):
                     continue
                 if key in MACHINE_WRITTEN:
                     model["add_url"] = None
+                model["app_label"] = app["app_label"]
                 models[key] = model
         sections = []
         for name, keys in SECTIONS:

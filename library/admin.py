@@ -27,7 +27,7 @@ from unfold.widgets import (
 )
 
 from common.text import storable
-from core import dashboard
+from core import badges, dashboard
 from core.admin import CrateModelAdmin, JobAdmin, job_link, object_tools, started_by
 from core.exports import ExportActionsMixin
 from core.queue import BrokerUnavailable
@@ -515,6 +515,7 @@ def _discoveries_per_week() -> list[tuple[str, int]]:
 dashboard.register_count(
     "Library", LibraryTrack, lambda: LibraryTrack.objects.count(), "admin:library_librarytrack_changelist"
 )
+badges.register("library", "linetoreview", selectors.review_count)
 dashboard.register_count(
     "To review", TrackDiscovery, lambda: TrackDiscovery.objects.filter(status=DiscoveryStatus.NEEDS_REVIEW).count(),
     "admin:library_linetoreview_changelist",

@@ -184,3 +184,16 @@ def test_the_want_list_reads_as_words(superuser_client):
     assert "Wanted tracks" in page and "Want list" in page
     form = superuser_client.get(reverse("admin:wantlist_wantlist_add")).content.decode()
     assert "{store, url" not in form
+
+
+@pytest.mark.django_db
+def test_the_sidebar_shows_how_many_lines_wait_for_review(superuser_client):
+    from tests.factories import LineToReviewFactory
+
+    page = superuser_client.get(reverse("admin:index")).content.decode()
+    assert 'href="/admin/library/linetoreview/"' in page
+    LineToReviewFactory.create_batch(3)
+    page = superuser_client.get(reverse("admin:index")).content.decode()
+    review = page[page.index('href="/admin/library/linetoreview/"'):]
+    review = review[:review.index("</a>")]
+    assert ">3<" in review.replace(" ", "").replace("\n", "")
