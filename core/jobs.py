@@ -616,10 +616,15 @@ def jobs_resume_abandoned() -> list[str]:
         # could not be sent (the broker was down), or one never sent at all (the
         # process died between commit and send).
         forgotten = model.objects.filter(
-            Q(status=JobStatus.WAITING, waiting_until__lt=grace)
+            # A job that waits between runs (a download's peer, a search) is mostly WAITING: a worker killed holding
+            # its countdown message loses it, so it is sent again once its time is a lease past. A message that was
+            # only late finds itself stale, and does nothing.
+            Q(status=JobStatus.WAITING, waiting_until__lt=stale)
             | Q(status__in=[JobStatus.PENDING, JobStatus.WAITING], celery_task_id="", created_at__lt=grace)
         ).values_list("pk", flat=True)
         for pk in forgotten:
+            # Its wait counts from now: sent again once, not at every sweep while the workers are busy.
+            model.objects.filter(pk=pk, status=JobStatus.WAITING, waiting_until__lt=stale).update(waiting_until=now)
             job_enqueue(model=model, job_id=pk, started=True)
             resumed.append(f"{label_of(model)}:{pk}")
     return resumed

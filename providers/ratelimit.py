@@ -13,6 +13,7 @@ import math
 import os
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -144,11 +145,13 @@ def slot_lease_seconds() -> float:
 def concurrency_slot(provider: str, limit: int) -> Iterator[None]:
     """Hold one of `limit` slots for provider across processes while the block runs; never wait for one.
 
-    Raise RateLimited, saying when to look again, when every slot is held. The slot names this process and
-    thread; its lease (JOB_LEASE_SECONDS) is renewed while the block runs, so a process killed inside the
+    Raise RateLimited, saying when to look again, when every slot is held. The slot names this process,
+    thread and block; its lease (JOB_LEASE_SECONDS) is renewed while the block runs, so a process killed inside the
     block frees it at once on this machine and within the lease anywhere.
     """
-    holder = worker_identity()
+    # This process and thread, and this block: a block nested in another of the same thread is refused, never
+    # let in to give back the outer block's slot when it ends.
+    holder = f"{worker_identity()}:{uuid.uuid4().hex[:8]}"
     lease = slot_lease_seconds()
     waits = []
     for index in range(limit):
