@@ -100,7 +100,7 @@ _PREFIX = re.compile(
     r"|(?P<disc>\d{1,2}[.-]\d{1,3})(?= (?![-–—] ))"  # Discogs' disc and track: "1.10 Artist– Title"
     r"|(?P<dotted>\d{1,4})[.)](?!\d)"  # 01. / 1)
     r"|(?P<number>\d{1,4})(?= |$))"  # 01 Artist - Title (see _accepts_number)
-    r" ?(?:[-–—] )?"  # "12:34 - Artist - Title"
+    r" ?(?:[-–—|] )?"  # "12:34 - Artist - Title"
 )
 _STAMP_GROUPS = frozenset({"bracket", "paren", "bare"})
 _PREFIX_STARTS = frozenset("0123456789[(#")
@@ -109,6 +109,7 @@ _SIDE = re.compile(r"(?P<side>([A-Z])\2?(?:1\d|[1-9])?)(?P<mark>[.):]?)(?: ?[-�
 _SIDE_MARKS = frozenset(".):")
 # A catalogue number before the artist, as label compilations print it: "NYH244 07 Artist - Title".
 _CATALOG_PREFIX = re.compile(r"(?P<catalog>[A-Z][A-Z$]*[A-Z](?P<digits>\d{1,5})) (?P<dash>[-–—] )?")
+_TRACK_NUMBER = re.compile(r"\d{1,3} ")
 _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _SEPARATOR = re.compile(r" (?:--?|–|—) ")
 # A dash spaced on one side only ("The Mountain People -Mountain 004"), tried when no line-wide separator exists;
@@ -636,9 +637,6 @@ def _read_prefixes(text: str, context: _Context) -> tuple[str, str, str, int, in
     return text, side, catalog, printed, timestamp, prefixed
 
 
-_TRACK_NUMBER = re.compile(r"\d{1,3} ")
-
-
 def _read_line(raw: str, collapsed: str, context: _Context) -> int:
     """Append the lines (usually one) a non-blank source line holds; return the number it printed, 0 for none.
 
@@ -664,7 +662,7 @@ def _read_line(raw: str, collapsed: str, context: _Context) -> int:
         text = text[lead.end() :]
     separator = _find_separator(text) if text else None
     if separator is None:
-        # Only a time or a number: a track was played there and nobody named it.
+        # Nothing after a time or a number: a track was played there and nobody named it.
         fields = _unsplit(text) if text else _UNKNOWN_FIELDS
         # A date with no artist and title is a heading: the mix's date, or a part's ("Slam Radio 013 (2012-12-27)").
         if fields[0] == LineStatus.UNPARSED and (_has_date(collapsed) or _link(collapsed)):
