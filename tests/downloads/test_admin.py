@@ -99,3 +99,29 @@ def test_a_download_page_cancels_and_a_viewer_may_not(admin_client, client):
     response = admin_client.post(reverse("admin:downloads_download_cancel", args=[download.pk]), follow=True)
     assert "had already cancelled" in messages_of(response)[0]
     assert Download.objects.get().state == DownloadState.CANCELLED
+
+
+def test_a_locked_file_offers_no_download_says_why_and_a_pick_of_it_is_refused(admin_client):
+    def candidate(name: str, user: str, locked: bool) -> dict:
+        return {"source": "slskd", "username": user, "filename": f"@@x\\A\\{name}", "size": 30_000_000,
+                "format": "flac", "duration": 200, "reasons": ["locked by the peer"] if locked else [],
+                "confident": False, "locked": locked, "queue_length": 0, "free_slot": True}
+
+    download = DownloadFactory(state=DownloadState.AWAITING_CHOICE, candidates=[
+        candidate("Open Song.flac", "sharer", False), candidate("Locked Song.flac", "locker", True),
+    ])
+    page = admin_client.get(reverse("admin:downloads_download_change", args=[download.pk])).content.decode()
+    rows = {row.split("</strong>")[0].rsplit(">", 1)[-1]: row for row in page.split('<tr class="candidate')[1:]}
+    assert "Download this" in rows["Open Song.flac"] and "Locked by the peer" not in rows["Open Song.flac"]
+    assert "Download this" not in rows["Locked Song.flac"]
+    assert "Locked by the peer: shared only with some users, so slskd's request would be refused." in rows[
+        "Locked Song.flac"]
+
+    # A page from before, or a hand-made request: the pick is refused, with why, and nothing changes.
+    response = admin_client.post(reverse("admin:downloads_download_choose", args=[download.pk]),
+                                 {"username": "locker", "filename": "@@x\\A\\Locked Song.flac"}, follow=True)
+    [message] = messages_of(response)
+    assert message.startswith("“Locked Song.flac” is locked by the peer") and "choose another file" in message
+    download.refresh_from_db()
+    assert download.state == DownloadState.AWAITING_CHOICE and download.job is None
+    assert not DownloadJob.objects.exists()

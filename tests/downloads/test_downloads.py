@@ -362,3 +362,37 @@ def test_retry_failed_on_a_download_job_downloads_the_track_afresh(slskd):
     assert (job.status, job.failed, job.successful) == ("completed", 0, 1)
     states = sorted(Download.objects.filter(track=track).values_list("state", flat=True))
     assert states == ["completed", "failed"]
+
+
+def require_postgresql() -> None:
+    """Skip (or fail under REQUIRE_SERVICES=1) unless the tests run on PostgreSQL: it is the one that refuses NUL."""
+    from django.db import connection
+
+    from tests.services import services_required
+
+    if connection.vendor != "postgresql":
+        reason = "needs PostgreSQL (DATABASE_URL=postgres://...): SQLite stores a NUL where PostgreSQL refuses it"
+        if services_required():
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}")
+        pytest.skip(reason)
+
+
+def test_a_peer_file_name_holding_a_nul_never_fails_a_download_on_postgresql(slskd, admin_client):
+    require_postgresql()
+    hostile = "@@evil\\Music\\Dre\x00ams.flac"
+    slskd.add_search_results("daft punk", SharedFile("evil", hostile, "flac", transfer_seconds=0.3))
+    slskd.share(shared("01 Daft Punk - One More Time", "flac", "good"))
+    slskd.add_search_results("aerodynamic", shared("track02", "flac", "unnamed"))
+
+    sure = run(one_more_time())
+    unsure = run(one_more_time(title="Aerodynamic"))
+
+    # The peer's answer is stored, the hostile name with U+FFFD where the NUL was; the download goes on.
+    assert sure.state == S.COMPLETED and sure.chosen["username"] == "good", sure.error
+    assert "@@evil\\Music\\Dre\ufffdams.flac" in [c["filename"] for c in sure.candidates]
+    assert unsure.state == S.AWAITING_CHOICE, unsure.error
+    assert {c["filename"] for c in unsure.candidates} == {"@@evil\\Music\\Dre\ufffdams.flac", f"{FOLDER}\\track02.flac"}
+    from django.urls import reverse
+
+    page = admin_client.get(reverse("admin:downloads_download_change", args=[unsure.pk])).content.decode()
+    assert "Dre\ufffdams.flac" in page and "\x00" not in page
