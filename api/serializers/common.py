@@ -147,15 +147,3 @@ class TrackSummarySerializer(serializers.Serializer):
     def get_has_file(self, track) -> bool:
         return bool(track.file_path)
 
-
-def paginated(serializer_class, *, cursor: bool = True):
-    """Return the shape of one page of a list of serializer_class, for the schema."""
-    name = f"{'Cursor' if cursor else 'Numbered'}Page{serializer_class.__name__.removesuffix('Serializer')}"
-    fields = {
-        "next": serializers.CharField(allow_null=True, help_text="The next page's address, or null on the last."),
-        "previous": serializers.CharField(allow_null=True, help_text="The previous page's address, or null."),
-        "results": serializer_class(many=True),
-    }
-    if not cursor:
-        fields["count"] = serializers.IntegerField(help_text="How many rows the whole list holds.")
-    return type(name, (serializers.Serializer,), fields)

@@ -14,7 +14,7 @@ from api.errors import Conflict, PayloadTooLarge, ServiceUnavailable, broker_una
 from api.filters import TracklistFilter
 from api.idempotency import idempotent
 from api.pagination import CursorPage, NumberedPage
-from api.serializers.common import JobSerializer, paginated
+from api.serializers.common import JobSerializer
 from api.serializers.library import (
     DiscoverRequestSerializer,
     LibraryTrackSerializer,
@@ -58,7 +58,7 @@ class TracklistViewSet(ApiViewSet):
     serializer_class = TracklistSerializer
     perms = {"list": [VIEW], "retrieve": [VIEW], "create": [ADD], "discover": [VIEW, CHANGE]}
 
-    @extend_schema(summary="List tracklists", responses={200: paginated(TracklistSerializer), **errors(400)})
+    @extend_schema(summary="List tracklists", responses={200: TracklistSerializer(many=True), **errors(400)})
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(TracklistSerializer(page, many=True).data)
@@ -185,7 +185,7 @@ class ReviewViewSet(ApiViewSet):
         return Response({"line": LineSerializer(line, context={"with_candidates": True}).data,
                          "library_track": LibraryTrackSerializer(entry).data if entry else None, "message": message})
 
-    @extend_schema(summary="The review queue", responses={200: paginated(LineSerializer, cursor=False), **errors(400, 404)})
+    @extend_schema(summary="The review queue", responses={200: LineSerializer(many=True), **errors(400, 404)})
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(LineSerializer(page, many=True, context={"with_candidates": True}).data)

@@ -11,7 +11,7 @@ from api.errors import Conflict, broker_unavailable
 from api.filters import DownloadFilter
 from api.idempotency import idempotent
 from api.pagination import CursorPage
-from api.serializers.common import JobSerializer, paginated
+from api.serializers.common import JobSerializer
 from api.serializers.downloads import (
     DownloadCancelledSerializer,
     DownloadDetailSerializer,
@@ -36,7 +36,7 @@ class DownloadViewSet(ApiViewSet):
     serializer_class = DownloadSerializer
     perms = {"list": [VIEW], "retrieve": [VIEW], "input": [VIEW, CHANGE], "cancel": [VIEW, CHANGE]}
 
-    @extend_schema(summary="List downloads", responses={200: paginated(DownloadSerializer), **errors(400)})
+    @extend_schema(summary="List downloads", responses={200: DownloadSerializer(many=True), **errors(400)})
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(DownloadSerializer(page, many=True).data)

@@ -12,7 +12,7 @@ from api.errors import Conflict, broker_unavailable, provider_unavailable
 from api.filters import LibraryTrackFilter
 from api.idempotency import idempotent
 from api.pagination import CursorPage
-from api.serializers.common import JobSerializer, paginated
+from api.serializers.common import JobSerializer
 from api.serializers.library import (
     IdentifiedSerializer,
     LibraryTrackDetailSerializer,
@@ -51,7 +51,7 @@ class LibraryTrackViewSet(ApiViewSet):
         "purchase_links": [VIEW, "wantlist.view_wantlist"], "refresh_purchase_links": [VIEW, WANT_CHANGE],
     }
 
-    @extend_schema(summary="List library tracks", responses={200: paginated(LibraryTrackSerializer), **errors(400)})
+    @extend_schema(summary="List library tracks", responses={200: LibraryTrackSerializer(many=True), **errors(400)})
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(LibraryTrackSerializer(page, many=True).data)
@@ -125,7 +125,11 @@ class LibraryTrackViewSet(ApiViewSet):
 
 
 EXPORT_RESPONSES = {
-    (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description=f"The export as {fmt}.")
+    (200, content_type): OpenApiResponse(
+        {"type": "array", "items": {"type": "object", "additionalProperties": True}} if fmt == "json"
+        else OpenApiTypes.BINARY if fmt == "xlsx" else OpenApiTypes.STR,
+        description=f"The export as {fmt}: {'one object per track' if fmt == 'json' else 'a file'}.",
+    )
     for fmt, content_type in exports.CONTENT_TYPES.items()
 }
 

@@ -13,7 +13,7 @@ from api.errors import ServiceUnavailable, broker_unavailable, provider_unavaila
 from api.filters import TrackFilter
 from api.idempotency import idempotent
 from api.pagination import CursorPage
-from api.serializers.common import JobSerializer, TrackSummarySerializer, paginated
+from api.serializers.common import JobSerializer, TrackSummarySerializer
 from api.serializers.downloads import DownloadSerializer
 from api.serializers.tracks import (
     DownloadStartedSerializer,
@@ -56,7 +56,7 @@ class TrackViewSet(ApiViewSet):
     def get_serializer_class(self):
         return TrackSummarySerializer if self.action == "list" else TrackDetailSerializer
 
-    @extend_schema(summary="List tracks", responses={200: paginated(TrackSummarySerializer), **errors(400)})
+    @extend_schema(summary="List tracks", responses={200: TrackSummarySerializer(many=True), **errors(400)})
     def list(self, request):
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)

@@ -14,7 +14,6 @@ from api.errors import Conflict
 from api.filters import WantFilter
 from api.idempotency import idempotent
 from api.pagination import NumberedPage
-from api.serializers.common import paginated
 from api.serializers.wantlist import (
     WantAddedSerializer,
     WantCreateSerializer,
@@ -45,7 +44,7 @@ class WantViewSet(ApiViewSet):
     def get_queryset(self):
         return super().get_queryset().order_by("priority", "-added_at", "-id")
 
-    @extend_schema(summary="The want list, most wanted first", responses={200: paginated(WantSerializer, cursor=False),
+    @extend_schema(summary="The want list, most wanted first", responses={200: WantSerializer(many=True),
                                                                           **errors(400, 404)})
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
