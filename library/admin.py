@@ -44,7 +44,7 @@ from library.models import (
 )
 from providers.base import ProviderError, RateLimited
 from providers.registry import provider_label
-from tracks import keys
+from tracks import keys, player
 from tracks.admin import CachedValuesFilter
 
 
@@ -252,6 +252,15 @@ def _line_url(line: TrackDiscovery | None) -> str:
     return reverse("admin:library_trackdiscovery_change", args=[line.pk]) if line is not None else ""
 
 
+def _candidate_rows(discovery: TrackDiscovery) -> list[dict]:
+    """Return the line's candidates as the review page shows them, each with a play button where the catalogue
+    already has its recording with a file."""
+    rows = [_candidate_row(kept) for kept in discovery.candidates or [] if isinstance(kept, dict)]
+    for row, track in zip(rows, selectors.candidate_tracks(rows), strict=True):
+        row["play"] = player.play_button(track)
+    return rows
+
+
 def _candidate_row(kept: dict) -> dict:
     """Return a kept candidate as the review page shows it: what tells two listings apart, in words."""
     date = str(kept.get("album_date") or kept.get("release_date") or "")
@@ -306,7 +315,8 @@ class TrackDiscoveryAdmin(CrateModelAdmin):
             previous, following = selectors.review_neighbours(discovery)
             extra = {
                 "tools": object_tools(request, discovery),
-                "candidates": [_candidate_row(kept) for kept in discovery.candidates or [] if isinstance(kept, dict)],
+                "candidates": _candidate_rows(discovery),
+                "listen": player.player(discovery.library_track.track) if discovery.library_track_id else "",
                 "can_review": self.has_change_permission(request, discovery),
                 "search_form": ReviewSearchForm(initial={
                     "artist": discovery.artist, "title": discovery.title, "version": discovery.version,
@@ -451,7 +461,8 @@ class LibraryTrackAdmin(ExportActionsMixin, CrateModelAdmin):
     list_before_template = "admin/includes/export_links.html"
 
     list_display = (
-        "artist", "title", "version", "label", "genre", "bpm", "key", "discovery_count", "first_discovered", "last_seen",
+        "play", "artist", "title", "version", "label", "genre", "bpm", "key", "discovery_count", "first_discovered",
+        "last_seen",
     )
     list_display_links = ("title",)
     list_filter = (GenreFilter, LabelFilter, ProvisionalFilter, ("first_discovered", RangeDateFilter))
@@ -462,6 +473,13 @@ class LibraryTrackAdmin(ExportActionsMixin, CrateModelAdmin):
     readonly_fields = ("discovered_from", "discovery_count", "first_discovered", "last_seen", "added_at")
     actions = ("merge_duplicates",)
     show_full_result_count = False
+
+    class Media:
+        js = (player.SCRIPT,)
+
+    @admin.display(description="")
+    def play(self, entry: LibraryTrack) -> str:
+        return player.play_button(entry.track)
 
     @admin.display(description="Artist", ordering="track__credit_name")
     def artist(self, entry: LibraryTrack) -> str:

@@ -10,6 +10,8 @@ from django.db.models.functions import Coalesce
 
 from core.models import ACTIVE_STATUSES
 from library.models import DiscoveryJob, DiscoveryJobItem, DiscoveryStatus, TrackDiscovery, Tracklist
+from tracks.metadata import OWN_ID_FIELD
+from tracks.models import Track
 
 # The review queue reads as the tracklists were added, each from its first line to its last.
 REVIEW_ORDER = ("tracklist__created_at", "tracklist_id", "position")
@@ -111,3 +113,20 @@ def tracklists_with_counts(tracklists: QuerySet[Tracklist]) -> QuerySet[Tracklis
         line_count=_lines_count(), identified_count=_lines_count(status=DiscoveryStatus.IDENTIFIED),
         review_count=_lines_count(status=DiscoveryStatus.NEEDS_REVIEW),
     )
+
+
+def candidate_tracks(candidates: Sequence[dict]) -> list:
+    """Return, for each kept candidate, the catalogue's track of that recording (by the provider's own id), or None."""
+    wanted: dict[str, set[str]] = {}
+    for kept in candidates:
+        field = OWN_ID_FIELD.get(str(kept.get("source") or ""))
+        if field and kept.get("external_id"):
+            wanted.setdefault(field, set()).add(str(kept["external_id"]))
+    found: dict[tuple[str, str], Track] = {}
+    for field, ids in wanted.items():
+        for track in Track.objects.filter(**{f"{field}__in": ids}):
+            found[(field, getattr(track, field))] = track
+    return [
+        found.get((OWN_ID_FIELD.get(str(kept.get("source") or ""), ""), str(kept.get("external_id") or "")))
+        for kept in candidates
+    ]

@@ -6,10 +6,10 @@ import copy
 from decimal import Decimal
 
 from django.contrib import admin, messages
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,9 +24,10 @@ from unfold.contrib.filters.admin import DropdownFilter, RangeNumericListFilter
 from core import dashboard
 from core.admin import CrateModelAdmin, JobAdmin, html_table, job_link, object_tools, started_by
 from core.queue import BrokerUnavailable
+from core.ranges import ranged_file_response
 from providers.base import ProviderError, RateLimited
 from providers.registry import id_fields, provider_class, provider_label
-from tracks import keys, metadata, selectors, services
+from tracks import keys, metadata, player, selectors, services
 from tracks.forms import SoundchartsImportForm, SpotifySearchForm, TrackForm
 from tracks.metadata import FIELD_MAP
 from tracks.models import PROVIDER_ID_FIELDS, RELATED_ID_FIELDS, FetchTaskType, MetadataFetchTask, Track
@@ -162,8 +163,8 @@ class TrackAdmin(CrateModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = TrackForm
     list_display = (
-        "artwork", "track", "bpm_display", "key_display", "length", "genre_display", "label_display", "year", "isrc",
-        "file",
+        "play", "artwork", "track", "bpm_display", "key_display", "length", "genre_display", "label_display", "year",
+        "isrc", "file",
     )
     list_display_links = ("track",)
     list_filter = (BpmFilter, KeyFilter, GenreFilter, LabelFilter, YearFilter, HasFileFilter, ProviderFilter, StaleFilter)
@@ -181,7 +182,7 @@ class TrackAdmin(CrateModelAdmin):
     # is then followed only by the id, which its (column, -id) index matches.
     readonly_fields = (
         "id", "field_sources", "metadata_fetched_at", "audience", "audience_fetched_at", "created_at", "updated_at",
-        "file_summary", "downloads", "discoveries", "want_state", "tags_state", *RELATED_ID_FIELDS,
+        "file_summary", "listen", "downloads", "discoveries", "want_state", "tags_state", *RELATED_ID_FIELDS,
     )
     # The track page's tabs: what it is, where each field came from, its file, downloads, discoveries, want list.
     fieldsets = (
@@ -193,7 +194,7 @@ class TrackAdmin(CrateModelAdmin):
         ("Provider ids", {"classes": ["tab"], "fields": (*PROVIDER_ID_FIELDS, *RELATED_ID_FIELDS)}),
         ("Sources", {"classes": ["tab"], "fields": ("field_sources", "metadata_fetched_at", "audience", "audience_fetched_at")}),
         ("File", {"classes": ["tab"], "fields": (
-            "file_summary", "file_path", "file_format", "file_bitrate", "tags_state",
+            "file_summary", "listen", "file_path", "file_format", "file_bitrate", "tags_state",
         )}),
         ("Downloads", {"classes": ["tab"], "fields": ("downloads",)}),
         ("Discoveries", {"classes": ["tab"], "fields": ("discoveries", "want_state")}),
@@ -201,6 +202,9 @@ class TrackAdmin(CrateModelAdmin):
     )
     actions = ("create_bulk_fetch_task", "enrich_from_musicbrainz", "enrich_from_musicbrainz_force", "fetch_audience")
     change_form_template = "admin/tracks/track/change_form.html"
+
+    class Media:
+        js = (player.SCRIPT,)
 
     def get_search_results(self, request, queryset, search_term):
         """Find "prefix:id" and bare ISRCs by exact match; anything else by the search fields."""
@@ -295,6 +299,14 @@ class TrackAdmin(CrateModelAdmin):
             keys.size_text(track.file_size) if track.file_size else "",
         ]
         return " · ".join(part for part in parts if part) or "A file of unknown format."
+
+    @admin.display(description="Listen")
+    def listen(self, track: Track) -> str:
+        return player.player(track) or "No file to play."
+
+    @admin.display(description="")
+    def play(self, track: Track) -> str:
+        return player.play_button(track)
 
     @admin.display(description="Tags in the file")
     def tags_state(self, track: Track) -> str:
@@ -420,6 +432,15 @@ class TrackAdmin(CrateModelAdmin):
 
     # --- Custom pages ----------------------------------------------------------------
 
+    def audio_view(self, request, track_id):
+        """The track's own file, in parts as the player asks (staff who may view tracks only)."""
+        track = get_object_or_404(Track, pk=track_id)
+        if not self.has_view_permission(request, track):
+            raise PermissionDenied
+        if not player.playable(track):
+            raise Http404("This track has no file on disk to play.")
+        return ranged_file_response(request, track.file_path, player.media_type(track))
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -429,6 +450,7 @@ class TrackAdmin(CrateModelAdmin):
                 name="tracks_track_fetch_background",
             ),
             path("fetch-stale/", view(require_POST(self.fetch_stale_view)), name="tracks_track_fetch_stale"),
+            path("<uuid:track_id>/audio/", view(self.audio_view), name="tracks_track_audio"),
             path("import-soundcharts/", view(self.soundcharts_import_view), name="tracks_track_import_soundcharts"),
             path("search-spotify/", view(self.spotify_search_view), name="tracks_track_search_spotify"),
             *super().get_urls(),
