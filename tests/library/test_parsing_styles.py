@@ -389,3 +389,25 @@ def test_a_mixesdb_csv_reads_a_lone_label_among_label_and_catalogue_brackets() -
         ("Impact", "Silent Steps"),
         ("Sparta", "Synergetic"),
     ]
+
+
+# --- What the other readers give -------------------------------------------------------------------------------------
+
+
+def test_a_mixesdb_csv_gives_each_mix_the_date_its_title_names() -> None:
+    first, second = parse_csv((FIXTURES / "mixesdb-laceto-hawtin-cocorico-tracklists.csv").read_text(encoding="utf-8"))
+
+    assert (first.date, second.date) == (datetime.date(2006, 8, 16), datetime.date(2007, 8, 15))
+
+
+def test_a_time_then_a_bar_still_reads() -> None:
+    line = only_line("12:34 | Artist - Title")
+
+    assert (line.timestamp, line.artist, line.title) == (754, "Artist", "Title")
+
+
+def test_a_parsed_line_is_still_made_from_its_first_fields_alone() -> None:
+    # The fields added for issue 18 have defaults, so code that builds lines positionally keeps working.
+    line = ParsedLine(1, "Artist - Title", PARSED, None, "Artist", ("Artist",), "Title")
+
+    assert (line.side, line.label, line.together) == ("", "", False)
