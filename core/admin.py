@@ -22,6 +22,7 @@ from config.env import mask_url
 from core import badges, jobs, selectors
 from core.models import Job
 from core.queue import BrokerUnavailable, enqueue
+from core.text import count_text
 from providers.registry import statuses as provider_statuses
 
 
@@ -335,7 +336,7 @@ class CratediggerAdminSite(UnfoldAdminSite):
             if count and job.status == job.Status.FAILED:
                 messages.error(request, job.last_error)
             elif count:
-                messages.success(request, format_html("Queued {} again over {} item(s).", job_link(job), count))
+                messages.success(request, format_html("Queued {} again over {}.", job_link(job), count_text(count, "item")))
             elif job.is_active:
                 messages.info(request, "The job is still running; retry it once it has finished.")
             else:

@@ -9,8 +9,10 @@ from django.db.models import ForeignKey
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core import jobs
 from core.jobs import handler_for, item_model_for, job_models, label_of
 from core.models import ACTIVE_STATUSES, ItemStatus, Job
+from core.text import count_text
 
 # Failed items listed on a job's page; the rest are counted.
 ERRORS_SHOWN = 50
@@ -78,8 +80,53 @@ def job_progress(job: Job, *, with_failures: bool = True) -> dict[str, Any]:
         "runs": job.runs,
         "can_cancel": job.is_active,
         "can_retry": job.is_finished and (job.failed > 0 or job.processed < job.total),
+        "retry_text": retry_text(job),
+        "eta_text": job_eta_text(job),
         "failures": job_failures(job) if with_failures else [],
     }
+
+
+def retry_text(job: Job) -> str:
+    """Return what the retry button of a finished job does, in words: retry what failed, resume what is left."""
+    left = max(0, job.total - job.processed)
+    failed = f"Retry the {count_text(job.failed, 'failed item')}" if job.failed else ""
+    if failed and left:
+        return f"{failed} and resume the {left:,} left"
+    return failed or (f"Resume ({left:,} left)" if left else "Retry failed")
+
+
+# A running job's end is guessed from the pace of its latest items, not its whole life (waits and resumes).
+ETA_RECENT_ITEMS = 50
+ETA_MIN_ITEMS = 5
+
+
+def job_eta_text(job: Job) -> str:
+    """Return when a running job will likely end ("about 40 min left"), from the pace of its latest items; "" when
+    it is not running or too few items are done to tell."""
+    left = job.total - job.processed
+    if job.status != job.Status.RUNNING or left <= 0 or job.processed < ETA_MIN_ITEMS:
+        return ""
+    times = list(
+        item_model_for(type(job)).objects.filter(job_id=job.pk, processed_at__isnull=False)
+        .order_by("-processed_at").values_list("processed_at", flat=True)[:ETA_RECENT_ITEMS]
+    )
+    if len(times) < ETA_MIN_ITEMS:
+        return ""
+    span = (times[0] - times[-1]).total_seconds()
+    # Items recorded in one batch share a time: the span is at least the time since the run's oldest one.
+    span = max(span, (timezone.now() - times[-1]).total_seconds())
+    if span <= 0:
+        return ""
+    seconds = left * span / len(times)
+    return f"about {jobs.duration_text(_rounded(seconds))} left"
+
+
+def _rounded(seconds: float) -> float:
+    """Round an estimate as a person would say it: to 10 s, a minute, 5 minutes or an hour."""
+    for limit, step in ((60, 10), (600, 60), (3600, 300)):
+        if seconds < limit:
+            return max(step, round(seconds / step) * step)
+    return max(3600, round(seconds / 3600) * 3600)
 
 
 def jobs_recent(*, models: list[type[Job]] | None = None, limit: int = 50) -> list[Job]:

@@ -176,7 +176,7 @@ def test_cancel_and_retry_buttons_on_the_job_page(admin_client, django_capture_o
         response = admin_client.post(
             reverse("admin:job_retry", kwargs={"label": "tracks.metadatafetchtask", "pk": done.pk}), follow=True
         )
-    assert "again over 1 item(s)" in messages_of(response)[0]
+    assert "again over 1 item." in messages_of(response)[0]
     done.refresh_from_db()
     assert (done.status, done.processed, done.failed) == ("pending", 0, 0)
 

@@ -27,6 +27,8 @@
     text(root, ".job-counts", job.counts_text !== undefined ? job.counts_text
       : `${job.processed} of ${job.total} (${job.percent}%) · ${job.successful} ok · ${job.failed} failed`);
     text(root, ".job-status", job.status_text);
+    text(root, ".job-eta", job.eta_text ? ` · ${job.eta_text}` : "");
+    show(root.querySelector(".job-eta"), Boolean(job.eta_text));
     if (root.dataset.full === "1") {
       const waiting = job.waiting_reason ? job.waiting_reason[0].toUpperCase() + job.waiting_reason.slice(1) : "";
       text(root, ".job-waiting", waiting);
@@ -39,6 +41,7 @@
       text(root, ".job-runs", job.runs);
       show(root.querySelector(".job-cancel"), job.can_cancel);
       show(root.querySelector(".job-retry"), job.can_retry);
+      text(root, ".job-retry-text", job.retry_text);
       failures(root, job.failures);
     }
     root.dataset.finished = job.finished ? "1" : "0";
