@@ -69,7 +69,7 @@ class TracklistForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = False
-        self.fields["name"].help_text = "Taken from the file when one is uploaded and this is left empty."
+        self.fields["name"].help_text = "Left empty, it is taken from the tracklist's own title line or the file's name."
         self.fields["raw_text"].help_text = (
             "Paste the tracklist: any of “01. Artist - Title (X Remix) [Label]”, “[00:12:34] Artist - Title”, "
             "“Artist feat. B - Title”, “ID - ID”… Blank and header lines are skipped; a line that cannot be read "
@@ -101,13 +101,23 @@ class TracklistForm(forms.ModelForm):
                 raise forms.ValidationError({"upload": str(exc)}) from None
             if not self.mixes:
                 raise forms.ValidationError({"upload": f"“{upload.name}” holds no tracklist lines."})
+            cleaned["raw_text"] = "\n".join(line.raw for line in self.mixes[0].lines)
+            cleaned["name"] = cleaned.get("name") or self.mixes[0].name or upload.name.rsplit(".", 1)[0]
+        elif "raw_text" in cleaned:
+            text = cleaned.get("raw_text") or ""
+            if not text.strip():
+                raise forms.ValidationError({"raw_text": "Paste the tracklist, or upload a file."})
+            self.mixes = [parsing.parse_text(text)]
+            if not self.mixes[0].lines:
+                raise forms.ValidationError({"raw_text": "No line of this text reads as a track (only headings, "
+                                                         "dates or blank lines). Paste the tracklist's track lines."})
+        if self.mixes:
+            # What the file or the paste says of the mix fills what the form leaves empty.
             first = self.mixes[0]
-            cleaned["raw_text"] = "\n".join(line.raw for line in first.lines)
-            cleaned["name"] = cleaned.get("name") or first.name or upload.name.rsplit(".", 1)[0]
+            cleaned["name"] = cleaned.get("name") or first.name
             cleaned["dj"] = cleaned.get("dj") or first.dj
+            cleaned["date"] = cleaned.get("date") or first.date
             cleaned["source_url"] = cleaned.get("source_url") or first.source_url
-        elif not (cleaned.get("raw_text") or "").strip() and not self.instance.pk:
-            raise forms.ValidationError({"raw_text": "Paste the tracklist, or upload a file."})
         if not cleaned.get("name"):
             raise forms.ValidationError({"name": "Give the mix a name."})
         return cleaned
@@ -199,8 +209,7 @@ class TracklistAdmin(CrateModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change or "raw_text" in form.changed_data or form.cleaned_data.get("upload"):
-            lines = form.mixes[0].lines if form.mixes else parsing.parse_text(obj.raw_text).lines
-            change = services.tracklist_lines_set(tracklist=obj, lines=lines)
+            change = services.tracklist_lines_set(tracklist=obj, lines=form.mixes[0].lines)
             self.message_user(request, str(change), messages.SUCCESS)
         for extra in form.mixes[1:]:
             created = services.tracklist_create(

@@ -262,3 +262,22 @@ def test_a_long_tracklists_lines_are_paged_and_filtered_by_status(admin_client):
     assert last.count('<tr class="line">') == 51 and "Title 250" in last and "Title 1<" not in last
     only = admin_client.get(url, {"status": "unidentifiable"}).content.decode()
     assert only.count('<tr class="line">') == 1 and "251. ID - ID" in only and "show all" in only
+
+
+def test_a_paste_with_no_track_line_is_refused_with_a_message(admin_client):
+    response = admin_client.post(reverse("admin:library_tracklist_add"), {
+        "name": "Nothing", "raw_text": "Tracklist:\n\n-----\n2017-10-22\n",
+        "discoveries-TOTAL_FORMS": "0", "discoveries-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 200 and Tracklist.objects.count() == 0
+    assert "No line of this text reads as a track" in str(response.context["adminform"].form.errors["raw_text"])
+
+
+def test_the_mixs_own_title_line_names_the_tracklist_when_the_form_does_not(admin_client):
+    text = "Ben Klock @ Berghain - Klubnacht 2017-10-22\nTracklist:\n01. Trevino - Sombre Tones\n02. DVS1 - Pressure\n"
+    admin_client.post(reverse("admin:library_tracklist_add"), {
+        "name": "", "raw_text": text, "discoveries-TOTAL_FORMS": "0", "discoveries-INITIAL_FORMS": "0",
+    }, follow=True)
+    tracklist = Tracklist.objects.get()
+    assert tracklist.discoveries.count() == 2
+    assert tracklist.name and "Klubnacht" in tracklist.name and tracklist.dj == "Ben Klock"
