@@ -170,3 +170,9 @@ def test_an_unknown_address_or_id_is_a_json_404(api):
         response = api.get(url)
         assert response.status_code == 404, url
         error_of(response)
+
+
+def test_a_method_an_endpoint_does_not_have_is_a_405_in_json(api, rows):
+    response = api.delete(f"/api/v1/tracks/{rows['track'].pk}/")
+    assert response.status_code == 405 and "DELETE" in error_of(response)["message"]
+    assert api.options("/api/v1/tracks/").status_code == 200
