@@ -489,6 +489,8 @@ def _track_update(track: Track, facts: FileFacts, now) -> set[str]:
         if getattr(track, name) != value:
             setattr(track, name, value)
             changed.add(name)
+    if changed & {"file_path", "file_size", "file_mtime_ns"}:
+        changed |= _fingerprint_clear(track)  # another file, or the file changed: its sound may too
     if "key" in changed:
         track.key_wheel = keys.wheel_index(track.key)
         changed.add("key_wheel")
@@ -503,7 +505,30 @@ def _file_clear(track: Track) -> set[str]:
     track.file_path, track.file_format, track.file_missing = "", "", False
     for name in ("file_bitrate", "file_duration", "file_sample_rate", "file_bit_depth", "file_size", "file_mtime_ns"):
         setattr(track, name, None)
-    return set(FILE_FIELDS)
+    return set(FILE_FIELDS) | _fingerprint_clear(track)
+
+
+# --- Fingerprints (for duplicates: crates) ----------------------------------------------------------------------------
+#
+# A scan never fingerprints (fpcalc decodes two minutes of audio, a hundred times a scan's cost per file): the
+# duplicates page and `find_duplicates` start a job over the files that have none. A scan only forgets the
+# fingerprint of a file that changed, so it is computed again.
+
+FINGERPRINT_FIELDS = ("file_fingerprint", "file_fingerprint_key")
+
+
+def _fingerprint_clear(track: Track) -> set[str]:
+    if not (track.file_fingerprint or track.file_fingerprint_key):
+        return set()
+    track.file_fingerprint, track.file_fingerprint_key = "", ""
+    return set(FINGERPRINT_FIELDS)
+
+
+def track_fingerprint_store(*, track_id, path: str, fingerprint: str, key: str) -> bool:
+    """Keep the fingerprint computed from path on the track, unless its file moved or changed meanwhile; return
+    whether it was kept."""
+    return bool(Track.objects.filter(pk=track_id, file_path=path).update(file_fingerprint=fingerprint,
+                                                                         file_fingerprint_key=key))
 
 
 def acoustid_ready() -> str:

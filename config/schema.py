@@ -127,6 +127,11 @@ SCHEMA: tuple[Setting, ...] = (
     Setting("DOWNLOAD_MAX_RETRIES", "int", 8, minimum=0, maximum=100),
     Setting("TAGS_ID3_VERSION", "int", 4, minimum=3, maximum=4),
     Setting("ARTWORK_MAX_PX", "int", 1400, minimum=16, maximum=10000),
+    # Into and out of DJ software (crates/)
+    Setting("DJ_MUSIC_ROOT", "str", ""),
+    Setting("TRAKTOR_VOLUME", "str", "Macintosh HD"),
+    Setting("DUPLICATES_DIR", "str", lambda v: str(Path(v["CRATEDIGGER_VAR_DIR"]) / "duplicates")),
+    Setting("MUSIC_RENAME_ON_EDIT", "bool", False),
     # The JSON API (api/)
     Setting("API_THROTTLE_RATE", "rate", "600/m"),
     Setting("API_PAGE_SIZE", "int", 50, minimum=1, maximum=1000),

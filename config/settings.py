@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "wantlist",
     "audio",
     "downloads",
+    "crates",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -336,6 +337,13 @@ DOWNLOAD_MAX_CANDIDATES = CONF["DOWNLOAD_MAX_CANDIDATES"]
 DOWNLOAD_MAX_RETRIES = CONF["DOWNLOAD_MAX_RETRIES"]
 TAGS_ID3_VERSION = CONF["TAGS_ID3_VERSION"]
 ARTWORK_MAX_PX = CONF["ARTWORK_MAX_PX"]
+# Into and out of DJ software (crates/): MUSIC_ROOT as the DJ's computer sees it (exports write paths under it,
+# Rekordbox imports read them back), the start-up disk Traktor names a path by, where "keep the best" puts the
+# other copies of a duplicate (never deleted), and whether an edit of a track's title, artist or album moves its file.
+DJ_MUSIC_ROOT = CONF["DJ_MUSIC_ROOT"]
+TRAKTOR_VOLUME = CONF["TRAKTOR_VOLUME"]
+DUPLICATES_DIR = CONF["DUPLICATES_DIR"]
+MUSIC_RENAME_ON_EDIT = CONF["MUSIC_RENAME_ON_EDIT"]
 
 # Requests allowed per provider, held across every process and machine sharing
 # REDIS_URL (or every process on this machine without it): "<count>/<s|m|h>".

@@ -105,9 +105,11 @@ SECTIONS = (
     ("Discovery", (("library", "tracklist"), ("library", "linetoreview"), ("library", "trackdiscovery"),
                    ("library", "librarytrack"), ("library", "discoverystatistics"))),
     ("Want list", (("wantlist", "wantlist"),)),
+    ("Crates", (("crates", "crate"), ("crates", "duplicate"))),
     ("Downloads", (("downloads", "download"),)),
     ("Jobs", (("tracks", "metadatafetchtask"), ("library", "discoveryjob"), ("wantlist", "purchaselinksjob"),
-              ("downloads", "downloadjob"), ("audio", "tagwritejob"), ("audio", "scanjob"))),
+              ("downloads", "downloadjob"), ("audio", "tagwritejob"), ("audio", "scanjob"), ("crates", "exportjob"),
+              ("crates", "rekordboximportjob"), ("crates", "filemovejob"), ("crates", "fingerprintjob"))),
 )
 # Rows only machines write: listed, never added by hand.
 MACHINE_WRITTEN = {
@@ -129,6 +131,8 @@ ICONS = {
     "metadatafetchtask": "sync", "jobs": "work_history", "status": "monitor_heart",
     "user": "person", "group": "group", "periodictask": "schedule", "intervalschedule": "timer",
     "crontabschedule": "calendar_month", "taskresult": "task_alt",
+    "crate": "library_add", "duplicate": "content_copy", "exportjob": "ios_share", "rekordboximportjob": "input",
+    "filemovejob": "drive_file_move", "fingerprintjob": "fingerprint",
 }
 
 

@@ -343,6 +343,17 @@ def library_path(
     return path
 
 
+def track_library_path(track, *, ext: str, root: str | os.PathLike[str] | None = None) -> Path:
+    """Return where a catalogue track's file belongs under root (MUSIC_ROOT) by DOWNLOAD_PATH_TEMPLATE: the album
+    artist's (else the first artist's) folder, as a download is filed."""
+    artist = track.album_artist or (track.artists[0] if track.artists else track.credit_name) or ""
+    return library_path(
+        artist=artist, album=track.album, title=track.title, version=track.version, ext=ext,
+        year=str(track.release_date.year) if track.release_date else "", label=track.label, genre=track.genre,
+        root=root,
+    )
+
+
 @checks.register()
 def check_path_template(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """Report a DOWNLOAD_PATH_TEMPLATE that library_path would refuse, at start rather than at the first download."""
@@ -381,6 +392,25 @@ def file_into_library(source: str | os.PathLike[str], *, destination: Path, info
             return False
 
     return _place(source, destination, is_same=is_same)
+
+
+def move_into_place(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> Path:
+    """Move a file (one the library holds already: renamed after its tags, or a duplicate set aside) to destination,
+    or to the first free "name (2).ext" beside it; return where it is now.
+
+    The same filing as a download's: atomic, never overwriting, and never deleting a file (only its old name
+    goes). A file already at destination, or at a numbered name of it, stays where it is. Raise FilingFailed,
+    leaving the file where it was, when it cannot be moved.
+    """
+    source, destination = Path(source), Path(destination)
+    for candidate in numbered_names(destination):
+        if candidate == source:
+            return source
+        if not os.path.lexists(candidate):
+            break
+    if not source.is_file():
+        raise FilingFailed(f"the file {source} is not there any more")
+    return _place(source, destination, is_same=None).path
 
 
 def _place(source: Path, destination: Path, *, is_same: Callable[[Path], bool] | None) -> FiledFile:

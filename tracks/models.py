@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -118,6 +119,21 @@ class Track(ProviderIds):
     )
     tags_error = models.CharField(max_length=500, blank=True, help_text="Why the last tag write failed.")
     tags_written_at = models.DateTimeField(null=True, blank=True)
+    # Chromaprint (fpcalc -raw) of the file's first two minutes, for finding the same recording twice on disk
+    # (crates.duplicates): the 32-bit items, little-endian, base64. Computed on request, never by a scan, which
+    # clears it when the file changes.
+    file_fingerprint = models.TextField(
+        blank=True, editable=False, help_text="The file's Chromaprint fingerprint (fpcalc -raw), base64.",
+    )
+    file_fingerprint_key = models.CharField(
+        max_length=64, blank=True, editable=False,
+        help_text="The fingerprint in brief: how often each of its 32 bits is set, one hex byte each; files whose "
+                  "briefs are close are compared in full.",
+    )
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(5)],
+        help_text="Your rating, 0 to 5 stars (from Rekordbox, and written back to it).",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -137,6 +153,7 @@ class Track(ProviderIds):
         constraints = [
             *(_unique_when_set(name) for name in PROVIDER_ID_FIELDS),
             models.CheckConstraint(condition=Q(bpm__isnull=True) | Q(bpm__gt=0), name="track_bpm_positive"),
+            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__lte=5), name="track_rating_0_5"),
         ]
 
     def __str__(self) -> str:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 import matching
+from common.text import storable
 from core import dates, jobs
 from core.gather import Gathered, GatherOutcome, gather
 from core.queue import BrokerUnavailable
@@ -209,6 +211,96 @@ def track_fields_fill(*, track: Track, values: dict[str, str], source: str) -> l
     metadata.sources_set(track, filled, source, at)
     Track.objects.filter(pk=track.pk).update(**filled, metadata_sources=track.metadata_sources, updated_at=at)
     return list(filled)
+
+
+# What a track's values may come from besides the providers: a collection imported from DJ software.
+_TEXT_LIMITS = {"title": 500, "version": 300, "credit_name": 500, "album": 500, "album_artist": 500, "label": 300,
+                "catalog_number": 100, "genre": 200, "key": 20}
+
+
+def _fitted(values: dict[str, Any]) -> dict[str, Any]:
+    """Return values cut to their fields' lengths, text made storable."""
+    fitted = {}
+    for name, value in storable(dict(values)).items():
+        if isinstance(value, str) and name in _TEXT_LIMITS:
+            value = " ".join(value.split())[: _TEXT_LIMITS[name]]
+        fitted[name] = value
+    return fitted
+
+
+def track_create(*, values: dict[str, Any], source: str, person_fields: Iterable[str] = ()) -> Track:
+    """Create a catalogue track from values (say, a Rekordbox collection's), recording source as where each came
+    from; person_fields (BPM and key set in DJ software) are recorded as a person's, so no fetch overwrites them."""
+    values = _fitted(values)
+    values["title"] = values.get("title") or "(untitled)"
+    if values.get("release_date") is not None and "release_date_precision" not in values:
+        values["release_date_precision"] = dates.precision_of(values["release_date"])
+    track = Track(**values)
+    at = timezone.now()
+    given = [name for name, value in values.items()
+             if name in metadata.FIELD_MAP.values() or name in ("version", "remixers")
+             if value not in (None, "", [], ())]
+    person = set(person_fields)
+    metadata.sources_set(track, [name for name in given if name not in person], source, at)
+    metadata.sources_set(track, [name for name in given if name in person], metadata.MANUAL, at)
+    track.save()
+    return track
+
+
+def track_values_merge(
+    *, track: Track, values: dict[str, Any], source: str, person_fields: Iterable[str] = (),
+) -> list[str]:
+    """Give an existing track values from outside (a Rekordbox collection): person_fields (BPM and key set in DJ
+    software) replace what the track holds and are recorded as a person's; every other value only fills a field
+    that is empty and that a person did not clear on purpose. Return the fields that changed."""
+    values = _fitted(values)
+    person = set(person_fields)
+    sources = track.metadata_sources or {}
+    at = timezone.now()
+    changed, by_person = [], []
+    for name, value in values.items():
+        if value in (None, "", [], ()):
+            continue
+        if name in person:
+            if getattr(track, name) != value:
+                setattr(track, name, value)
+                changed.append(name)
+            by_person.append(name)
+            continue
+        if getattr(track, name) not in (None, "", [], ()) or metadata.source_of(sources.get(name)) == metadata.MANUAL:
+            continue
+        setattr(track, name, value)
+        changed.append(name)
+        if name == "release_date":
+            track.release_date_precision = dates.precision_of(value)  # a ReleaseDate keeps its own ("2000" a year)
+            changed.append("release_date_precision")
+    metadata.sources_set(track, [name for name in changed if name not in person and name != "release_date_precision"],
+                         source, at)
+    metadata.sources_set(track, by_person, metadata.MANUAL, at)
+    if changed or by_person:
+        track.save(update_fields=[*changed, "metadata_sources", "updated_at"])
+    return changed
+
+
+def track_file_set(*, track: Track, fields: dict[str, Any]) -> None:
+    """Record the track's local file: its path and what it is (the file_* fields a scan reads)."""
+    for name, value in fields.items():
+        setattr(track, name, value)
+    Track.objects.filter(pk=track.pk).update(**fields, updated_at=timezone.now())
+
+
+def track_file_moved(*, track: Track, path: str) -> None:
+    """Record that the track's file now lives at path (moved by the app itself: the same file, size and time)."""
+    track.file_path = path
+    Track.objects.filter(pk=track.pk).update(file_path=path, file_missing=False, updated_at=timezone.now())
+
+
+def track_rating_set(*, track: Track, rating: int | None) -> None:
+    """Set a person's rating of the track, 0 to 5 stars (None: not rated)."""
+    if rating is not None and not 0 <= rating <= 5:
+        raise ValueError(f"A rating is 0 to 5 stars, not {rating}.")
+    track.rating = rating
+    Track.objects.filter(pk=track.pk).update(rating=rating, updated_at=timezone.now())
 
 
 # --- Jobs -------------------------------------------------------------------------------
