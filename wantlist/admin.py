@@ -3,12 +3,14 @@ everywhere a track shows (library tracks, tracklist lines, the catalogue)."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from unfold.contrib.filters.admin import DropdownFilter, RangeDateFilter
+from unfold.widgets import UnfoldAdminSelectWidget
 
 from core import dashboard
 from core.admin import CrateModelAdmin, JobAdmin, job_link, register_action, register_object_tool, started_by
@@ -22,6 +24,9 @@ from wantlist import exports as wantlist_exports
 from wantlist import services
 from wantlist.imports import WantListImportMixin
 from wantlist.models import PurchaseLinksJob, WantList, WantStatus
+
+# The priority as a person picks it: 1 is the most wanted.
+PRIORITY_CHOICES = [(1, "1 · most wanted"), (2, "2"), (3, "3"), (4, "4"), (5, "5 · least")]
 
 
 class StoreFilter(DropdownFilter):
@@ -79,6 +84,15 @@ class WantListAdmin(WantListImportMixin, ExportActionsMixin, CrateModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("library_track__track", "found_in")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "priority":
+            # A choice of five, not a free number box, on the form and in the list alike.
+            return forms.TypedChoiceField(
+                choices=PRIORITY_CHOICES, coerce=int, label="Priority", widget=UnfoldAdminSelectWidget,
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.display(description="Artist", ordering="library_track__track__credit_name")
     def artist(self, want: WantList) -> str:
         track = want.library_track.track
@@ -107,11 +121,9 @@ class WantListAdmin(WantListImportMixin, ExportActionsMixin, CrateModelAdmin):
     @admin.display(description="")
     def state(self, want: WantList) -> str:
         track = want.library_track.track
-        if want.status == WantStatus.PURCHASED and track.file_path:
-            return format_html('<span class="crate-badge" title="Purchased, and its file is in the library">{}</span>',
-                               "in the collection")
-        if track.file_path:
-            return format_html('<span class="crate-badge" title="{}">{}</span>', track.file_path, "file in the library")
+        if track.file_path and not track.file_missing:
+            # Bought or downloaded: its file is on disk, whatever the want's status says.
+            return format_html('<span class="crate-badge" title="{}">{}</span>', track.file_path, "in the collection")
         return ""
 
     @admin.display(description="Cheapest")

@@ -19,9 +19,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.utils.encoding import force_str
+from django.utils.html import escape, format_html
 from import_export import fields, resources, widgets
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.resources import Diff
 from import_export.results import RowResult
 from unfold.contrib.import_export.forms import ImportForm
 
@@ -91,6 +94,22 @@ def _track_field(column: str, attribute: str) -> fields.Field:
     return fields.Field(attribute=f"library_track__track__{attribute}", column_name=column, readonly=True)
 
 
+class ChangeDiff(Diff):
+    """The preview's cells: a changed value reads "3 → 2" (the old struck through), not the two run together."""
+
+    def as_html(self):
+        cells = []
+        for before, after in zip(self.left, self.right, strict=False):
+            before, after = force_str(before), force_str(after)
+            if self.new or before == after:
+                cells.append(escape(after))
+            elif not before:
+                cells.append(format_html("<ins>{}</ins>", after))
+            else:
+                cells.append(format_html("<del>{}</del> → <ins>{}</ins>", before, after))
+        return cells
+
+
 class WantListResource(resources.ModelResource):
     """One want-list entry per row, matched to a catalogue track or to a provisional one made from the row."""
 
@@ -114,6 +133,9 @@ class WantListResource(resources.ModelResource):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._library_track: LibraryTrack | None = None
+
+    def get_diff_class(self):
+        return ChangeDiff
 
     @classmethod
     def get_display_name(cls) -> str:
@@ -186,8 +208,11 @@ class WantListResource(resources.ModelResource):
         except ValueError as exc:
             errors["isrc"] = str(exc)
             isrc = ""
-        if not _text(row.get("title")) and not isrc and "isrc" not in errors:
-            errors["title"] = "Give a title (with artist and version), or an isrc."
+        if not isrc and "isrc" not in errors:
+            if not _text(row.get("title")):
+                errors["title"] = "Give a title (with artist and version), or an isrc."
+            elif not _text(row.get("artist")):
+                errors["artist"] = "Give the artist as well as the title (or an isrc): a title alone could be anyone's."
         if errors:
             raise ValidationError(errors)
         self._library_track = self._library_track_for(row, isrc)

@@ -233,12 +233,21 @@ def test_the_admin_previews_then_imports(import_admin, crate):
     result = response.context["result"]
     assert totals(result) == {"new": 2, "update": 1, "skip": 1, "error": 0, "invalid": 0}
     assert counts() == before
+    # The priority that changes reads as a change, not as two numbers run together.
+    assert "<del>4</del> → <ins>1</ins>" in response.content.decode()
     confirm = response.context["confirm_form"]
     response = import_admin.post(reverse("admin:wantlist_wantlist_process_import"), confirm.initial)
     assert response.status_code == 302
     assert WantList.objects.count() == before[0] + 2
     bumped.refresh_from_db()
     assert bumped.priority == 1
+
+
+def test_a_row_needs_the_artist_beside_the_title_unless_it_gives_an_isrc():
+    result = WantListResource().import_data(dataset(HEADER + ",Strobe,,2,\n"), dry_run=True)
+    [invalid] = result.invalid_rows
+    assert "Give the artist as well as the title" in str(invalid.error_dict["artist"])
+    assert WantList.objects.count() == 0
 
 
 def test_the_admin_offers_only_csv_and_xlsx(import_admin):

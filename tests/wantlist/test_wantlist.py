@@ -165,3 +165,14 @@ def test_a_store_that_fails_keeps_its_old_links_and_says_why(stores, settings):
     assert [link["store"] for link in want.purchase_links][0] == "Beatport"  # kept from before
     assert want.purchase_links_errors and want.purchase_links_errors[0].startswith("beatport")
     assert Decimal(want.cheapest["price"]) == Decimal("1.49")
+
+
+def test_a_wanted_track_whose_file_arrived_reads_in_the_collection_and_priority_is_a_choice(admin_client):
+    services.wants_add(library_tracks=[LibraryTrackFactory()])
+    want = WantList.objects.get()
+    page = admin_client.get(reverse("admin:wantlist_wantlist_changelist")).content.decode()
+    assert "in the collection" not in page
+    assert '<select name="form-0-priority"' in page and "1 · most wanted" in page
+    Track.objects.filter(pk=want.library_track.track_id).update(file_path="/music/a.flac", file_format="flac")
+    page = admin_client.get(reverse("admin:wantlist_wantlist_changelist")).content.decode()
+    assert want.status == "wanted" and "in the collection" in page
