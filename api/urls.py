@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -32,7 +33,9 @@ def routes(viewset, prefix: str, name: str, collection: dict, row: dict, actions
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="1"), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # A person reads the docs logged in to the admin: without a session, the admin's login page, then back here.
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema"), login_url="admin:login"),
+         name="docs"),
     # Tracks
     path("tracks/search/", SpotifySearchView.as_view(), name="track-search"),
     path("tracks/import/spotify/", SpotifyImportView.as_view(), name="track-import-spotify"),

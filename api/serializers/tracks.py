@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -99,7 +100,7 @@ class TrackDetailSerializer(TrackSummarySerializer):
     def _entry(self, track):
         try:
             return track.library_entry
-        except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist: not in the library
+        except ObjectDoesNotExist:  # not in the library
             return None
 
     def get_library_track_id(self, track) -> str | None:
