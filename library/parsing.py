@@ -179,12 +179,14 @@ _WEEKDAY = re.compile(r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|ne
                       re.IGNORECASE)  # fmt: skip
 _LINK = re.compile(r"(?:(?:source|link|url|mix|listen|tracklist)\s*:?\s*)?(?P<url>(?:https?://|www\.)\S+)",
                    re.IGNORECASE)  # fmt: skip
-# Discogs' credit lines under a track: "Written-By – Karl Kowalski", "Remix – Hardfloor", "Producer – X".
+# Discogs' credit lines under a track: "Written-By – Karl Kowalski", "Remix – Hardfloor", "Producer – X". Words
+# hold no hyphen and are joined by one, so that each way through is the only one (no backtracking on a long line).
 _CREDIT = re.compile(
-    r"(?:[\w.-]+[ -])*(?:by|remix|producer|co-producer|vocals|voice|featuring|edit|engineer|keyboards|bass|drums|"
+    r"(?:[\w.]+[ -])*(?:by|remix|producer|co-producer|vocals|voice|featuring|edit|engineer|keyboards|bass|drums|"
     r"guitar|percussion|synthesizer|programming|artwork|design|photography|lyrics|music|other)",
     re.IGNORECASE,
 )
+_CREDIT_LENGTH = 40  # longer than any role Discogs names
 # Words that only the title of a mix holds (searched outside brackets: "(Live At Fabric)" names a track's version).
 _MIX_WORDS = re.compile(
     r"(?:^|\s)@|\b(?:essential mix|podcast|radio ?show|episode ?#?\d+|ep\. ?#?\d+|live (?:at|from|@)|dj[ -]?set|"
@@ -670,7 +672,10 @@ def _read_line(raw: str, collapsed: str, context: _Context) -> int:
         rest = ""
     else:
         artist, rest = text[: separator.start()], text[separator.end() :]
-        if text[separator.start() + 1] == "–" and not prefixed and _CREDIT.fullmatch(artist):
+        if (
+            text[separator.start() + 1] == "–" and not prefixed and len(artist) <= _CREDIT_LENGTH
+            and _CREDIT.fullmatch(artist)
+        ):  # fmt: skip
             return -1  # Discogs' "Written-By – Karl Kowalski" under a track
         joins = _joins(rest) if _JOINER.search(rest) is not None else ()
         fields = _segment(artist, rest if not joins else rest[: joins[0].start()])

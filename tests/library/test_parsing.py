@@ -283,6 +283,17 @@ def test_mixed_newlines_tabs_and_control_characters() -> None:
         "[12:34] " + "1" * 100_000,
         "\x00" * 100_000,
         "Artist - Title" + "!" * 100_000,
+        # Issue 18's readers: credits, sides, catalogue numbers, dates, links and the mix's title.
+        "a-" * 50_000 + " – b",
+        "A" * 100_000 + "1 - x",
+        "NYH244 " * 14_000 + "- x",
+        "2019-13-45 " * 9_000,
+        "www." + "a" * 100_000,
+        "@ " * 50_000,
+        "Tracklist " * 10_000,
+        "A1. " * 25_000,
+        "5 January " * 10_000,
+        "a*" * 50_000 + " - b",
     ],
     ids=lambda text: repr(text[:12]),
 )
