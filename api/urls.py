@@ -62,7 +62,7 @@ urlpatterns = [
         "get": "retrieve", "put": "update", "patch": "partial_update", "delete": "destroy",
     }),
     # Jobs and downloads
-    *routes(JobViewSet, "jobs", "job", {"get": "list"}, {"get": "retrieve"}, {
+    *routes(JobViewSet, "jobs", "job", {"get": "list", "post": "create"}, {"get": "retrieve"}, {
         "cancel": ("post", "cancel"), "retry-failed": ("post", "retry_failed"),
     }),
     *routes(DownloadViewSet, "downloads", "download", {"get": "list"}, {"get": "retrieve"}, {

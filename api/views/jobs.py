@@ -15,15 +15,17 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from api.errors import Conflict, broker_unavailable
+from api.errors import Conflict, broker_unavailable, provider_unavailable
 from api.idempotency import idempotent
 from api.pagination import CursorPage, PageSize
 from api.serializers.common import JOB_KINDS, JobSerializer, job_kind
 from api.views.base import ApiViewSet, started_by
 from api.views.docs import errors
+from api.views.job_starts import JobStartSerializer, jobs_start, start_permissions
 from core import jobs
 from core.models import Job, JobStatus
 from core.queue import BrokerUnavailable
+from providers.base import ProviderError
 
 
 def _perm(model: type[Job], action: str) -> str:
@@ -45,6 +47,12 @@ def _any_job_view(request, view) -> list[str]:
 class JobCancelledSerializer(serializers.Serializer):
     cancelled = serializers.BooleanField(help_text="False when it was cancelled already.")
     job = JobSerializer()
+    message = serializers.CharField()
+
+
+class JobsStartedSerializer(serializers.Serializer):
+    created = serializers.BooleanField(help_text="False when the job asked for was under way already.")
+    jobs = JobSerializer(many=True)
     message = serializers.CharField()
 
 
@@ -74,7 +82,7 @@ def _decode(cursor: str) -> tuple[datetime.datetime, uuid.UUID]:
 
 class JobViewSet(ApiViewSet):
     perms = {"list": _any_job_view, "retrieve": _any_job_view, "cancel": _any_job_view,
-             "retry_failed": _any_job_view}
+             "retry_failed": _any_job_view, "create": start_permissions}
     serializer_class = JobSerializer
     # Its pages are made in list() across every kind of job; the class gives the schema their shape.
     pagination_class = CursorPage
@@ -130,6 +138,32 @@ class JobViewSet(ApiViewSet):
         page, more = found[:size], len(found) > size
         next_url = replace_query_param(request.build_absolute_uri(), "cursor", _encode(page[-1])) if more else None
         return Response({"next": next_url, "previous": None, "results": JobSerializer(page, many=True).data})
+
+    @extend_schema(
+        summary="Start a job",
+        description="The admin's bulk jobs: `metadata_fetch` (tracks, or every stale one; one provider; audience), "
+        "`tag_write` (the files of tracks), `scan` (the music folder; a scan under way is the answer, 200) and "
+        "`purchase_links` (want-list entries, or every stale one). Each needs the permissions its admin action does.",
+        request=JobStartSerializer, responses={202: JobsStartedSerializer, 200: JobsStartedSerializer,
+                                               **errors(400, 404, 409, 503)},
+    )
+    @idempotent
+    def create(self, request):
+        given = JobStartSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            started = jobs_start(data=given.validated_data, started_by=started_by(request))
+        except LookupError as exc:
+            raise exceptions.NotFound(str(exc)) from None
+        except ValueError as exc:
+            raise Conflict(str(exc)) from None
+        except ProviderError as exc:
+            raise provider_unavailable(exc) from None
+        except BrokerUnavailable as exc:
+            raise broker_unavailable(exc) from None
+        body = {"created": started.created, "jobs": JobSerializer(started.jobs, many=True).data,
+                "message": started.message}
+        return Response(body, status=202 if started.created and started.jobs else 200)
 
     @extend_schema(summary="A job: status, counts, progress and failures", responses={200: JobSerializer,
                                                                                       **errors(404)})

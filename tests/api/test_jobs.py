@@ -125,3 +125,43 @@ def test_a_download_is_cancelled_once_and_a_finished_one_is_a_conflict(api):
     late = api.post(f"/api/v1/downloads/{done.pk}/cancel/")
     assert late.status_code == 409 and "too late" in error_of(late)["message"]
     assert Download.objects.get(pk=done.pk).state == DownloadState.COMPLETED
+
+
+def test_the_admins_bulk_jobs_start_by_kind(api, settings, tmp_path):
+    from audio.models import ScanJob, TagWriteJob
+    from tests.factories import WantListFactory
+    from tracks.models import MetadataFetchTask
+    from wantlist.models import PurchaseLinksJob
+
+    tracks = [TrackFactory(), TrackFactory()]
+    response = api.post("/api/v1/jobs/", {"kind": "metadata_fetch", "track_ids": [str(t.pk) for t in tracks],
+                                          "provider": "musicbrainz", "force_refresh": True}, format="json")
+    assert response.status_code == 202, response.content
+    [job] = response.json()["jobs"]
+    assert job["kind"] == "metadata_fetch" and job["total"] == 2
+    assert MetadataFetchTask.objects.get().provider == "musicbrainz"
+    stale = api.post("/api/v1/jobs/", {"kind": "metadata_fetch", "stale": True}, format="json")
+    assert stale.status_code in (200, 202)
+    no_file = api.post("/api/v1/jobs/", {"kind": "tag_write", "track_ids": [str(tracks[0].pk)]}, format="json")
+    assert no_file.status_code == 409 and "no tags to write" in error_of(no_file)["message"]
+    assert not TagWriteJob.objects.exists()
+    want = WantListFactory()
+    links = api.post("/api/v1/jobs/", {"kind": "purchase_links", "want_ids": [str(want.pk)]}, format="json")
+    assert links.status_code == 202 and PurchaseLinksJob.objects.count() == 1
+    settings.MUSIC_ROOT = str(tmp_path)
+    scan = api.post("/api/v1/jobs/", {"kind": "scan"}, format="json")
+    assert scan.status_code == 202 and scan.json()["jobs"][0]["kind"] == "scan"
+    again = api.post("/api/v1/jobs/", {"kind": "scan"}, format="json")
+    assert again.status_code == 200 and again.json()["created"] is False and ScanJob.objects.count() == 1
+    for bad in ({"kind": "everything"}, {"kind": "tag_write"}, {"kind": "metadata_fetch", "track_ids": ["x"]},
+                {"kind": "metadata_fetch", "stale": True, "provider": "napster"}):
+        response = api.post("/api/v1/jobs/", bad, format="json")
+        assert response.status_code == 400, bad
+    unknown = api.post("/api/v1/jobs/", {"kind": "tag_write", "track_ids": ["8f7d2a1e-0000-4000-8000-000000000000"]},
+                       format="json")
+    assert unknown.status_code == 404 and "No track has the id" in error_of(unknown)["message"]
+
+
+def test_starting_a_job_needs_the_permission_its_admin_action_does(viewer):
+    response = viewer.post("/api/v1/jobs/", {"kind": "scan"}, format="json")
+    assert response.status_code == 403 and "audio.add_scanjob" in error_of(response)["message"]
