@@ -66,7 +66,7 @@ def test_the_crate_shows_each_column_as_djs_read_it(admin_page):
     assert admin_page.is_visible("#result_list th.column-file")
     row = admin_page.locator("#result_list tr.data-row").first.inner_text()
     assert "124" in row and "124.00" not in row
-    assert "8A · Am" in row and "7:11" in row and "FLAC · 1411" in row and "2019" in row
+    assert "8A · Am" in row and "7:11" in row and "FLAC\n1411 kbit/s" in row and "2019" in row
     assert "SP" in row and "MU" in row  # the badges of the providers that know it
     # The whole title is in the tooltip of the cut one.
     title = admin_page.locator("#result_list tr.data-row .field-track .crate-cell").first
@@ -102,6 +102,11 @@ def test_a_provider_that_is_not_set_up_shows_its_button_disabled_with_the_reason
     button.click()
     assert admin_page.url == url
     screenshot(admin_page, "track-disabled-provider")
+    # The note is said until dismissed, then not again on the next visit.
+    admin_page.click("#crate-tools-why-dismiss")
+    assert admin_page.locator("#crate-tools-why").is_hidden()
+    admin_page.reload()
+    assert admin_page.locator("#crate-tools-why").is_hidden() and button.get_attribute("title")
 
 
 def test_the_track_form_takes_artists_as_names_and_says_what_is_wrong_in_words(admin_page):
