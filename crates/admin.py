@@ -133,7 +133,7 @@ def _library_tracks_of(queryset) -> tuple[list[LibraryTrack], int]:
     rows stand for none (a tracklist line not identified)."""
     model = queryset.model
     if model is LibraryTrack:
-        return list(queryset.order_by()), 0
+        return list(queryset), 0
     if model is Track:
         return services.library_tracks_of_tracks(queryset), 0
     if hasattr(model, "library_track"):
@@ -170,7 +170,7 @@ def add_to_crate(modeladmin, request, queryset):
         form = AddToCrateForm()
     context = {
         **modeladmin.admin_site.each_context(request), "title": "Add to crate", "form": form,
-        "queryset": queryset, "count": queryset.count(), "opts": modeladmin.model._meta,
+        "heading": f"Add {queryset.count()} selected to a crate", "opts": modeladmin.model._meta,
         "action_name": "add_to_crate", "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
         "select_across": request.POST.get("select_across", "0"),

@@ -101,7 +101,10 @@ def _absent_reason(path: str) -> tuple[str, str]:
 
 
 def _values(entry: rekordbox.RekordboxTrack, tags, duration: float | None) -> dict[str, Any]:
-    title, version, remixers = metadata.title_parts(entry.name or "", entry.mix or "")
+    name, mix = (entry.name or "").strip(), " ".join((entry.mix or "").split())
+    if mix and name.lower().endswith(f"({mix.lower()})"):
+        name = name[: -len(mix) - 2].rstrip()  # Rekordbox's Name often holds the Mix too: "Glue (Hammer Remix)"
+    title, version, remixers = metadata.title_parts(name, mix)
     if entry.remixer:
         remixers = list(matching.split_artists(entry.remixer)) or remixers
     artists = list(matching.split_artists(entry.artist)) if entry.artist else []

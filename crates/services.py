@@ -67,7 +67,7 @@ def crate_rule_clean(rule: dict[str, Any] | None) -> dict[str, Any]:
             value = selectors.parse_bpm(rule[name])
             if value is None:
                 raise CrateError(f"{rule[name]!r} is not a BPM; write a number such as 124 or 123.5.")
-            clean[name] = str(value.normalize()) if value == value.to_integral() else str(value)
+            clean[name] = format(value.normalize(), "f")  # "124", "123.5"
     if clean.get("bpm_from") and clean.get("bpm_to") and Decimal(clean["bpm_from"]) > Decimal(clean["bpm_to"]):
         raise CrateError("The lowest BPM is above the highest; swap them.")
     if rule.get("key"):
