@@ -69,7 +69,7 @@ class DownloadHandler(JobHandler):
         """Cancel the downloads the job still moves: their transfers at slskd, and any search slot they hold."""
         pending = DownloadJobItem.objects.filter(job=job, status=ItemStatus.PENDING).values_list("download", flat=True)
         for download in Download.objects.filter(pk__in=list(pending), job=job, state__in=WORKING_STATES):
-            services.download_cancel(download=download)
+            services.download_cancel(download=download, note=services.CANCELLED_WITH_JOB)
 
     def process_item(self, job: DownloadJob, item: DownloadJobItem, ctx: RunContext) -> ItemOutcome:
         return self.process_batch(job, [item], ctx).done.get(item.pk, ItemOutcome(error="Not finished."))
@@ -80,8 +80,11 @@ class DownloadHandler(JobHandler):
         by_pk = {item.pk: item for item in items}
         due: dict = {}
         for item in items:
-            if item.download.state == DownloadState.FAILED:
-                # "Retry failed" on the job: a failed download is final, so the retry is a fresh one of the track.
+            if item.download.state == DownloadState.FAILED or (
+                item.download.state == DownloadState.CANCELLED and item.download.error == services.CANCELLED_WITH_JOB
+            ):
+                # "Retry failed" on the job: a failed download (or one its cancel stopped) is final, so the retry is
+                # a fresh one of the track.
                 item.download = services.download_retry(download=item.download, job=job)
                 DownloadJobItem.objects.filter(pk=item.pk).update(download=item.download)
             if item.download.job_id not in (None, job.pk):
@@ -94,7 +97,7 @@ class DownloadHandler(JobHandler):
             if ctx.should_stop():
                 if DownloadJob.objects.filter(pk=job.pk, status=JobStatus.CANCELLED).exists():
                     for pk in due:
-                        services.download_cancel(download=by_pk[pk].download)
+                        services.download_cancel(download=by_pk[pk].download, note=services.CANCELLED_WITH_JOB)
                         outcome.done[pk] = _outcome(by_pk[pk])
                 return outcome
             pk = min(due, key=due.get)

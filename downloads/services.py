@@ -61,6 +61,8 @@ SEARCH_POLL_SECONDS = 1.0
 # slskd losing a search (it restarted) starts it again under the same id, this many times at most.
 SEARCH_RESTARTS = 3
 BACKOFF_MAX = 30.0
+# The note of a download cancelled with its job: "Retry failed" on the job starts it afresh, as a failed one.
+CANCELLED_WITH_JOB = "Cancelled with its job."
 # Notes a download shows while it waits out a failure or a rate limit; cleared once it works again.
 PAUSE_NOTES = ("Retrying: ", "Waiting for ")
 
@@ -239,14 +241,14 @@ def download_fail(*, download: Download, reason: str) -> bool:
     return False
 
 
-def download_cancel(*, download: Download) -> bool:
+def download_cancel(*, download: Download, note: str = "") -> bool:
     """Cancel the download in any state (terminal and idempotent); also cancel its transfer at the source."""
     for _ in range(5):
         if S.CANCELLED not in TRANSITIONS[download.state]:
             return False  # finished, or being filed: too late
         had_transfer = download.state in (S.QUEUED, S.DOWNLOADING) and bool(download.enqueued_at)
         searching = download.state == S.SEARCHING
-        if download_move(download=download, to=S.CANCELLED, speed=0, error=""):
+        if download_move(download=download, to=S.CANCELLED, speed=0, error=note):
             if had_transfer:
                 _cancel_transfer(download)
             if searching:

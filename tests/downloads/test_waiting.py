@@ -232,3 +232,21 @@ def test_a_search_past_its_deadline_reads_what_arrived(slskd, settings):
     assert job.status == "completed" and Download.objects.get().state == S.COMPLETED
     assert 1 <= time.monotonic() - started < 15
     assert search_slot_holder() is None
+
+
+def test_retry_failed_after_a_cancel_downloads_afresh_what_the_cancel_stopped(slskd):
+    from core.jobs import job_retry_failed
+
+    slskd.share(shared("One More Time", queued_seconds=HOUR))
+    requested = services.downloads_request(tracks=[track()], quality="best", enqueue_now=False)
+    assert run_once(requested.job).outcome == "waiting"
+    assert job_cancel(job=DownloadJob.objects.get(pk=requested.job.pk))
+    stopped = Download.objects.get()
+    assert (stopped.state, stopped.error) == (S.CANCELLED, services.CANCELLED_WITH_JOB)
+
+    assert job_retry_failed(job=DownloadJob.objects.get(pk=requested.job.pk)) == 1
+    assert run_once(requested.job).outcome == "waiting"
+
+    fresh = Download.objects.exclude(pk=stopped.pk).get()
+    assert fresh.state == S.QUEUED and fresh.job_id == requested.job.pk
+    assert len(slskd.enqueued) == 2 and len(slskd.cancelled) == 1
