@@ -98,11 +98,12 @@ def test_test_job_with_broker_down_says_so(superuser_client, broker_down):
 def test_the_menu_is_grouped_by_what_a_person_does_with_no_add_for_machine_rows(superuser_client):
     response = superuser_client.get(reverse("admin:index"))
     sections = {app["name"]: [str(model["name"]) for model in app["models"]] for app in response.context["app_list"]}
-    assert list(sections) == ["Catalogue", "Discovery", "Want list", "Downloads", "Jobs", "System"]
+    assert list(sections) == ["Catalogue", "Discovery", "Want list", "Crates", "Downloads", "Jobs", "System"]
     assert sections["Catalogue"] == ["Tracks"]
+    assert sections["Crates"] == ["Crates", "Duplicates"]
     assert sections["Jobs"] == [
         "All jobs", "Metadata fetch tasks", "Discovery jobs", "Purchase links jobs", "Download jobs", "Tag write jobs",
-        "Scan jobs",
+        "Scan jobs", "DJ software exports", "Rekordbox imports", "File move jobs", "Fingerprint jobs",
     ]
     assert sections["System"][0] == "System status and workers"
     assert "Users" in sections["System"] and "Periodic tasks" in sections["System"] and "Task results" in sections["System"]

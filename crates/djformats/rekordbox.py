@@ -1,5 +1,5 @@
-"""Rekordbox XML (`DJ_PLAYLISTS`), written for *File › Import › rekordbox xml* and read from *File › Export Collection
-in xml format*.
+"""Rekordbox XML (`DJ_PLAYLISTS`), written for Rekordbox's *rekordbox xml* import (the file chosen under Preferences ›
+Advanced › Database › rekordbox xml) and read from *File › Export Collection in xml format*.
 
 The shape, as Rekordbox writes it (its "xml_format_list" and the collections it exports):
 

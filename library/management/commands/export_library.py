@@ -24,7 +24,7 @@ class Command(ExportCommand):
     help = (
         "Export the library (every column, provider ids and ISRC included, so the file can be read back) as csv, "
         "json, txt (one 'Artist - Title (Version)' line per track) or xlsx; or for DJ software as rekordbox "
-        "(Rekordbox XML: File › Import › rekordbox xml), traktor (Traktor NML) or m3u8, the crates as playlists. "
+        "(Rekordbox XML, for Rekordbox's rekordbox xml import), traktor (Traktor NML) or m3u8, the crates as playlists. "
         "--crate or --tracklist exports one of those instead; tracks without a file are left out of the DJ formats "
         "and counted. Filter with --genre and --discovered-after; a filter that matches nothing writes the headers only."
     )
