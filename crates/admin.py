@@ -18,6 +18,15 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 from unfold.admin import TabularInline
+from unfold.widgets import (
+    UnfoldAdminDecimalFieldWidget,
+    UnfoldAdminFileFieldWidget,
+    UnfoldAdminIntegerFieldWidget,
+    UnfoldAdminSelectWidget,
+    UnfoldAdminTextareaWidget,
+    UnfoldAdminTextInputWidget,
+    UnfoldBooleanWidget,
+)
 
 from core import selectors as job_selectors
 from core.admin import CrateModelAdmin, JobAdmin, job_link, register_action, register_save_hook, started_by
@@ -116,10 +125,11 @@ def _export_action(fmt: str, *, of: str):
 class AddToCrateForm(forms.Form):
     crate = forms.ModelChoiceField(
         queryset=Crate.objects.filter(rule={}), required=False, empty_label="(a new crate)",
-        help_text="A crate filled by hand (a saved filter's crate fills itself).",
+        help_text="A crate filled by hand (a saved filter's crate fills itself).", widget=UnfoldAdminSelectWidget,
     )
-    name = forms.CharField(max_length=200, required=False, label="New crate's name")
-    folder = forms.CharField(max_length=500, required=False, label="In folder", help_text="e.g. Gigs/2026; optional.")
+    name = forms.CharField(max_length=200, required=False, label="New crate's name", widget=UnfoldAdminTextInputWidget)
+    folder = forms.CharField(max_length=500, required=False, label="In folder", help_text="e.g. Gigs/2026; optional.",
+                             widget=UnfoldAdminTextInputWidget)
 
     def clean(self):
         data = super().clean()
@@ -248,22 +258,27 @@ def crates_from_tracklists(modeladmin, request, queryset):
 class CrateForm(forms.ModelForm):
     """A crate, and its saved filter as fields a person fills (they become `rule`)."""
 
-    genres = forms.CharField(required=False, help_text="One or more, separated by commas: “Techno, Minimal”.")
-    labels = forms.CharField(required=False, help_text="One or more, separated by commas.")
-    bpm_from = forms.DecimalField(required=False, min_value=1, max_value=999, label="BPM from")
-    bpm_to = forms.DecimalField(required=False, min_value=1, max_value=999, label="BPM to")
-    key = forms.CharField(required=False, max_length=20, help_text=keys.KEY_HELP)
-    key_compatible = forms.BooleanField(required=False, label="and the keys that mix with it",
+    genres = forms.CharField(required=False, widget=UnfoldAdminTextInputWidget,
+                             help_text="One or more, separated by commas: “Techno, Minimal”.")
+    labels = forms.CharField(required=False, widget=UnfoldAdminTextInputWidget,
+                             help_text="One or more, separated by commas.")
+    bpm_from = forms.DecimalField(required=False, min_value=1, max_value=999, label="BPM from",
+                                  widget=UnfoldAdminDecimalFieldWidget)
+    bpm_to = forms.DecimalField(required=False, min_value=1, max_value=999, label="BPM to",
+                                widget=UnfoldAdminDecimalFieldWidget)
+    key = forms.CharField(required=False, max_length=20, help_text=keys.KEY_HELP, widget=UnfoldAdminTextInputWidget)
+    key_compatible = forms.BooleanField(required=False, label="and the keys that mix with it", widget=UnfoldBooleanWidget,
                                         help_text="Its relative major or minor, and one step either way round the wheel.")
-    year_from = forms.IntegerField(required=False, min_value=1000, max_value=9999)
-    year_to = forms.IntegerField(required=False, min_value=1000, max_value=9999)
+    year_from = forms.IntegerField(required=False, min_value=1000, max_value=9999, widget=UnfoldAdminIntegerFieldWidget)
+    year_to = forms.IntegerField(required=False, min_value=1000, max_value=9999, widget=UnfoldAdminIntegerFieldWidget)
     want_status = forms.ChoiceField(required=False, choices=[("", "any"), *WantStatus.choices],
-                                    label="On the want list as")
-    with_file = forms.BooleanField(required=False, initial=True, label="Only tracks with a file")
+                                    label="On the want list as", widget=UnfoldAdminSelectWidget)
+    with_file = forms.BooleanField(required=False, initial=True, label="Only tracks with a file", widget=UnfoldBooleanWidget)
 
     class Meta:
         model = Crate
         fields = ("name", "folder", "description")
+        widgets = {"description": UnfoldAdminTextareaWidget(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -301,7 +316,6 @@ class CrateTrackInline(TabularInline):
     autocomplete_fields = ("library_track",)
     ordering_field = "position"
     hide_ordering_field = True
-    tab = True
     verbose_name = "track"
     verbose_name_plural = "tracks"
 
@@ -327,7 +341,8 @@ class CrateTrackInline(TabularInline):
 
     @admin.display(description="Length")
     def length(self, entry: CrateTrack) -> str:
-        return keys.duration_text(entry.library_track.track.duration) if entry.pk else ""
+        track = entry.library_track.track if entry.pk else None
+        return keys.duration_text(track.file_duration or track.duration) if track else ""
 
     @admin.display(description="File")
     def file(self, entry: CrateTrack) -> str:
@@ -342,7 +357,7 @@ class CrateTrackInline(TabularInline):
 
 class RekordboxUploadForm(forms.Form):
     collection = forms.FileField(
-        label="Rekordbox collection (XML)",
+        label="Rekordbox collection (XML)", widget=UnfoldAdminFileFieldWidget,
         help_text="In Rekordbox: File › Export Collection in xml format. Tracks, their BPM, key, rating and comment, "
                   "and the playlists (as crates) come in.",
     )
@@ -358,7 +373,7 @@ class CrateAdmin(CrateModelAdmin):
     inlines = (CrateTrackInline,)
     readonly_fields = ("tracklist", "created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("name", "folder", "description", "tracklist")}),
+        ("Crate", {"classes": ["tab"], "fields": ("name", "folder", "description", "tracklist")}),
         ("Saved filter", {
             "classes": ["tab"],
             "description": "Fill any of these and the crate fills itself with the library tracks that match, "

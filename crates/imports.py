@@ -20,7 +20,6 @@ The playlists then become crates (the folders kept), holding the tracks in the p
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -36,7 +35,7 @@ from crates import selectors
 from crates import services as crate_services
 from crates.djformats import rekordbox
 from crates.djformats.common import FormatError, is_windows_path, path_from_dj
-from crates.models import FOLDER_SEPARATOR, Crate, ImportItemKind, RekordboxImportItem, RekordboxImportJob
+from crates.models import FOLDER_SEPARATOR, ImportItemKind, RekordboxImportItem, RekordboxImportJob
 from library import services as library_services
 from providers.base import normalise_isrc
 from tracks import keys, metadata
@@ -290,7 +289,3 @@ def import_summary(*, job: RekordboxImportJob, notes_limit: int = 500) -> dict[s
                           "failed": status == RekordboxImportItem.Status.FAILED, "track_id": result.get("track")})
     return {"counts": {label: count for label, count in counts.items() if count}, "noted": noted, "crates": crates}
 
-
-def crates_of(job: RekordboxImportJob) -> Iterable[Crate]:
-    ids = [each["id"] for each in import_summary(job=job)["crates"]]
-    return Crate.objects.filter(pk__in=ids)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from audio import fingerprint
-from crates.models import Crate, CrateTrack
+from crates.models import Crate
 from library.models import LibraryTrack, TrackDiscovery, Tracklist
 from tracks import keys
 from tracks.genres import normalise_genre
@@ -32,10 +32,6 @@ def crate_library_tracks(crate: Crate) -> QuerySet[LibraryTrack]:
     """Return a crate's library tracks in its order (each with its track)."""
     return (LibraryTrack.objects.filter(crate_entries__crate=crate).select_related("track")
             .defer(*(f"track__{name}" for name in UNREAD_TRACK_FIELDS)).order_by("crate_entries__position"))
-
-
-def crate_entries(crate: Crate) -> QuerySet[CrateTrack]:
-    return CrateTrack.objects.filter(crate=crate).select_related("library_track__track").order_by("position")
 
 
 def rule_library_tracks(rule: dict[str, Any]) -> QuerySet[LibraryTrack]:

@@ -9,7 +9,6 @@ runs a large one (more than EXPORT_DIRECT_MAX tracks) as a job whose page offers
 
 from __future__ import annotations
 
-import datetime
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -401,7 +400,3 @@ def export_job_write(*, job: ExportJob) -> ItemOutcome:
                 "summary": content.summary(job.fmt)}
 
     return ItemOutcome(write=write)
-
-
-def today() -> datetime.date:
-    return timezone.localdate()
