@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -98,6 +99,21 @@ class CrateModelAdmin(ModelAdmin):
         return actions
 
 
+class CrateListAdmin(CrateModelAdmin):
+    """A crate list (tracks, the library, the want list): the same page, with lean rows (core.templatetags.crate_list)
+    so that 100 rows weigh about a quarter of what the theme's rows do."""
+
+    change_list_template = "admin/crate_change_list.html"
+    empty_value_display = ""  # an empty cell, as the theme draws it, not "-"
+
+    @admin.display(description=ModelAdmin.action_checkbox.short_description)  # the theme's select-all box
+    def action_checkbox(self, obj) -> str:
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select crate-check" aria-label="Select record">',
+            helpers.ACTION_CHECKBOX_NAME, obj.pk,
+        )
+
+
 # The admin's sections, by what a person does; each model is (app_label, model_name).
 # Anything not named here goes under System.
 SECTIONS = (
@@ -141,14 +157,14 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
     site = admin.site
     return [
         {"title": section["name"], "separator": True, "collapsible": section["name"] == "System",
-         "items": [_sidebar_item(model) for model in section["models"]]}
+         "items": [_sidebar_item(request, model) for model in section["models"]]}
         for section in site.get_app_list(request)
     ]
 
 
-def _sidebar_item(model: dict) -> dict:
+def _sidebar_item(request: HttpRequest, model: dict) -> dict:
     item = {"title": model["name"], "link": model["admin_url"], "icon": ICONS.get(model["object_name"].lower(), "table")}
-    badge = badges.path_for(model.get("app_label", ""), model["object_name"])
+    badge = badges.path_for(request, model.get("app_label", ""), model["object_name"])
     if badge:
         item["badge"] = badge
     return item

@@ -28,7 +28,7 @@ from unfold.widgets import (
 
 from common.text import storable
 from core import badges, dashboard
-from core.admin import CrateModelAdmin, JobAdmin, job_link, object_tools, started_by
+from core.admin import CrateListAdmin, CrateModelAdmin, JobAdmin, job_link, object_tools, started_by
 from core.exports import ExportActionsMixin
 from core.queue import BrokerUnavailable
 from core.text import count_text
@@ -462,7 +462,7 @@ class ProvisionalFilter(DropdownFilter):
 
 
 @admin.register(LibraryTrack)
-class LibraryTrackAdmin(ExportActionsMixin, CrateModelAdmin):
+class LibraryTrackAdmin(ExportActionsMixin, CrateListAdmin):
     # Exports in CSV, JSON, TXT and XLSX: of the selected rows, or of every row the list shows.
     export_name = "library"
     export_columns = staticmethod(library_exports.columns)

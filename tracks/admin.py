@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from unfold.contrib.filters.admin import DropdownFilter, RangeNumericListFilter
 
 from core import dashboard
-from core.admin import CrateModelAdmin, JobAdmin, html_table, job_link, object_tools, started_by
+from core.admin import CrateListAdmin, JobAdmin, html_table, job_link, object_tools, started_by
 from core.queue import BrokerUnavailable
 from core.ranges import ranged_file_response
 from providers.base import ProviderError, RateLimited
@@ -159,7 +159,7 @@ PROTECTED_FIELDS = services.PROTECTED_FIELDS
 
 
 @admin.register(Track)
-class TrackAdmin(CrateModelAdmin):
+class TrackAdmin(CrateListAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = TrackForm
     list_display = (

@@ -13,7 +13,14 @@ from unfold.contrib.filters.admin import DropdownFilter, RangeDateFilter
 from unfold.widgets import UnfoldAdminSelectWidget
 
 from core import dashboard
-from core.admin import CrateModelAdmin, JobAdmin, job_link, register_action, register_object_tool, started_by
+from core.admin import (
+    CrateListAdmin,
+    JobAdmin,
+    job_link,
+    register_action,
+    register_object_tool,
+    started_by,
+)
 from core.exports import ExportActionsMixin
 from core.queue import BrokerUnavailable
 from library.models import TrackDiscovery
@@ -55,7 +62,7 @@ class GenreFilter(CachedValuesFilter):
 
 
 @admin.register(WantList)
-class WantListAdmin(WantListImportMixin, ExportActionsMixin, CrateModelAdmin):
+class WantListAdmin(WantListImportMixin, ExportActionsMixin, CrateListAdmin):
     # Exports in CSV, JSON, TXT and XLSX: of the selected rows, or of every row the list shows.
     export_name = "wantlist"
     export_columns = staticmethod(wantlist_exports.columns)

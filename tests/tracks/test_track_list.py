@@ -35,7 +35,8 @@ def test_a_page_costs_the_same_queries_for_1_or_500_tracks_and_counts_once(admin
     response, five_hundred = page_queries(admin_client)
     assert response.context["cl"].result_count == 500
     assert len(five_hundred) == len(one), five_hundred
-    assert sum("COUNT(" in sql.upper() for sql in five_hundred) == 1
+    # One count of the tracks (the sidebar's count of lines to review is of another table).
+    assert sum("COUNT(" in sql.upper() and '"tracks_track"' in sql for sql in five_hundred) == 1
 
 
 SORTABLE = [index for index, name in enumerate(TrackAdmin.list_display, start=1)
