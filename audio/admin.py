@@ -31,6 +31,7 @@ class ScanJobAdmin(JobAdmin):
     job_fields = ("root", "analyse")
     change_list_template = "admin/audio/scanjob/change_list.html"
     change_form_template = "admin/audio/scanjob/change_form.html"
+    progress_live_on = "processed status"  # what the scan found grows with each step
 
     def get_urls(self):
         view = self.admin_site.admin_view

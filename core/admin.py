@@ -406,6 +406,9 @@ class JobAdmin(CrateModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    # The progress fields whose change redraws the page's live parts (data-live), e.g. "processed status".
+    progress_live_on = ""
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
         extra_context = {
@@ -413,6 +416,7 @@ class JobAdmin(CrateModelAdmin):
             "show_save_and_add_another": False,
             "can_change_job": self.has_change_permission(request, obj),
             "progress": selectors.job_progress(obj) if obj else None,
+            "progress_live_on": self.progress_live_on,
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -363,6 +363,8 @@ def test_the_scan_button_starts_a_scan_of_music_root_and_its_page_shows_what_it_
     jobs.job_run_here(model=ScanJob, job_id=job.pk)
     page = admin_client.get(reverse("admin:audio_scanjob_change", args=[job.pk])).content.decode()
     assert 'id="scan-counts"' in page
+    # What it found is drawn again as each step ends, without a reload (core/job_progress.js).
+    assert 'id="scan-summary" data-live' in page and 'data-live-on="processed status"' in page
     assert "<th scope=\"row\">New</th><td class=\"scan-count\">3</td>" in page
     assert "<th scope=\"row\">Not audio</th><td class=\"scan-count\">1</td>" in page
     assert "broken.mp3" in page and "the file is damaged or not audio" in page

@@ -1,5 +1,10 @@
 // Keep every unfinished job progress component on the page live: counts, bar, status,
 // waiting reason, last error, times, buttons and failed items, every two seconds.
+//
+// The rest of a page that shows work in progress stays live too: each element marked data-live (with an id) is
+// drawn again from a fresh copy of the page when a component marked data-live-on="<payload fields>" sees those
+// fields change (a download's state: its files, buttons and notes), and every N seconds where the page says
+// data-live-every="N" (the dashboard's jobs and counts). At most once every three seconds.
 (function () {
   const url = document.currentScript.dataset.url;
   const pending = () => Array.from(document.querySelectorAll('.job-progress[data-finished="0"]'));
@@ -47,6 +52,40 @@
     root.dataset.finished = job.finished ? "1" : "0";
   }
 
+  let redrawnAt = 0;
+  let redrawing = false;
+
+  async function redraw(force) {
+    const regions = Array.from(document.querySelectorAll("[data-live][id]"));
+    if (!regions.length || redrawing || (!force && Date.now() - redrawnAt < 3000)) return;
+    redrawing = true;
+    redrawnAt = Date.now();
+    try {
+      const response = await fetch(window.location.href, {credentials: "same-origin"});
+      if (response.ok) {
+        const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+        for (const region of regions) {
+          const replacement = fresh.getElementById(region.id);
+          if (replacement && !region.contains(document.activeElement)) region.replaceWith(document.adoptNode(replacement));
+        }
+      }
+    } catch (error) { /* drawn again on the next change */ }
+    redrawing = false;
+  }
+
+  // As core.templatetags.crate_list.live_key writes it into the page: a change since the page was drawn counts.
+  const part = value => value === true ? "1" : value === false ? "0" : value === null || value === undefined ? "" : String(value);
+
+  function watch(root, job) {
+    if (!root.dataset.liveOn) return;
+    const key = root.dataset.liveOn.split(" ").map(field => part(job[field])).join("|");
+    if (root.dataset.liveKey !== undefined && root.dataset.liveKey !== key) redraw(Boolean(job.finished));
+    root.dataset.liveKey = key;
+  }
+
+  const every = document.querySelector("[data-live-every]");
+  if (every) setInterval(() => redraw(false), Math.max(3, Number(every.dataset.liveEvery)) * 1000);
+
   async function refresh() {
     const components = pending();
     if (!components.length) return;
@@ -57,7 +96,10 @@
       if (response.ok) {
         const jobs = (await response.json()).jobs;
         for (const component of components) {
-          if (jobs[component.dataset.job]) paint(component, jobs[component.dataset.job]);
+          if (jobs[component.dataset.job]) {
+            paint(component, jobs[component.dataset.job]);
+            watch(component, jobs[component.dataset.job]);
+          }
         }
       }
     } catch (error) { /* a missed refresh is retried on the next tick */ }
