@@ -13,13 +13,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from core import dashboard
+from core import badges, dashboard
 from core.admin import CrateModelAdmin, JobAdmin, html_table, job_link, register_action, started_by
 from core.queue import BrokerUnavailable
 from core.selectors import register_progress
 from downloads import services
 from downloads.models import ACTIVE_STATES, Download, DownloadJob, DownloadState
 from downloads.quality import Quality
+from tracks import player
 from tracks.keys import size_text
 from tracks.templatetags.crate import length_text
 
@@ -127,6 +128,7 @@ class DownloadAdmin(CrateModelAdmin):
                 "can_choose": download.state == DownloadState.AWAITING_CHOICE and request.user.has_perm(CHANGE),
                 "can_cancel": download.is_active and request.user.has_perm(CHANGE),
                 "search_form": SearchAgainForm(initial={"query": download.query}),
+                "listen": player.player(download.track) if download.state == DownloadState.COMPLETED else "",
                 # Nothing on the page is edited by hand: no save buttons.
                 "show_save": False, "show_save_and_continue": False, "show_save_and_add_another": False,
             })
@@ -245,6 +247,9 @@ _actions_for("tracks.track", list)
 _actions_for("library.librarytrack", lambda qs: [entry.track for entry in qs.select_related("track")])
 _actions_for("wantlist.wantlist", lambda qs: [want.library_track.track for want in qs.select_related("library_track__track")])
 
+badges.register(
+    "downloads", "download", lambda: Download.objects.filter(state=DownloadState.AWAITING_CHOICE).count(),
+)
 dashboard.register_count(
     "Downloads under way", Download, lambda: Download.objects.filter(state__in=ACTIVE_STATES).count(),
     "admin:downloads_download_changelist",

@@ -125,3 +125,18 @@ def test_a_locked_file_offers_no_download_says_why_and_a_pick_of_it_is_refused(a
     download.refresh_from_db()
     assert download.state == DownloadState.AWAITING_CHOICE and download.job is None
     assert not DownloadJob.objects.exists()
+
+
+def test_a_completed_downloads_page_plays_its_file_and_the_sidebar_counts_those_awaiting_a_choice(admin_client, tmp_path):
+    from downloads.models import DownloadState
+    from tests.audio_factory import make_audio
+    from tests.factories import DownloadFactory, TrackFactory
+
+    path = make_audio(tmp_path / "glue.ogg", format="ogg", seconds=2)
+    done = DownloadFactory(track=TrackFactory(file_path=str(path), file_format="ogg"), state=DownloadState.COMPLETED)
+    page = admin_client.get(reverse("admin:downloads_download_change", args=[done.pk])).content.decode()
+    assert 'id="download-player"' in page and reverse("admin:tracks_track_audio", args=[done.track.pk]) in page
+    DownloadFactory.create_batch(2, state=DownloadState.AWAITING_CHOICE)
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    downloads = index[index.index('href="/admin/downloads/download/"'):]
+    assert ">2<" in downloads[:downloads.index("</a>")].replace(" ", "").replace("\n", "")
