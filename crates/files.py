@@ -249,7 +249,6 @@ def track_file_set_aside(*, track: Track, keep: Track | None) -> dict[str, Any]:
         survivor, _ = library_services.library_track_ensure(track=keep)
         other = LibraryTrack.objects.filter(track=track).first()
         if other is not None:
-            library_services.library_track_note_add(library_track=survivor, note=f"A copy was set aside: {moved}")
             merged = library_services.library_tracks_merge(survivor=survivor, others=[other])
     return {"status": "set aside", "from": source, "to": str(moved), "merged": merged}
 

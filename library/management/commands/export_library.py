@@ -57,7 +57,7 @@ class Command(ExportCommand):
             self._dj_export(fmt=fmt, output=output, crate=chosen_crate, tracklist=chosen_tracklist, relative=paths == "relative")
             return
         if fmt not in TABLE_FORMATS:
-            raise CommandError(f"--format: there is no {fmt!r} export; choose one of "
+            raise CommandError(f"--format: There is no {fmt!r} export; choose one of "
                                f"{', '.join((*TABLE_FORMATS, *DJ_FORMATS))}.")
         target = self.check_options(fmt=fmt, output=output)
         queryset = exports.library_queryset(
