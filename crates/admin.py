@@ -311,8 +311,8 @@ class CrateForm(forms.ModelForm):
 class CrateTrackInline(TabularInline):
     model = CrateTrack
     extra = 0
-    fields = ("position", "library_track", "bpm", "key", "length", "file")
-    readonly_fields = ("bpm", "key", "length", "file")
+    fields = ("position", "library_track", "bpm", "key", "length", "stars", "file")
+    readonly_fields = ("bpm", "key", "length", "stars", "file")
     autocomplete_fields = ("library_track",)
     ordering_field = "position"
     hide_ordering_field = True
@@ -343,6 +343,11 @@ class CrateTrackInline(TabularInline):
     def length(self, entry: CrateTrack) -> str:
         track = entry.library_track.track if entry.pk else None
         return keys.duration_text(track.file_duration or track.duration) if track else ""
+
+    @admin.display(description="Rating")
+    def stars(self, entry: CrateTrack) -> str:
+        rating = entry.library_track.track.rating if entry.pk else None
+        return "★" * rating + "☆" * (5 - rating) if rating else ""
 
     @admin.display(description="File")
     def file(self, entry: CrateTrack) -> str:
