@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rest_framework.permissions import BasePermission
 
-from core.text import and_join
+from common.text import and_join
 
 
 def required_permissions(request, view) -> tuple[str, ...] | None:

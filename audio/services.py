@@ -20,7 +20,7 @@ import matching
 from audio import artwork, scan, tags
 from audio.models import ScanItemKind, ScanJob, ScanJobItem, TagWriteJob
 from audio.probe import AudioError, AudioInfo
-from common.text import storable
+from common.text import count_text, storable
 from core import dates, jobs
 from core.jobs import ItemOutcome, job_create
 from core.models import ACTIVE_STATUSES, ItemStatus
@@ -602,7 +602,8 @@ def files_record(*, job: ScanJob, facts: list[FileFacts], found_again: Iterable 
     _items_append(job.pk, follow_ups)
     if too_few and acoustid_off:
         recorded.notes.append(
-            f"{too_few} file(s) have no title or no artist in their tags and were added under their file name. "
+            f"{count_text(too_few, 'file')} {'has' if too_few == 1 else 'have'} no title or no artist in their tags and "
+            f"{'was' if too_few == 1 else 'were'} added under their file name. "
             f"The look-up by sound (AcoustID) was skipped: {acoustid_off}."
         )
     return recorded

@@ -15,15 +15,16 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from unfold.admin import ModelAdmin
 from unfold.sites import UnfoldAdminSite
 
+from common.text import count_text
 from config.env import mask_url
 from core import badges, jobs, selectors
 from core.models import Job
 from core.queue import BrokerUnavailable, enqueue
-from core.text import count_text
 from providers.registry import statuses as provider_statuses
 
 
@@ -83,7 +84,15 @@ def object_tools(request: HttpRequest, obj) -> list[dict]:
     return tools
 
 
-class CrateModelAdmin(ModelAdmin):
+class NamedListMixin:
+    """A list's page is titled with what it lists ("Library tracks"), not Django's "Select library track to change"."""
+
+    def changelist_view(self, request, extra_context=None):
+        title = capfirst(str(self.model._meta.verbose_name_plural))
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
+
+
+class CrateModelAdmin(NamedListMixin, ModelAdmin):
     """The theme's ModelAdmin with the actions and save hooks other features register on it."""
 
     def save_model(self, request, obj, form, change):
@@ -429,7 +438,7 @@ class JobAdmin(CrateModelAdmin):
     @admin.action(description="Cancel (the worker stops before its next item)", permissions=["change"])
     def cancel_jobs(self, request, queryset):
         cancelled = sum(jobs.job_cancel(job=job) for job in queryset)
-        self.message_user(request, f"Cancelled {cancelled} job(s); finished ones were left alone.", messages.SUCCESS)
+        self.message_user(request, f"Cancelled {count_text(cancelled, 'job')}; finished ones were left alone.", messages.SUCCESS)
 
     @admin.action(description="Retry the failed items", permissions=["change"])
     def retry_failed(self, request, queryset):
@@ -442,7 +451,7 @@ class JobAdmin(CrateModelAdmin):
                 self.message_user(request, str(exc), messages.ERROR)
                 return
         if retried:
-            self.message_user(request, f"Queued {len(retried)} job(s) again over their failed items.", messages.SUCCESS)
+            self.message_user(request, f"Queued {count_text(len(retried), 'job')} again over their failed items.", messages.SUCCESS)
         else:
             self.message_user(request, "No finished job among those selected had failed items.", messages.INFO)
 
@@ -466,7 +475,7 @@ def theme_third_party_admins(site: admin.AdminSite) -> None:
             # Django's two-box picker is wider than the theme's form column; the theme's own multiple
             # select fits (and filters as you type).
             attrs["filter_horizontal"] = ()
-        themed = type(f"Themed{type(model_admin).__name__}", (type(model_admin), ModelAdmin), attrs)
+        themed = type(f"Themed{type(model_admin).__name__}", (NamedListMixin, type(model_admin), ModelAdmin), attrs)
         site.unregister(model)
         site.register(model, themed)
 

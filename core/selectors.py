@@ -9,10 +9,10 @@ from django.db.models import ForeignKey
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from common.text import count_text
 from core import jobs
 from core.jobs import handler_for, item_model_for, job_models, label_of
 from core.models import ACTIVE_STATUSES, ItemStatus, Job
-from core.text import count_text
 
 # Failed items listed on a job's page; the rest are counted.
 ERRORS_SHOWN = 50

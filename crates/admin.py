@@ -28,6 +28,7 @@ from unfold.widgets import (
     UnfoldBooleanWidget,
 )
 
+from common.text import count_text
 from core import selectors as job_selectors
 from core.admin import CrateModelAdmin, JobAdmin, job_link, register_action, register_save_hook, started_by
 from core.queue import BrokerUnavailable
@@ -170,7 +171,8 @@ def add_to_crate(modeladmin, request, queryset):
             except services.CrateError as exc:
                 modeladmin.message_user(request, str(exc), messages.ERROR)
                 return None
-            skipped = f" {none} line(s) name no identified track and were left out." if none else ""
+            skipped = (f" {count_text(none, 'line')} {'names' if none == 1 else 'name'} no identified track and "
+                       f"{'was' if none == 1 else 'were'} left out.") if none else ""
             modeladmin.message_user(request, format_html(
                 '{}{} <a class="crate-link" href="{}">Open the crate</a>.', added.summary(), skipped,
                 reverse("admin:crates_crate_change", args=[crate.pk]),
@@ -203,7 +205,8 @@ def start_organise(modeladmin, request, tracks) -> HttpResponseRedirect | None:
         modeladmin.message_user(request, f"Every file is where its tags say{note}; nothing to move.", messages.INFO)
         return None
     modeladmin.message_user(request, format_html(
-        "Moving {} file(s) to where their tags say ({}); the job's page lists each move.", job.total, job_link(job),
+        "Moving {} to where their tags say ({}); the job's page lists each move.", count_text(job.total, "file"),
+        job_link(job),
     ), messages.SUCCESS)
     return HttpResponseRedirect(job_selectors.job_admin_url(job))
 
@@ -414,7 +417,7 @@ class CrateAdmin(CrateModelAdmin):
         crate = form.instance
         if crate.is_smart:
             count = services.crate_refill(crate=crate)
-            self.message_user(request, f"“{crate}” holds the {count} library track(s) its filter takes.", messages.INFO)
+            self.message_user(request, f"“{crate}” holds the {count_text(count, 'library track')} its filter takes.", messages.INFO)
         else:
             services.crate_renumber(crate=crate)
 
@@ -499,7 +502,8 @@ class CrateAdmin(CrateModelAdmin):
                 self.message_user(request, str(exc), messages.ERROR)
             else:
                 self.message_user(request, format_html(
-                    "Importing {} track(s) from {} ({}).", job.total - (1 if job.items.filter(kind="playlists").exists() else 0),
+                    "Importing {} from {} ({}).",
+                    count_text(job.total - (1 if job.items.filter(kind="playlists").exists() else 0), "track"),
                     upload.name, job_link(job),
                 ), messages.SUCCESS)
                 return HttpResponseRedirect(job_selectors.job_admin_url(job))
@@ -575,8 +579,10 @@ class DuplicateAdmin(CrateModelAdmin):
             folder, folder_error = str(files.duplicates_dir()), ""
         except ImproperlyConfigured as exc:
             folder, folder_error = "", str(exc)
+        groups = selectors.duplicate_groups()
         context = {
-            **self.admin_site.each_context(request), "title": "Duplicates", "groups": selectors.duplicate_groups(),
+            **self.admin_site.each_context(request), "title": "Duplicates", "groups": groups,
+            "groups_title": count_text(len(groups), "group"),
             "counts": selectors.fingerprint_counts(), "can_move": request.user.has_perm(MOVE_FILES),
             "folder": folder, "folder_error": folder_error, "opts": self.model._meta,
             "running": FingerprintJob.objects.filter(status__in=("pending", "running", "waiting")).first(),
@@ -598,8 +604,8 @@ class DuplicateAdmin(CrateModelAdmin):
         if job is None:
             self.message_user(request, "Every file has its fingerprint already.", messages.INFO)
         else:
-            self.message_user(request, format_html("Fingerprinting {} file(s): {}. Come back here when it is done.",
-                                                   job.total, job_link(job)), messages.SUCCESS)
+            self.message_user(request, format_html("Fingerprinting {}: {}. Come back here when it is done.",
+                                                   count_text(job.total, "file"), job_link(job)), messages.SUCCESS)
         return self._back()
 
     def keep_view(self, request):

@@ -26,12 +26,11 @@ from unfold.widgets import (
     UnfoldAdminURLInputWidget,
 )
 
-from common.text import storable
+from common.text import count_text, storable
 from core import badges, dashboard
 from core.admin import CrateListAdmin, CrateModelAdmin, JobAdmin, job_link, object_tools, started_by
 from core.exports import ExportActionsMixin
 from core.queue import BrokerUnavailable
-from core.text import count_text
 from library import exports as library_exports
 from library import parsing, selectors, services
 from library.models import (
@@ -137,7 +136,8 @@ def _start_discovery(model_admin, request, tracklists, force_refresh=False):
     links = mark_safe(", ".join(job_link(job) for job in created[:10]))
     lines = sum(job.total for job in created)
     model_admin.message_user(
-        request, format_html("Identifying {} line(s) of {} tracklist(s): {}.", lines, len(created), links),
+        request, format_html("Identifying {} of {}: {}.", count_text(lines, "line"), count_text(len(created), "tracklist"),
+                             links),
         messages.SUCCESS,
     )
     if len(created) == 1:
@@ -526,7 +526,7 @@ class LibraryTrackAdmin(ExportActionsMixin, CrateListAdmin):
             return
         survivor, others = chosen[0], chosen[1:]
         merged = services.library_tracks_merge(survivor=survivor, others=others)
-        self.message_user(request, f"Merged {merged} duplicate(s) into “{survivor}”: their sightings and want-list "
+        self.message_user(request, f"Merged {count_text(merged, 'duplicate')} into “{survivor}”: their sightings and want-list "
                                    "entries moved to it.", messages.SUCCESS)
 
 

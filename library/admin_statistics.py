@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from common.text import count_text
 from core.admin import CrateModelAdmin
 from library import statistics
 from library.models import DiscoveryStatistics, DiscoveryStatus, StatisticsPeriod
@@ -144,6 +145,18 @@ def statistics_page_context(*, period: str, day: datetime.date | None = None) ->
     }
 
 
+def _pairs(value) -> list[tuple[str, int]]:
+    return [(str(row[0]), row[1]) for row in value or [] if isinstance(row, list | tuple) and len(row) == 2]
+
+
+def _counts_text(rows, noun: str = "", plural: str = "") -> str:
+    """Return [("Techno", 12), ("House", 3)] as "Techno (12), House (3)" (with noun: "Glue (3 mixes)")."""
+    return ", ".join(
+        f"{name} ({count_text(count, noun, plural) if noun else f'{count:,}'})" for name, count in rows
+        if isinstance(count, int)
+    )
+
+
 @admin.register(DiscoveryStatistics)
 class DiscoveryStatisticsAdmin(CrateModelAdmin):
     list_display = ("period", "period_start", "period_end", "tracks_discovered", "unique_artists", "unique_labels", "computed_at")
@@ -151,8 +164,26 @@ class DiscoveryStatisticsAdmin(CrateModelAdmin):
     date_hierarchy = "period_start"
     readonly_fields = (
         "period", "period_start", "period_end", "tracks_discovered", "unique_artists", "unique_labels",
-        "tracklists_processed", "top_genres", "sources", "most_played", "computed_at",
+        "tracklists_processed", "top_genres_text", "sources_text", "most_played_text", "computed_at",
     )
+    fields = readonly_fields
+
+    @admin.display(description="Top genres")
+    def top_genres_text(self, summary: DiscoveryStatistics) -> str:
+        return _counts_text([(genre, count) for genre, count in _pairs(summary.top_genres)]) or "No genre yet."
+
+    @admin.display(description="Mixes and DJs")
+    def sources_text(self, summary: DiscoveryStatistics) -> str:
+        sources = summary.sources if isinstance(summary.sources, dict) else {}
+        mixes = _counts_text([(row[0], row[-1]) for row in sources.get("mixes") or [] if isinstance(row, list) and row])
+        djs = _counts_text(_pairs(sources.get("djs")))
+        return "; ".join(part for part in (f"mixes: {mixes}" if mixes else "", f"DJs: {djs}" if djs else "") if part) \
+            or "No mix yet."
+
+    @admin.display(description="Most played")
+    def most_played_text(self, summary: DiscoveryStatistics) -> str:
+        rows = [(row[0], row[-1]) for row in summary.most_played or [] if isinstance(row, list) and row]
+        return _counts_text(rows, noun="mix", plural="mixes") or "Nothing played yet."
 
     def has_add_permission(self, request) -> bool:
         # Statistics are computed by the statistics task, not entered by hand.

@@ -4,4 +4,4 @@ from django.apps import AppConfig
 class LibraryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "library"
-    verbose_name = "Library and discovery"
+    verbose_name = "Discovery"

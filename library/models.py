@@ -96,7 +96,7 @@ class TrackDiscovery(models.Model):
     remixers = models.JSONField(default=list, blank=True)
     together = models.BooleanField(default=False, help_text="Played together with the line before (“w/”).")
     label = models.CharField(max_length=300, blank=True)
-    catalog_number = models.CharField(max_length=100, blank=True)
+    catalog_number = models.CharField("catalogue number", max_length=100, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     confidence = models.FloatField(null=True, blank=True, help_text="0 to 1.")
     method = models.CharField(max_length=10, choices=Method.choices, blank=True)
@@ -203,9 +203,9 @@ class DiscoveryStatistics(models.Model):
     unique_artists = models.PositiveIntegerField(default=0)
     unique_labels = models.PositiveIntegerField(default=0)
     tracklists_processed = models.PositiveIntegerField(default=0)
-    top_genres = models.JSONField(default=list, blank=True, help_text="[[genre, count], ...]")
-    sources = models.JSONField(default=dict, blank=True, help_text="{source: count}")
-    most_played = models.JSONField(default=list, blank=True, help_text="[[track, count], ...]")
+    top_genres = models.JSONField(default=list, blank=True, help_text="The most discovered genres, each with its count.")
+    sources = models.JSONField(default=dict, blank=True, help_text="The mixes and DJs the period's discoveries came from, each with its count.")
+    most_played = models.JSONField(default=list, blank=True, help_text="The library tracks heard in the most mixes, each with its count.")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

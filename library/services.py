@@ -25,11 +25,10 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 import matching
-from common.text import storable
+from common.text import and_join, count_text, storable
 from core import jobs
 from core.gather import Gathered, gather
 from core.queue import BrokerUnavailable
-from core.text import and_join, count_text
 from library import parsing
 from library.models import (
     IDENTIFIABLE_STATUSES,
@@ -628,7 +627,7 @@ def new_tracks_enrich(*, track_ids: Sequence, started_by: str = "discovery") -> 
         try:
             track_services.metadata_fetch_jobs_create(tracks=ids, started_by=started_by)
         except BrokerUnavailable as exc:  # the tracks stay stale: the daily refresh fetches them
-            logger.warning("Could not queue the metadata fetch of %d new track(s): %s", len(ids), exc)
+            logger.warning("Could not queue the metadata fetch of %s: %s", count_text(len(ids), "new track"), exc)
 
 
 # --- The review queue ----------------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 
+from common.text import count_text
 from providers.base import ProviderError, TrackCandidate, parse_date
 from providers.client import Provider
 
@@ -108,7 +109,7 @@ class AcoustID(Provider):
                     "meta": "recordings"},
             endpoint=LOOKUP_ENDPOINT,
         )
-        return f"lookup answered with {len(candidates_from_body(body))} recording(s)"
+        return f"lookup answered with {count_text(len(candidates_from_body(body)), 'recording')}"
 
 
 def candidates_from_body(body: Any) -> list[TrackCandidate]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 
+from common.text import count_text
 from providers.base import (
     Capability,
     PurchaseLink,
@@ -123,7 +124,7 @@ class Beatport(Provider):
 
     def check(self) -> str:
         tracks = self._tracks(artist="deadmau5", title="strobe", limit=1)
-        return f"search answered with {len(tracks)} track(s)"
+        return f"search answered with {count_text(len(tracks), 'track')}"
 
 
 def title_and_mix(track: dict[str, Any]) -> tuple[str, str]:

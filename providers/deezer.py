@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from common.text import count_text
 from providers.base import (
     Capability,
     ProviderError,
@@ -112,7 +113,7 @@ class Deezer(Provider):
 
     def check(self) -> str:
         tracks = self._search('artist:"daft punk" track:"one more time"', 1)
-        return f"search answered with {len(tracks)} track(s)"
+        return f"search answered with {count_text(len(tracks), 'track')}"
 
 
 def advanced_query(*, artist: str = "", title: str = "") -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 
+from common.text import count_text
 from providers.base import (
     Capability,
     PurchaseLink,
@@ -83,7 +84,7 @@ class ITunes(Provider):
 
     def check(self) -> str:
         songs = self._search("daft punk one more time", 1)
-        return f"search answered with {len(songs)} song(s)"
+        return f"search answered with {count_text(len(songs), 'song')}"
 
 
 def track_title(song: dict[str, Any]) -> str:

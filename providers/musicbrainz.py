@@ -15,6 +15,7 @@ from typing import Any
 
 from musicbrainzngs import mbxml
 
+from common.text import count_text
 from providers.base import (
     Capability,
     ProviderError,
@@ -147,7 +148,7 @@ class MusicBrainz(Provider):
 
     def check(self) -> str:
         message = self._search(lucene_query(artist="Daft Punk", title="One More Time"), 1)
-        return f"search answered with {message.get('recording-count', 0)} recording(s)"
+        return f"search answered with {count_text(as_int(message.get('recording-count')) or 0, 'recording')}"
 
 
 def _require_recordings(recordings: list, provider: str, endpoint: str) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 
+from common.text import count_text
 from providers.base import (
     Capability,
     TrackCandidate,
@@ -204,7 +205,7 @@ class Spotify(Provider):
 
     def check(self) -> str:
         tracks = self._search('track:"One More Time" artist:"Daft Punk"', 1)
-        return f"token accepted; search answered with {len(tracks)} track(s)"
+        return f"token accepted; search answered with {count_text(len(tracks), 'track')}"
 
 
 def token_cache_key(client_id: str) -> str:

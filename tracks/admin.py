@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from unfold.contrib.filters.admin import DropdownFilter, RangeNumericListFilter
 
+from common.text import count_text
 from core import dashboard
 from core.admin import CrateListAdmin, JobAdmin, html_table, job_link, object_tools, started_by
 from core.queue import BrokerUnavailable
@@ -181,8 +182,9 @@ class TrackAdmin(CrateListAdmin):
     # No admin `ordering`: the model's (title) is the default, and a column a person sorts by
     # is then followed only by the id, which its (column, -id) index matches.
     readonly_fields = (
-        "id", "field_sources", "metadata_fetched_at", "audience", "audience_fetched_at", "created_at", "updated_at",
-        "file_summary", "listen", "downloads", "discoveries", "want_state", "tags_state", *RELATED_ID_FIELDS,
+        "id", "field_sources", "metadata_fetched_at", "audience_text", "audience_fetched_at", "created_at", "updated_at",
+        "file_summary", "listen", "downloads", "discoveries", "want_state", "tags_state", "musicbrainz_release_id",
+        "musicbrainz_release_group_id", "musicbrainz_artists", "musicbrainz_album_artists",
     )
     # The track page's tabs: what it is, where each field came from, its file, downloads, discoveries, want list.
     fieldsets = (
@@ -191,8 +193,13 @@ class TrackAdmin(CrateListAdmin):
             "catalog_number", "release_date",
             "isrc", "track_number", "disc_number", "genre", "bpm", "key", "duration", "artwork_url",
         )}),
-        ("Provider ids", {"classes": ["tab"], "fields": (*PROVIDER_ID_FIELDS, *RELATED_ID_FIELDS)}),
-        ("Sources", {"classes": ["tab"], "fields": ("field_sources", "metadata_fetched_at", "audience", "audience_fetched_at")}),
+        ("Provider ids", {"classes": ["tab"], "fields": (
+            *PROVIDER_ID_FIELDS, "musicbrainz_release_id", "musicbrainz_release_group_id", "musicbrainz_artists",
+            "musicbrainz_album_artists",
+        )}),
+        ("Sources", {"classes": ["tab"], "fields": (
+            "field_sources", "metadata_fetched_at", "audience_text", "audience_fetched_at",
+        )}),
         ("File", {"classes": ["tab"], "fields": (
             "file_summary", "listen", "file_path", "file_format", "file_bitrate", "tags_state",
         )}),
@@ -305,6 +312,24 @@ class TrackAdmin(CrateListAdmin):
         ]
         return " · ".join(part for part in parts if part) or "A file of unknown format."
 
+    @admin.display(description="MusicBrainz artists")
+    def musicbrainz_artists(self, track: Track) -> str:
+        return ", ".join(track.musicbrainz_artist_ids or ())
+
+    @admin.display(description="MusicBrainz album artists")
+    def musicbrainz_album_artists(self, track: Track) -> str:
+        return ", ".join(track.musicbrainz_album_artist_ids or ())
+
+    @admin.display(description="Audience")
+    def audience_text(self, track: Track) -> str:
+        """Each platform's latest figure from Soundcharts, in words."""
+        lines = []
+        for platform, figures in sorted((track.audience or {}).items()):
+            latest = figures.get("latest") if isinstance(figures, dict) else None
+            if isinstance(latest, dict) and isinstance(latest.get("value"), int):
+                lines.append(f"{provider_label(platform)}: {latest['value']:,} on {latest.get('date', '')}")
+        return "; ".join(lines) or "No audience figures fetched yet."
+
     @admin.display(description="Listen")
     def listen(self, track: Track) -> str:
         return player.player(track) or "No file to play."
@@ -403,7 +428,7 @@ class TrackAdmin(CrateListAdmin):
         links = mark_safe(", ".join(job_link(job) for job in created[:10]) + (" …" if len(created) > 10 else ""))
         self.message_user(
             request,
-            format_html("Started {} job(s) over {} track(s): {}.", len(created), total, links),
+            format_html("Started {} over {}: {}.", count_text(len(created), "job"), count_text(total, "track"), links),
             messages.SUCCESS,
         )
         if len(created) == 1:
@@ -537,7 +562,7 @@ class TrackAdmin(CrateListAdmin):
             if created:
                 total = sum(job.total for job in created)
                 self.message_user(
-                    request, f"Started {len(created)} fetch job(s) over {total} stale track(s).", messages.SUCCESS
+                    request, f"Started {count_text(len(created), 'fetch job')} over {count_text(total, 'stale track')}.", messages.SUCCESS
                 )
                 return HttpResponseRedirect(reverse("admin:tracks_metadatafetchtask_changelist"))
             self.message_user(request, "No track has missing or stale metadata.", messages.INFO)

@@ -67,7 +67,7 @@ class Track(ProviderIds):
     album = models.CharField(max_length=500, blank=True)
     album_artist = models.CharField(max_length=500, blank=True)
     label = models.CharField(max_length=300, blank=True)
-    catalog_number = models.CharField(max_length=100, blank=True)
+    catalog_number = models.CharField("catalogue number", max_length=100, blank=True)
     isrc = models.CharField("ISRC", max_length=12, blank=True)
     release_date = models.DateField(null=True, blank=True)
     release_date_precision = models.CharField(

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 import matching
-from common.text import storable
+from common.text import count_text, storable
 from core import dates, jobs
 from core.gather import Gathered, GatherOutcome, gather
 from core.queue import BrokerUnavailable
@@ -359,7 +359,8 @@ class ImportResult:
     jobs: list[MetadataFetchTask] = field(default_factory=list)
 
     def summary(self) -> str:
-        return f"Imported {len(self.created)} new track(s); skipped {self.skipped} already in the catalogue."
+        return (f"Imported {count_text(len(self.created), 'new track')}; skipped {self.skipped:,} already in the "
+                "catalogue.")
 
 
 def soundcharts_artist_import(*, artist_uuid, limit: int = 100, offset: int = 0, started_by: str = "") -> ImportResult:

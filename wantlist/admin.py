@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from unfold.contrib.filters.admin import DropdownFilter, RangeDateFilter
 from unfold.widgets import UnfoldAdminSelectWidget
 
+from common.text import count_text
 from core import dashboard
 from core.admin import (
     CrateListAdmin,
@@ -160,7 +161,7 @@ class WantListAdmin(WantListImportMixin, ExportActionsMixin, CrateListAdmin):
 
     @admin.display(description="Stores that failed")
     def store_errors(self, want: WantList) -> str:
-        return "; ".join(want.purchase_links_errors) or "None at the last refresh."
+        return "; ".join(want.purchase_links_errors) or "No store failed at the last refresh."
 
     def save_model(self, request, obj, form, change):
         # Status through the service, so that "purchased" records when.
@@ -175,7 +176,7 @@ class WantListAdmin(WantListImportMixin, ExportActionsMixin, CrateListAdmin):
         for want in queryset:
             services.want_status_set(want=want, status=status)
             count += 1
-        self.message_user(request, f"Marked {count} wanted track(s) {words}.", messages.SUCCESS)
+        self.message_user(request, f"Marked {count_text(count, 'wanted track')} {words}.", messages.SUCCESS)
 
     @admin.action(description="Mark purchased", permissions=["change"])
     def mark_purchased(self, request, queryset):
@@ -198,7 +199,7 @@ class WantListAdmin(WantListImportMixin, ExportActionsMixin, CrateListAdmin):
         except BrokerUnavailable as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return None
-        self.message_user(request, format_html("Asking the stores about {} wanted track(s): {}.", job.total,
+        self.message_user(request, format_html("Asking the stores about {}: {}.", count_text(job.total, "wanted track"),
                                                job_link(job)), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:wantlist_purchaselinksjob_change", args=[job.pk]))
 

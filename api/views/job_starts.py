@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from audio import services as audio_services
+from common.text import count_text
 from config.schema import PROVIDER_NAMES
 from tracks import services as track_services
 from tracks.models import FetchTaskType, Track
@@ -75,7 +76,7 @@ def jobs_start(*, data: dict, started_by: str) -> StartOutcome:
             made = track_services.stale_tracks_fetch(started_by=started_by, provider=options["provider"],
                                                      force_refresh=options["force_refresh"])
         total = sum(job.total for job in made)
-        return StartOutcome(made, True, f"Started {len(made)} job(s) over {total} track(s)." if made
+        return StartOutcome(made, True, f"Started {count_text(len(made), 'job')} over {count_text(total, 'track')}." if made
                             else "No track has missing or stale metadata.")
     if kind == "tag_write":
         tracks = list(Track.objects.filter(pk__in=data["track_ids"]))
@@ -83,7 +84,7 @@ def jobs_start(*, data: dict, started_by: str) -> StartOutcome:
         job = audio_services.tag_write_jobs_create(tracks=tracks, started_by=started_by)
         if job is None:
             raise ValueError("None of them has a file; no tags to write.")
-        return StartOutcome([job], True, f"Writing the tags of {job.total} file(s).")
+        return StartOutcome([job], True, f"Writing the tags of {count_text(job.total, 'file')}.")
     if kind == "scan":
         try:
             job = audio_services.scan_job_create(started_by=started_by)
@@ -99,7 +100,7 @@ def jobs_start(*, data: dict, started_by: str) -> StartOutcome:
                                                        force_refresh=data["force_refresh"])
     else:
         job = want_services.stale_purchase_links_refresh(started_by=started_by)
-    return StartOutcome([job] if job else [], bool(job), f"Asking the stores about {job.total} wanted track(s)."
+    return StartOutcome([job] if job else [], bool(job), f"Asking the stores about {count_text(job.total, 'wanted track')}."
                         if job else "No wanted track has stale purchase links.")
 
 

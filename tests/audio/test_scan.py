@@ -317,7 +317,7 @@ def test_the_command_scans_here_and_prints_the_counts_and_the_files_it_could_not
     assert f"scanned {library}: new: 3, updated: 0, unchanged: 0, missing: 0, unreadable: 1, not audio: 1" in text
     assert f"unreadable: {library / 'broken.mp3'}: the file is damaged or not audio" in text
     assert f"not audio: {library / 'notes.txt'}: not an audio file (.txt files are not read)" in text
-    assert "note: 1 file(s) have no title or no artist" in text
+    assert "note: 1 file has no title or no artist" in text
     assert ScanJob.objects.get().analyse is False
 
 

@@ -38,7 +38,7 @@ def test_bulk_action_progress_bar_reaches_100_percent(admin_page, redis_url, htt
         page.check("#action-toggle")
         page.select_option("select[name=action]", "create_bulk_fetch_task")
         page.click("button[name=index]")
-        page.wait_for_selector("text=Started 1 job(s) over 12 track(s)")
+        page.wait_for_selector("text=Started 1 job over 12 tracks")
         component = page.locator(".job-progress")
         # While the worker runs, every part of the component moves without a reload...
         page.wait_for_function(

@@ -31,7 +31,7 @@ def test_paste_discover_review_accept(admin_page, redis_url, httpserver, tmp_pat
         page.wait_for_selector("text=Read 2 lines.")
         screenshot(page, "tracklist-lines")
         page.click("#discover")
-        page.wait_for_selector("text=Identifying 1 line(s) of 1 tracklist(s)")  # "ID - ID" is never searched
+        page.wait_for_selector("text=Identifying 1 line of 1 tracklist")  # "ID - ID" is never searched
         page.wait_for_function("document.querySelector('.job-status').textContent.startsWith('Completed')",
                                timeout=60_000)
         # Two takes of one title and no length to tell them apart: a close call, for a person.

@@ -45,14 +45,14 @@ def test_a_dry_run_lists_the_moves_and_moves_nothing(misplaced, music):
     said = _organise("--dry-run")
     assert f"would move {wrong.file_path}\n        to {music}/Bicep/Isles/Bicep - Glue (Hammer Remix).flac" in said
     assert f"would move {renamed.file_path}" in said and "Apricots" not in said
-    assert "2 of 4 file(s) would move; 1 outside the music folder left alone" in said
+    assert "2 of 4 files would move; 1 outside the music folder left alone" in said
     assert Path(wrong.file_path).is_file() and Track.objects.get(pk=wrong.pk).file_path == wrong.file_path
 
 
 def test_organise_moves_the_files_keeps_the_library_true_and_exports_follow(misplaced, music, tmp_path):
     wrong, renamed, placed, outside = misplaced
     said = _organise("--sync")
-    assert "moved 2 of 2 file(s); failed: 0" in said
+    assert "moved 2 of 2 files; failed: 0" in said
     wrong.refresh_from_db(), renamed.refresh_from_db(), placed.refresh_from_db(), outside.refresh_from_db()
     assert wrong.file_path == str(music / "Bicep" / "Isles" / "Bicep - Glue (Hammer Remix).flac")
     assert renamed.file_path == str(music / "Bicep" / "Isles" / "Bicep - Atlas.mp3")

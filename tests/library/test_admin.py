@@ -80,7 +80,7 @@ def test_discover_starts_a_job_with_a_progress_bar(admin_client, settings):
     response = admin_client.post(reverse("admin:library_tracklist_discover", args=[tracklist.pk]), follow=True)
     job = DiscoveryJob.objects.get()
     assert job.total == 2 and job.tracklist == tracklist
-    assert any("Identifying 2 line(s) of 1 tracklist(s)" in message for message in messages_of(response))
+    assert any("Identifying 2 lines of 1 tracklist" in message for message in messages_of(response))
     assert 'class="job-progress"' in response.content.decode()
 
 

@@ -40,7 +40,7 @@ def test_import_from_a_file_says_what_it_read(tmp_path):
     out = run("import_tracklist", str(path), "--name", "Photon", "--dj", "Ben Klock", "--date", "2017-10-22")
     tracklist = Tracklist.objects.get()
     assert (tracklist.name, tracklist.dj, str(tracklist.date)) == ("Photon", "Ben Klock", "2017-10-22")
-    assert f"imported “{tracklist}” ({tracklist.pk}): 3 line(s), 1 unparsed" in out
+    assert f"imported “{tracklist}” ({tracklist.pk}): 3 lines, 1 unparsed" in out
 
 
 def test_json_prints_only_one_object_per_line_in_order():

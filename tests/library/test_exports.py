@@ -371,7 +371,7 @@ def test_export_view_exports_the_list_as_filtered(admin_client, library, fmt):
 def test_export_view_follows_the_search_and_the_order(admin_client, library):
     url = reverse("admin:library_librarytrack_export", args=["json"])
     assert [row["title"] for row in json.loads(body_of(admin_client.get(url, {"q": "strobe"})))] == ["Strobe"]
-    ordered = json.loads(body_of(admin_client.get(url, {"o": "-2"})))  # by title, descending
+    ordered = json.loads(body_of(admin_client.get(url, {"o": "-3"})))  # by title (the third column), descending
     assert [row["title"] for row in ordered] == ["Untitled", "Strobe"]
 
 

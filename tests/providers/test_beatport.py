@@ -119,4 +119,4 @@ def test_garbage_raises_provider_error_naming_beatport(replay, beatport, path, b
 
 def test_check_reports_the_search_answer(replay, beatport):
     replay.serve("/v4/catalog/tracks/", TRACKS)
-    assert beatport.check() == "search answered with 1 track(s)"
+    assert beatport.check() == "search answered with 1 track"

@@ -115,4 +115,4 @@ def test_deezer_offers_no_purchase_links():
 
 def test_check_reports_the_search_answer(replay):
     replay.serve("/search/track", SEARCH)
-    assert Deezer().check() == "search answered with 25 track(s)"
+    assert Deezer().check() == "search answered with 25 tracks"

@@ -212,8 +212,8 @@ def test_search_is_cached_and_force_refresh_asks_again(replay):
 def test_check_makes_one_small_search(replay):
     replay.serve("/ws/2/recording", SEARCH_MBNGS)
     root = ET.parse(FIXTURES / SEARCH_MBNGS).getroot()
-    total = root.find("mb:recording-list", NS).get("count")
-    assert MusicBrainz().check() == f"search answered with {total} recording(s)"
+    total = int(root.find("mb:recording-list", NS).get("count"))
+    assert MusicBrainz().check() == f"search answered with {total:,} recording{'' if total == 1 else 's'}"
     request = replay.requests()[0]
     assert request.args["limit"] == "1"
     assert request.args["query"] == 'recording:"One More Time" AND artist:"Daft Punk"'

@@ -290,4 +290,4 @@ def test_disabled_without_credentials_says_where_to_get_them(settings):
 def test_check_fetches_a_token_and_searches(replay, credentials):
     serve_token(replay)
     replay.serve("/v1/search", SEARCH_UPTOWN)
-    assert Spotify().check() == "token accepted; search answered with 2 track(s)"
+    assert Spotify().check() == "token accepted; search answered with 2 tracks"

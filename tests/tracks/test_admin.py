@@ -92,7 +92,7 @@ def test_bulk_action_starts_one_job_and_links_to_it(admin_client, django_capture
     assert job.total == 3 and job.status == "pending" and job.started_by == "admin"
     response = admin_client.get(url)
     [message] = messages_of(response)
-    assert message.startswith("Started 1 job(s) over 3 track(s): ") and f'href="{url}"' in message
+    assert message.startswith("Started 1 job over 3 tracks: ") and f'href="{url}"' in message
     page = response.content.decode()
     assert 'class="job-progress"' in page and "0 of 3 (0%)" in page and "Queued" in page
     assert 'class="job-cancel"' in page  # a queued job can be cancelled from its own page
@@ -108,7 +108,7 @@ def test_a_large_selection_becomes_several_jobs(admin_client, settings, django_c
             {"action": "create_bulk_fetch_task", "_selected_action": [t.pk for t in tracks]}, follow=True,
         )
     assert sorted(MetadataFetchTask.objects.values_list("total", flat=True)) == [1, 2, 2]
-    assert messages_of(response)[0].startswith("Started 3 job(s) over 5 track(s): ")
+    assert messages_of(response)[0].startswith("Started 3 jobs over 5 tracks: ")
 
 
 def test_fetch_in_the_background_from_the_track_page_is_a_job_of_one(admin_client, django_capture_on_commit_callbacks):
@@ -185,7 +185,7 @@ def test_cancel_and_retry_actions(admin_client):
     running = MetadataFetchTask.objects.create(total=2, status="running")
     url = reverse("admin:tracks_metadatafetchtask_changelist")
     response = admin_client.post(url, {"action": "cancel_jobs", "_selected_action": [running.pk]}, follow=True)
-    assert messages_of(response) == ["Cancelled 1 job(s); finished ones were left alone."]
+    assert messages_of(response) == ["Cancelled 1 job; finished ones were left alone."]
     running.refresh_from_db()
     assert running.status == "cancelled"
     response = admin_client.post(url, {"action": "retry_failed", "_selected_action": [running.pk]}, follow=True)
@@ -207,7 +207,7 @@ def test_soundcharts_import_by_uuid_reports_created_and_skipped(admin_client, re
     with django_capture_on_commit_callbacks(execute=False):
         response = admin_client.post(url, {"artist": ALESSIA_CARA, "limit": 3, "offset": 0}, follow=True)
     [message] = messages_of(response)
-    assert message.startswith("Imported 3 new track(s); skipped 0 already in the catalogue. Their metadata is being fetched: <a href=")
+    assert message.startswith("Imported 3 new tracks; skipped 0 already in the catalogue. Their metadata is being fetched: <a href=")
     assert Track.objects.count() == 3
 
 
@@ -241,7 +241,7 @@ def test_spotify_search_lists_results_and_imports_the_chosen(admin_client, repla
     replay.serve(f"/v1/tracks/{items[0]['id']}", body=__import__("json").dumps(items[0]))
     with django_capture_on_commit_callbacks(execute=False):
         response = admin_client.post(url + "?query=Muse", {"spotify_id": [items[0]["id"]]}, follow=True)
-    assert messages_of(response)[0].startswith("Imported 1 new track(s)")
+    assert messages_of(response)[0].startswith("Imported 1 new track;")
     track = Track.objects.get(spotify_id=items[0]["id"])
     assert track.title == items[0]["name"] and track.isrc == items[0]["external_ids"]["isrc"]
 

@@ -27,7 +27,7 @@ def test_dry_run_lists_and_changes_nothing():
     code, out, _ = run("--all", "--dry-run")
     assert code == 0
     assert all(str(track.pk) in out for track in stale)
-    assert "2 track(s) would be fetched; nothing was changed." in out
+    assert "2 tracks would be fetched; nothing was changed." in out
     assert not MetadataFetchTask.objects.exists()
 
 
@@ -53,7 +53,7 @@ def test_track_uuid_takes_the_id_too_and_unknown_ones_are_an_error(django_captur
     track = TrackFactory()
     with django_capture_on_commit_callbacks(execute=False):
         code, out, _ = run("--track-uuid", str(track.pk))
-    assert code == 0 and "queued job" in out and "over 1 track(s)" in out
+    assert code == 0 and "queued job" in out and "over 1 track" in out
     assert MetadataFetchTask.objects.get().started_by == "command"
     with pytest.raises(CommandError, match="No track has the id or Soundcharts UUID 'nope'"):
         call_command("fetch_track_metadata", "--track-uuid", "nope")

@@ -346,7 +346,7 @@ def test_soundcharts_import_creates_new_tracks_and_skips_known_ones(replay, cred
     assert [job.total for job in result.jobs] == [4] and result.jobs[0].started_by == "import"
     created = Track.objects.get(soundcharts_uuid=items[1]["uuid"])
     assert created.title == items[1]["name"] and created.credit_name == items[1]["creditName"]
-    assert result.summary() == "Imported 4 new track(s); skipped 1 already in the catalogue."
+    assert result.summary() == "Imported 4 new tracks; skipped 1 already in the catalogue."
 
 
 def test_a_title_and_its_version_are_kept_apart_so_a_remix_is_another_track():

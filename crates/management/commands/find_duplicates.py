@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from common.text import count_text
 from core.queue import BrokerUnavailable
 from crates import files, selectors
 from crates.management.commands._jobs import report_end, run_here
@@ -32,17 +33,17 @@ class Command(BaseCommand):
             except BrokerUnavailable as exc:
                 raise CommandError(f"{exc} Run with --sync to fingerprint here instead.") from None
             if job is not None and not sync:
-                self.stdout.write(f"queued fingerprint job {job.pk} over {job.total} file(s); run again with --list "
+                self.stdout.write(f"queued fingerprint job {job.pk} over {count_text(job.total, 'file')}; run again with --list "
                                   "once it is done, or use --sync")
                 return
             if job is not None:
                 finished = run_here(self, FingerprintJob, job, what="files")
-                self.stdout.write(f"fingerprinted {finished.successful} file(s); failed: {finished.failed}")
+                self.stdout.write(f"fingerprinted {count_text(finished.successful, 'file')}; failed: {finished.failed}")
                 report_end(self, finished)
         groups = selectors.duplicate_groups()
         counts = selectors.fingerprint_counts()
-        self.stdout.write(f"{len(groups)} group(s) of duplicates among {counts['fingerprinted']} fingerprinted "
-                          f"file(s) of {counts['files']}")
+        self.stdout.write(f"{count_text(len(groups), 'group')} of duplicates among "
+                          f"{count_text(counts['fingerprinted'], 'fingerprinted file')} of {counts['files']:,}")
         for group in groups:
             self.stdout.write(f"{group.best.track}")
             for index, each in enumerate(group.files):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.text import count_text
 from core.queue import BrokerUnavailable
 from crates import files
 from crates.management.commands._jobs import report_end, run_here
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"would move {move.source}\n        to {move.destination}")
             outside = sum(1 for move in plan if not move.moves and "outside" in move.reason)
             note = f"; {outside} outside the music folder left alone" if outside else ""
-            self.stdout.write(f"{len(moving)} of {len(plan)} file(s) would move{note}. Nothing was moved (--dry-run).")
+            self.stdout.write(f"{len(moving)} of {count_text(len(plan), 'file')} would move{note}. Nothing was moved (--dry-run).")
             return
         try:
             job, plan = files.organise_job_create(tracks=tracks.iterator(chunk_size=2000), started_by="command",
@@ -41,11 +42,11 @@ class Command(BaseCommand):
             self.stdout.write(f"Every file of {len(plan)} is where its tags say; nothing to move.")
             return
         if not sync:
-            self.stdout.write(f"queued file move job {job.pk}: {job.total} file(s) to move")
+            self.stdout.write(f"queued file move job {job.pk}: {count_text(job.total, 'file')} to move")
             return
         finished = run_here(self, FileMoveJob, job, what="files")
         moved = files.moves_done(job=finished)
         for done in moved:
             self.stdout.write(f"moved {done['from']}\n   to {done['to']}")
-        self.stdout.write(f"moved {len(moved)} of {finished.total} file(s); failed: {finished.failed}")
+        self.stdout.write(f"moved {len(moved)} of {count_text(finished.total, 'file')}; failed: {finished.failed}")
         report_end(self, finished)

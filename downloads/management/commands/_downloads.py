@@ -6,6 +6,7 @@ import sys
 
 from django.core.management.base import CommandError
 
+from common.text import count_text
 from core import jobs
 from core.queue import BrokerUnavailable
 from downloads import services
@@ -30,12 +31,12 @@ def start(command, request, *, sync: bool, quiet: bool = False) -> services.Requ
             model=DownloadJob, job_id=requested.job.pk, on_progress=(lambda row: _progress(command, row)) if show else None,
         )
     elif requested.job is not None and not quiet:
-        command.stderr.write(f"queued download job {requested.job.pk} over {requested.job.total} track(s)")
+        command.stderr.write(f"queued download job {requested.job.pk} over {count_text(requested.job.total, 'track')}")
     return requested
 
 
 def _progress(command, job) -> None:
-    command.stderr.write(f"\r{job.processed}/{job.total} download(s) finished", ending="")
+    command.stderr.write(f"\r{job.processed}/{count_text(job.total, 'download')} finished", ending="")
     command.stderr.flush()
 
 

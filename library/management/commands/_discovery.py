@@ -7,6 +7,7 @@ import sys
 
 from django.core.management.base import CommandError
 
+from common.text import count_text
 from core import jobs
 from core.queue import BrokerUnavailable
 from library import services
@@ -22,7 +23,7 @@ def discover(command, tracklists, *, sync: bool, quiet: bool = False) -> None:
     for job in created:
         if not sync:
             if not quiet:
-                command.stdout.write(f"queued discovery job {job.pk} over {job.total} line(s) of “{job.tracklist}”")
+                command.stdout.write(f"queued discovery job {job.pk} over {count_text(job.total, 'line')} of “{job.tracklist}”")
             continue
         show = not quiet and sys.stderr.isatty()
         finished = jobs.job_run_here(

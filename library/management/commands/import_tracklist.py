@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.text import count_text
 from library import services
 from library.management.commands._discovery import discover as discover_lines
 from library.management.commands._discovery import lines_json
@@ -42,7 +43,7 @@ class Command(BaseCommand):
                 count = tracklist.discoveries.count()
                 unparsed = tracklist.discoveries.filter(status=DiscoveryStatus.UNPARSED).count()
                 note = f", {unparsed} unparsed" if unparsed else ""
-                self.stdout.write(f"imported “{tracklist}” ({tracklist.pk}): {count} line(s){note}")
+                self.stdout.write(f"imported “{tracklist}” ({tracklist.pk}): {count_text(count, 'line')}{note}")
         if discover or sync:
             discover_here = sync or json  # --json prints the outcome, so it identifies here
             discover_lines(self, tracklists, sync=discover_here, quiet=json)

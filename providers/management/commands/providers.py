@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from common.text import count_text
 from providers.base import ProviderError
 from providers.registry import get_provider, statuses
 
@@ -34,5 +35,5 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"{line} {self.style.SUCCESS('OK')}: {answer}")
         if failures:
-            self.stderr.write(f"{failures} provider(s) failed their check.")
+            self.stderr.write(f"{count_text(failures, 'provider')} failed their check.")
             raise SystemExit(1)

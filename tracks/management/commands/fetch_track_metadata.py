@@ -8,6 +8,7 @@ import uuid
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
+from common.text import count_text
 from core.queue import BrokerUnavailable
 from providers.base import ProviderError, RateLimited
 from providers.registry import PROVIDER_CLASSES
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         if dry_run:
             for track in tracks.iterator():
                 self.stdout.write(f"would fetch: {track.pk}  {track}")
-            self.stdout.write(f"{count} track(s) would be fetched; nothing was changed.")
+            self.stdout.write(f"{count_text(count, 'track')} would be fetched; nothing was changed.")
             return
         if not count:
             self.stdout.write("No track to fetch.")
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         except (BrokerUnavailable, ProviderError) as exc:
             raise CommandError(str(exc)) from None
         for job in created:
-            self.stdout.write(f"queued job {job.pk} over {job.total} track(s)")
+            self.stdout.write(f"queued job {job.pk} over {count_text(job.total, 'track')}")
 
     def _select(self, track_uuid, bulk):
         if track_uuid is not None:
@@ -91,7 +92,8 @@ class Command(BaseCommand):
             try:
                 outcome = services.track_metadata_fetch(track=track, provider=provider, force_refresh=force_refresh)
             except RateLimited as exc:
-                raise CommandError(f"{exc}. {fetched + unchanged} track(s) were fetched before it; run again later.") from None
+                raise CommandError(f"{exc}. {count_text(fetched + unchanged, 'track')} "
+                                   f"{'was' if fetched + unchanged == 1 else 'were'} fetched before it; run again later.") from None
             except (services.NothingFound, ProviderError) as exc:
                 failed += 1
                 self.stderr.write(f"\nfailed: {track.pk}  {exc}")
