@@ -431,10 +431,7 @@ def _parsed_title(title: str) -> tuple[str, str, tuple[str, ...], tuple[str, ...
     if parsed.version:
         versions.append(parsed.version)
     remixers = _remixers(parsed.version, parsed.remixer) if parsed.version else ()
-    base = parsed.base
-    if base.endswith(" )") and base.count(")") > base.count("("):
-        base = base[:-2].rstrip()  # "Eyed ( ROWDIBOÏ EDIT))": a bracket closed twice
-    return base, " / ".join(versions), remixers, parsed.featuring
+    return parsed.base, " / ".join(versions), remixers, parsed.featuring
 
 
 def _title_fields(text: str) -> tuple[str, str, tuple[str, ...], str, str, tuple[str, ...], str]:
@@ -474,7 +471,13 @@ def _artist_names(credit: str) -> tuple[str, ...]:
 
 def _segment(artist: str, title_text: str) -> _Fields:
     """Return the fields of one track from its artist credit and its title as written."""
-    title, version, remixers, label, catalog, featuring, loose = _title_fields(title_text)
+    last = title_text[-1:]
+    if last == "]" or last == "!":
+        title, version, remixers, label, catalog, featuring, loose = _title_fields(title_text)
+    else:
+        # No closing bracket or marks to take off, as most titles: only the version is left for _title_fields.
+        title, version, remixers, featuring = _version_fields(title_text)
+        label = catalog = loose = ""
     if "*" in artist:
         artist = _DISCOGS_STAR.sub("", artist)
     # The first-character test skips most calls: every placeholder starts with one of a few characters.
@@ -565,7 +568,7 @@ def _emit(
         ParsedLine(
             number if number > previous else previous + 1, raw, status, timestamp, artist, artists, title, version,
             remixers, label, catalog_number or catalog,
-            together and bool(lines),  # the first line has nothing before it to be played with
+            together and previous > 0,  # the first line has nothing before it to be played with
             side,
         )
     )  # fmt: skip
@@ -586,37 +589,49 @@ def _accepts_number(value: str, last_number: int, rest: str) -> bool:
     return bool(rest) and _is_unknown(rest.partition(" ")[0])
 
 
-def _read_prefixes(text: str, context: _Context) -> tuple[str, str, str, int, int | None, bool]:
-    """Return text without its leading side, catalogue number, number and time, and those (or "", 0, None)."""
+def _read_side_or_catalog(text: str, context: _Context) -> tuple[str, str, str]:
+    """Return text without a leading vinyl side or catalogue number, and the side and catalogue number ("" if none)."""
+    first, second = text[0], text[1:2]
+    if second.isdigit() or second in _SIDE_MARKS or second == first:
+        found = _SIDE.match(text)
+        if found is not None:
+            side, marked, rest = found.group("side"), found.group("mark"), text[found.end() :]
+            # "A1 Artist - Title" and "B2. Title" are sides; "A1 - Title" is the band A1 unless sides came before,
+            # and a lone letter ("A. Paul - Kaned Lunch") is one only after sides, and marked.
+            if side[-1].isdigit():
+                accepted = bool(marked) or bool(context.side) or _splits(rest)
+            else:
+                accepted = bool(marked) and bool(context.side)
+            if accepted and rest:
+                return rest, side, ""
+    if second in _UPPER:
+        found = _CATALOG_PREFIX.match(text)
+        if found is not None:
+            token, digits, rest = found.group("catalog"), found.group("digits"), text[found.end() :]
+            if found.group("dash"):
+                # "HWEP010 - MEZZ - COLOR OF WAR"; "DJ3000 - Title - Extended Mix" is an artist's name.
+                shaped = len(digits) >= 3 and (digits[0] == "0" or len(token) - len(digits) >= 3)
+            else:
+                shaped = rest[:1].isdigit() and _TRACK_NUMBER.match(rest) is not None
+            if (shaped or token == context.catalog) and _splits(rest):
+                return rest, "", token
+    return text, "", ""
+
+
+def _read_line(raw: str, collapsed: str, context: _Context) -> int:
+    """Append the lines (usually one) a non-blank source line holds; return the number it printed, 0 for none.
+
+    Return -1, and append nothing, for a line that holds no track: a date alone, a link, a credit.
+    """
+    text = collapsed
     side = catalog = ""
     first = text[0]
-    if first in _UPPER:
-        second = text[1:2]
-        if second.isdigit() or second in _SIDE_MARKS or second == first:
-            found = _SIDE.match(text)
-            if found is not None:
-                printed_side, marked, rest = found.group("side"), found.group("mark"), text[found.end() :]
-                # "A1 Artist - Title" and "B2. Title" are sides; "A1 - Title" is the band A1 unless sides came before,
-                # and a lone letter ("A. Paul - Kaned Lunch") is one only after sides, and marked.
-                if printed_side[-1].isdigit():
-                    accepted = bool(marked) or bool(context.side) or _splits(rest)
-                else:
-                    accepted = bool(marked) and bool(context.side)
-                if accepted and rest:
-                    side, text = printed_side, rest
-        if not side and second in _UPPER:
-            found = _CATALOG_PREFIX.match(text)
-            if found is not None:
-                token, digits, rest = found.group("catalog"), found.group("digits"), text[found.end() :]
-                if found.group("dash"):
-                    # "HWEP010 - MEZZ - COLOR OF WAR"; "DJ3000 - Title - Extended Mix" is an artist's name.
-                    shaped = len(digits) >= 3 and (digits[0] == "0" or len(token) - len(digits) >= 3)
-                else:
-                    shaped = rest[:1].isdigit() and _TRACK_NUMBER.match(rest) is not None
-                if (shaped or token == context.catalog) and _splits(rest):
-                    catalog, text = token, rest
-    timestamp, stamped, printed = None, False, 0
+    if first in _UPPER and not text[1:2].islower():
+        # "A1 ...", "NYH244 07 ...": rare, so read apart. Most lines ("Artist - Title") start with a capital and a
+        # small letter; a prefixed line allocates nothing more here, which spares the garbage collector's passes.
+        text, side, catalog = _read_side_or_catalog(text, context)
     prefixed = bool(side or catalog)
+    timestamp, stamped, printed = None, False, 0
     for turn in range(3):
         found = _PREFIX.match(text) if text[:1] in _PREFIX_STARTS else None
         if found is None:
@@ -636,33 +651,16 @@ def _read_prefixes(text: str, context: _Context) -> tuple[str, str, str, int, in
             break
         prefixed = True
         text = text[found.end() :]
-    return text, side, catalog, printed, timestamp, prefixed
-
-
-def _read_line(raw: str, collapsed: str, context: _Context) -> int:
-    """Append the lines (usually one) a non-blank source line holds; return the number it printed, 0 for none.
-
-    Return -1, and append nothing, for a line that holds no track: a date alone, a link, a credit.
-    """
-    first, second = collapsed[0], collapsed[1:2]
-    if first in _PREFIX_STARTS or (
-        first in _UPPER
-        and not second.islower()
-        and (
-            second.isdigit() or second in _SIDE_MARKS or second == first
-            or (second in _UPPER and _CATALOG_PREFIX.match(collapsed) is not None)
-        )
-    ):  # fmt: skip
-        text, side, catalog, printed, timestamp, prefixed = _read_prefixes(collapsed, context)
-    else:  # "Artist - Title": most lines start with no number, side or time
-        text, timestamp, printed, prefixed = collapsed, None, 0, False
-        side = catalog = ""
     lead = _LEADING_JOINER.match(text) if text[:1] in _JOINER_STARTS else None
     # "Versus - Title" names an artist: a joiner is followed by a track, not by the separator.
     together = lead is not None and not text[lead.end() :].startswith(("-", "–", "—"))
     if together:
         text = text[lead.end() :]
-    separator = _find_separator(text) if text else None
+    separator = _SEPARATOR.search(text) if text else None
+    if separator is not None:
+        start = separator.start()
+        if text.find("(", 0, start) >= 0 or text.find("[", 0, start) >= 0 or text.find("{", 0, start) >= 0:
+            separator = _find_separator(text)  # a bracket before the dash: the first dash outside brackets
     if separator is None:
         # Nothing after a time or a number: a track was played there and nobody named it.
         fields = _unsplit(text) if text else _UNKNOWN_FIELDS
@@ -673,7 +671,7 @@ def _read_line(raw: str, collapsed: str, context: _Context) -> int:
     else:
         artist, rest = text[: separator.start()], text[separator.end() :]
         if (
-            text[separator.start() + 1] == "–" and not prefixed and len(artist) <= _CREDIT_LENGTH
+            text[separator.start() + 1] == "–" and not prefixed and not together and len(artist) <= _CREDIT_LENGTH
             and _CREDIT.fullmatch(artist)
         ):  # fmt: skip
             return -1  # Discogs' "Written-By – Karl Kowalski" under a track
@@ -706,10 +704,12 @@ def _joins(rest: str) -> list[re.Match[str]]:
     found = list(_top_level(rest, _JOINER.finditer(rest)))
     if not found:
         return []
+    # As at a line's start, a joiner followed by a dash starts no track ("w/ - X" is no "w/ X").
     return [
         join
         for join, following in zip(found, [*found[1:], None], strict=True)
-        if _SEPARATOR.search(rest, join.end(), following.start() if following else len(rest))
+        if rest[join.end() : join.end() + 1] not in ("-", "–", "—")
+        and _SEPARATOR.search(rest, join.end(), following.start() if following else len(rest))
     ]
 
 

@@ -326,7 +326,6 @@ def test_an_unknown_track_is_unidentifiable_without_its_number(text: str, positi
         ("Umek & Uto Karem - Crossing the Lines - Original Mix", "Crossing the Lines", "Original Mix", ()),
         ("Noir & Fraser Owen - &U - Mendo & Danny Serrano Remix", "&U", "Mendo & Danny Serrano Remix",
          ("Mendo", "Danny Serrano")),
-        ("Ellie Goulding- Eyed ( ROWDIBOÏ EDIT))", "Eyed", "ROWDIBOÏ EDIT", ("ROWDIBOÏ",)),  # closed twice
     ],
 )  # fmt: skip
 def test_the_remixer_is_told_apart_from_the_mix_description(text, title, version, remixers) -> None:
