@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -171,9 +172,13 @@ def tracklist_create(
     *, name: str, dj: str = "", date: datetime.date | None = None, source_url: str = "", raw_text: str = "",
     lines: Sequence[parsing.ParsedLine] | None = None,
 ) -> Tracklist:
-    """Create a tracklist and its lines: those given, or raw_text parsed."""
+    """Create a tracklist and its lines: those given, or raw_text parsed (whose own title line, DJ, date and link
+    then fill what is not given)."""
     if lines is None:
-        lines = parsing.parse_text(raw_text).lines
+        parsed = parsing.parse_text(raw_text)
+        lines = parsed.lines
+        name, dj, date, source_url = (name or parsed.name, dj or parsed.dj, date or parsed.date,
+                                      source_url or parsed.source_url)
     name, dj, source_url, raw_text = storable((name, dj, source_url, raw_text))
     tracklist = Tracklist.objects.create(
         name=name[:500] or "Untitled mix", dj=dj[:300], date=date, source_url=source_url[:1000], raw_text=raw_text,
@@ -200,7 +205,7 @@ def tracklists_import(
             raw = "\n".join(line.raw for line in mix.lines)
             title = name if name and len(mixes) == 1 else (mix.name or name or stem)
             created.append(tracklist_create(
-                name=title, dj=dj or mix.dj, date=date, source_url=source_url or mix.source_url, raw_text=raw,
+                name=title, dj=dj or mix.dj, date=date or mix.date, source_url=source_url or mix.source_url, raw_text=raw,
                 lines=mix.lines,
             ))
     return created
@@ -209,17 +214,33 @@ def tracklists_import(
 # --- Identification ------------------------------------------------------------------------
 
 
+# A square bracket the parser kept at the end of a title names no version (those are read as the version): a label
+# it could not tell from the list ("Uptown Funk [Columbia]"), or a note ("[Locked Groove]"). It stays on the line as
+# written; a provider's title never holds it, so it is searched and compared without it.
+_TRAILING_NOTE = re.compile(r"\s*\[[^\[\]]*\]\s*$")
+
+
+def searched_title(title: str) -> str:
+    """Return a line's title as it is searched and compared: without trailing notes in square brackets."""
+    while True:
+        shorter = _TRAILING_NOTE.sub("", title)
+        if shorter == title or not shorter.strip():
+            return title
+        title = shorter
+
+
 def query_of(discovery: TrackDiscovery) -> matching.Recording:
     """Return what matching compares of a line: its title and version, artists, label and catalogue number."""
     artists = tuple(discovery.artists or ()) or matching.split_artists(discovery.artist)
     return matching.Recording(
-        title=discovery.title, version=discovery.version, artists=artists, label=discovery.label,
+        title=searched_title(discovery.title), version=discovery.version, artists=artists, label=discovery.label,
         catalog_number=discovery.catalog_number,
     )
 
 
 def _search_text(discovery: TrackDiscovery) -> tuple[str, str]:
-    return discovery.artist or ", ".join(discovery.artists), discovery.full_title
+    title = searched_title(discovery.title)
+    return discovery.artist or ", ".join(discovery.artists), f"{title} ({discovery.version})" if discovery.version else title
 
 
 def _search(client, discovery: TrackDiscovery, force_refresh: bool) -> list[TrackCandidate]:

@@ -1,5 +1,11 @@
+import os
+import shutil
+from pathlib import Path
+
 import pytest
 
+from tests.browser.conftest import CHROMIUM, PASSWORD, log_in
+from tests.factories import UserFactory
 from tests.replay import Replay
 from tests.services import WorkerProcess, clear_test_cache, require_redis
 
@@ -61,3 +67,42 @@ def replay(httpserver, settings):
     clear_test_cache()
     yield Replay(httpserver)
     clear_test_cache()
+
+
+# --- The browser (one Chromium for the whole run, whatever folder a browser test lives in) -----------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def admin_page(page, live_server):
+    """A browser page logged into the admin as a superuser."""
+    UserFactory(password=PASSWORD)
+    log_in(page, live_server.url, "admin")
+    page.live_server_url = live_server.url
+    return page

@@ -1,12 +1,8 @@
-"""Headless Debian Chromium driven by Playwright against a live Django server."""
+"""Helpers for the browser tests (the browser, page and admin_page fixtures live in tests/conftest.py, so that every
+test folder shares one Chromium)."""
 
 import os
-import shutil
 from pathlib import Path
-
-import pytest
-
-from tests.factories import UserFactory
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -15,42 +11,6 @@ PASSWORD = "correct horse battery staple"
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make in that thread are still synchronous, so Django's guard is lifted here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def admin_page(page, live_server):
-    """A browser page logged into the admin as a superuser."""
-    UserFactory(password=PASSWORD)
-    log_in(page, live_server.url, "admin")
-    page.live_server_url = live_server.url
-    return page
 
 
 def log_in(page, url: str, username: str) -> None:

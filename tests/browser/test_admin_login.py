@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 def test_login_lands_on_the_dashboard_with_the_menu_grouped_by_what_a_person_does(admin_page):
     assert "Your music library" in admin_page.title()
     sections = admin_page.locator("#nav-sidebar-apps h2").all_inner_texts()
-    assert [text.strip().splitlines()[0] for text in sections] == ["Catalogue", "Discovery", "Want list", "Downloads", "Jobs", "System"]
+    assert [text.strip().splitlines()[0] for text in sections] == ["Catalogue", "Discovery", "Want list", "Crates", "Downloads", "Jobs", "System"]
     assert screenshot(admin_page, "admin-index").stat().st_size > 10_000
 
 

@@ -7,13 +7,13 @@ import pytest
 from core import jobs
 from crates import files, services
 from crates.models import FingerprintJob
-from tests.browser.conftest import admin_page, browser, page, screenshot  # noqa: F401 - the browser's fixtures
+from tests.browser.conftest import screenshot
 from tests.crates.conftest import track_with_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_crate_and_the_duplicates_page(admin_page, music, tunes):  # noqa: F811 - fixtures
+def test_a_crate_and_the_duplicates_page(admin_page, music, tunes):
     glue = track_with_file(tunes(music / "Bicep" / "Bicep - Glue.flac", tune="a", codec="flac"), title="Glue",
                            credit_name="Bicep", artists=["Bicep"], bpm=130, key="A minor", genre="Techno")
     copy = track_with_file(tunes(music / "Downloads" / "glue.mp3", tune="a", codec="mp3"), title="Glue",
@@ -37,7 +37,7 @@ def test_a_crate_and_the_duplicates_page(admin_page, music, tunes):  # noqa: F81
     screenshot(tab, "duplicates")
 
 
-def test_add_to_crate_and_the_rekordbox_upload_pages(admin_page, music, tunes):  # noqa: F811 - fixtures
+def test_add_to_crate_and_the_rekordbox_upload_pages(admin_page, music, tunes):
     track = track_with_file(tunes(music / "Bicep" / "Bicep - Glue.flac", tune="a", codec="flac", seconds=6),
                             title="Glue", credit_name="Bicep", artists=["Bicep"])
     tab = admin_page

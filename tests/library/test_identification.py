@@ -175,3 +175,16 @@ def test_a_provider_that_hangs_on_one_line_fails_that_line_and_never_stops_the_r
     assert failure.error.startswith("Line 2: spotify") and "no answer within 1 s" in failure.error
     first, hung, third = tracklist.discoveries.order_by("position")
     assert first.status == third.status == DiscoveryStatus.IDENTIFIED and hung.status == DiscoveryStatus.PENDING
+
+
+def test_a_trailing_note_in_square_brackets_is_searched_and_compared_without_it():
+    assert services.searched_title("Uptown Funk [Columbia]") == "Uptown Funk"
+    assert services.searched_title("Loop [Locked Groove] [Side A]") == "Loop"
+    assert services.searched_title("[Untitled]") == "[Untitled]"  # a title that is only a bracket stays itself
+    assert services.searched_title("Strobe (Club Edit)") == "Strobe (Club Edit)"
+
+
+def test_a_tracklist_made_from_text_takes_its_own_title_line_dj_and_date():
+    made = services.tracklist_create(name="", raw_text="Ben Klock @ Berghain - Klubnacht 2017-10-22\n01. A - B\n")
+    assert made.dj == "Ben Klock" and made.date is not None and "Klubnacht" in made.name
+    assert made.discoveries.count() == 1

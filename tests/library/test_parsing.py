@@ -303,7 +303,9 @@ def test_a_100000_character_line_is_read_quickly(text: str) -> None:
     parse_csv(f"artist,title\nA,{text}\n")
     parse_cue(f'TRACK 01 AUDIO\nTITLE "{text}"\n')
 
-    assert time.perf_counter() - started < 1
+    # A guard against a pattern that backtracks without end (minutes, or never), not a speed target: those are the
+    # bench's (bench/discovery.py). Idle, all three take about 0.1 s; a busy CI machine may take several times that.
+    assert time.perf_counter() - started < 5
 
 
 # --- The fast paths read what parse_title reads --------------------------------------------------------------------
