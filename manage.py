@@ -30,8 +30,8 @@ def main():
         sys.stderr.write(f"Configuration error: {exc}\n")
         sys.exit(2)
     except (OperationalError, InterfaceError) as exc:
+        from common.redact import redact
         from config.env import mask_url
-        from core.redact import redact
 
         reason = redact(str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__)
         url = mask_url(os.environ.get("DATABASE_URL", "the SQLite file under var/"))
@@ -41,7 +41,7 @@ def main():
         )
         sys.exit(1)
     except DatabaseError as exc:
-        from core.redact import redact
+        from common.redact import redact
 
         sys.stderr.write(f"Error: the database refused the request: {redact(str(exc).strip())}\n")
         sys.exit(1)

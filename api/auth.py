@@ -1,7 +1,7 @@
 """Token authentication: `Authorization: Bearer <token>` (or `Token <token>`), looked up by its digest.
 
 The token never reaches a log, a page or an error: only its digest is stored, the errors name no part of it,
-and "Bearer …" is one of the shapes core.redact blanks out of every logged line.
+and "Bearer …" is one of the shapes common.redact blanks out of every logged line.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from common.redact import redact
 from core.queue import BrokerUnavailable
-from core.redact import redact
 from providers.base import ProviderDisabled, ProviderError, RateLimited, Unauthorized
 from providers.registry import provider_label
 

@@ -20,8 +20,9 @@ import matching
 from audio import artwork, scan, tags
 from audio.models import ScanItemKind, ScanJob, ScanJobItem, TagWriteJob
 from audio.probe import AudioError, AudioInfo
+from common import dates
 from common.text import count_text, storable
-from core import dates, jobs
+from core import jobs
 from core.jobs import ItemOutcome, job_create
 from core.models import ACTIVE_STATUSES, ItemStatus
 from matching.weights import ACCEPT_GAP, ACCEPT_THRESHOLD, DURATION_MAX_DIFF, DURATION_TOLERANCE, EPSILON

@@ -468,7 +468,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"()": "core.redact.RedactingFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
+        "plain": {"()": "common.redact.RedactingFormatter", "format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": CONF["LOG_LEVEL"]},

@@ -22,9 +22,9 @@ from django.core.exceptions import ImproperlyConfigured
 from audio import fingerprint
 from audio.probe import EXTENSIONS
 from audio.services import track_fingerprint_store
+from common.paths import UnsafePath
 from core import jobs
 from core.jobs import ItemOutcome
-from core.paths import UnsafePath
 from crates import selectors
 from crates.models import FileMoveItem, FileMoveJob, FileMoveKind, FingerprintItem, FingerprintJob
 from downloads import files as filing

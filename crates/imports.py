@@ -29,7 +29,8 @@ import matching
 from audio import scan
 from audio.probe import AudioError
 from audio.services import track_file_fields
-from core import dates, jobs
+from common import dates
+from core import jobs
 from core.jobs import ItemOutcome
 from crates import selectors
 from crates import services as crate_services

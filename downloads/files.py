@@ -7,7 +7,7 @@ with ffmpeg when it is installed: mutagen reads only headers, so a file garbled 
 `quarantine` moves a refused file out of the way, with its reason.
 
 `library_path` renders DOWNLOAD_PATH_TEMPLATE into a path under MUSIC_ROOT. Every value (artist, album, ...)
-comes from providers or peers, so each folder and file name it makes passes through `core.paths.safe_segment`:
+comes from providers or peers, so each folder and file name it makes passes through `common.paths.safe_segment`:
 an artist "AC/DC" is one folder "AC_DC", and no value can climb out of MUSIC_ROOT. `file_into_library` moves the
 file there without ever overwriting one: the final name is taken with `os.link`, which fails if the name exists,
 so two workers filing at once never share a name, and a move across filesystems goes through a hidden temporary
@@ -48,7 +48,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from audio.probe import EXTENSIONS, AudioError, AudioInfo, decoded_seconds, probe
-from core.paths import MAX_EXTENSION_BYTES, MAX_SEGMENT_BYTES, UnsafePath, safe_join, safe_segment
+from common.paths import MAX_EXTENSION_BYTES, MAX_SEGMENT_BYTES, UnsafePath, safe_join, safe_segment
 from downloads.choice import DURATION_TOLERANCE
 from downloads.quality import format_of_extension, meets
 from tracks.keys import duration_text, size_text

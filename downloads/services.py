@@ -34,8 +34,8 @@ from django.utils import timezone
 from audio.probe import EXTENSIONS, AudioError, AudioInfo, probe
 from audio.services import track_file_fields, track_tags_write
 from audio.tags import TagWriteError
+from common.paths import UnsafePath
 from core.jobs import job_create
-from core.paths import UnsafePath
 from core.queue import BrokerUnavailable
 from downloads import choice, files
 from downloads.models import (

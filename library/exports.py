@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
-from core import dates
+from common import dates
 from core.exports import BOOL, DATE, NUMBER, Column, start_of_day
 from library.models import LibraryTrack
 from tracks import keys

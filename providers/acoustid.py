@@ -4,7 +4,7 @@ Chromaprint's `fpcalc` computes the file's fingerprint; the web service's lookup
 with the fingerprints it knows that sound alike (a score 0..1 each) and the MusicBrainz
 recordings submitted for them. Requests go through the shared ProviderSession (rate
 limit 3/s, retries, typed errors). The application key travels as `client=` in the
-query string; it is a secret setting (config/schema.py), so core.redact removes it from
+query string; it is a secret setting (config/schema.py), so common.redact removes it from
 every error, log line and page.
 """
 

@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
+from common.dates import parse_release_date
 from common.text import storable
-from core.dates import parse_release_date
 
 
 class ProviderError(Exception):
@@ -24,7 +24,7 @@ class ProviderError(Exception):
     def __init__(
         self, provider: str, endpoint: str, message: str, status: int | None = None, *, transient: bool = False
     ):
-        from core.redact import redact
+        from common.redact import redact
 
         # Redacted here, once: the text goes into job rows, admin messages, logs and command output.
         self.provider = provider
@@ -228,7 +228,7 @@ def _jsonable(value: Any) -> Any:
 
 def parse_date(value: Any) -> datetime.date | None:
     """Return a date from "2019-03-29", "2019-03", "2019" or an ISO datetime, knowing its precision
-    (core.dates.ReleaseDate: "2019" stays a year); None otherwise."""
+    (common.dates.ReleaseDate: "2019" stays a year); None otherwise."""
     return parse_release_date(value)
 
 
@@ -270,7 +270,7 @@ def normalise_isrc(text: Any) -> str:
 
 def excerpt(text: str, size: int = 60) -> str:
     """Return the start of a response body on one line, redacted, for an error message."""
-    from core.redact import redact
+    from common.redact import redact
 
     text = redact(" ".join(text.split()))
     return text if len(text) <= size else text[:size] + "…"

@@ -60,7 +60,7 @@ class _GuardedSession(requests.Session):
     def carries_credentials(self, request: requests.PreparedRequest) -> bool:
         if any(name.lower() in self.credential_headers for name in request.headers):
             return True
-        from core.redact import secret_values
+        from common.redact import secret_values
 
         url = request.url or ""
         return "token=" in url.lower() or any(value in url for value in secret_values())

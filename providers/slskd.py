@@ -20,7 +20,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from core.paths import UnsafePath, safe_join, split_remote_path
+from common.paths import UnsafePath, safe_join, split_remote_path
 from providers import ratelimit
 from providers.base import Capability, DownloadCandidate, ProviderError, RateLimited, as_int
 from providers.client import Provider

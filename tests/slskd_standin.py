@@ -38,7 +38,7 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from audio.probe import AudioError, probe
-from core.paths import UnsafePath, safe_join, split_remote_path
+from common.paths import UnsafePath, safe_join, split_remote_path
 from tests.audio_factory import LOSSLESS, extension_for, make_audio, make_corrupt, make_mislabelled
 
 BEHAVIOURS = frozenset({"ok", "stall", "corrupt", "truncated", "offline", "reject", "errored", "mislabelled"})

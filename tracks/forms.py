@@ -10,7 +10,7 @@ from unfold.widgets import (
     UnfoldAdminURLInputWidget,
 )
 
-from core import dates
+from common import dates
 from providers.registry import id_fields
 from tracks import keys
 from tracks.genres import normalise_genre

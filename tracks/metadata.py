@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import matching
-from core import dates
+from common import dates
 from providers.base import TrackMetadata
 from providers.registry import id_fields
 from tracks.genres import normalise_genre

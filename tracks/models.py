@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from core import dates
+from common import dates
 from core.models import Job, JobItem
 from providers.registry import id_fields
 from tracks import keys

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.utils import timezone
 
 import matching
+from common import dates
 from common.text import count_text, storable
-from core import dates, jobs
+from core import jobs
 from core.gather import Gathered, GatherOutcome, gather
 from core.queue import BrokerUnavailable
 from providers.base import Capability, TrackCandidate, TrackMetadata

@@ -6,7 +6,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core import dates, selectors
+from common import dates
+from core import selectors
 from core.jobs import label_of
 from core.models import Job
 from tracks import keys

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from audio.artwork import Artwork, ArtworkError, prepare_artwork
 from audio.tags.names import OUR_COMMENT_PREFIX
-from core import dates
+from common import dates
 from matching.versions import parse_title
 from tracks import keys
 

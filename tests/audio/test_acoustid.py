@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from audio import services
 from audio.models import ScanItemKind, ScanJob, ScanJobItem
+from common.redact import RedactingFormatter
 from core import jobs
-from core.redact import RedactingFormatter
 from library.models import LibraryTrack
 from providers.acoustid import AcoustID, candidates_from_body, fingerprint_file, fingerprint_parse
 from providers.base import ProviderError

@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from audio.probe import probe
-from core.paths import UnsafePath
+from common.paths import UnsafePath
 from downloads import files
 from downloads.files import (
     FiledFile,

@@ -23,7 +23,7 @@ from django.core.management.base import CommandError
 from django.urls import path, reverse
 from django.utils import timezone
 
-from core import dates
+from common import dates
 from core.admin import CratediggerAdminSite
 from core.exports import CONTENT_TYPES, FORMATS, ExportActionsMixin, write
 from library import exports as library_exports

@@ -11,8 +11,8 @@ from django.core.management import call_command
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
+from common.redact import RedactingFormatter, redact
 from core import jobs
-from core.redact import RedactingFormatter, redact
 from providers.base import ProviderError
 from providers.registry import get_provider
 from tests.factories import TrackFactory

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import dates
+from common import dates
 from tracks import metadata
 from tracks.genres import normalise_genre
 from tracks.models import Track

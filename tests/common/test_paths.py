@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.paths import UnsafePath, safe_join, safe_relative_path, safe_segment, split_remote_path
+from common.paths import UnsafePath, safe_join, safe_relative_path, safe_segment, split_remote_path
 from providers.base import ProviderError
 from providers.slskd import Slskd
 
