@@ -34,6 +34,7 @@ test: $(BIN)/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf var/broker var/cache var/test-db.sqlite3 var/screenshots

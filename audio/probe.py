@@ -25,19 +25,7 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 from mutagen.wave import WAVE
 
-LOSSLESS_FORMATS = frozenset({"flac", "wav", "aiff", "alac"})
-# File name extensions each format may carry.
-EXTENSIONS = {
-    "mp3": ("mp3",),
-    "flac": ("flac",),
-    "wav": ("wav", "wave"),
-    "aiff": ("aiff", "aif", "aifc"),
-    "aac": ("m4a", "mp4", "aac"),
-    "alac": ("m4a", "mp4", "alac"),
-    "ogg": ("ogg", "oga"),
-    "opus": ("opus", "ogg"),
-}
-AUDIO_EXTENSIONS = frozenset(extension for names in EXTENSIONS.values() for extension in names)
+from common.audio_formats import AUDIO_EXTENSIONS, EXTENSIONS, LOSSLESS_FORMATS  # noqa: F401 - probe's own names
 
 
 class AudioError(Exception):

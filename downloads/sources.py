@@ -144,9 +144,7 @@ class YtdlpSource(Source):
     name = "ytdlp"
 
     def __init__(self):
-        from providers import ytdlp
-
-        self.client = ytdlp
+        self.client = get_provider("ytdlp")
 
     def search(self, query: str) -> list[DownloadCandidate]:
         if URL.match(query):

@@ -35,12 +35,13 @@ CACHE_SECONDS, keyed by period and day.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Min, Q, QuerySet, Window
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from library.models import (
@@ -53,7 +54,6 @@ from library.models import (
 )
 from providers.registry import PROVIDER_CLASSES, provider_label
 from tracks.models import Track
-from wantlist.models import WantList, WantStatus
 
 CACHE_SECONDS = 15 * 60
 TOP = 10
@@ -91,7 +91,7 @@ def period_days(*, period: str, day: datetime.date) -> tuple[datetime.date | Non
     return None, day + datetime.timedelta(days=1)
 
 
-def _midnight(day: datetime.date) -> datetime.datetime:
+def midnight(day: datetime.date) -> datetime.datetime:
     """Return the start of day in the current time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -104,9 +104,9 @@ def sightings_select(*, start: datetime.date | None, end: datetime.date) -> Quer
     """Return the sightings from the start of day start (the first ever if None) to the start of day end."""
     # No ordering: the model's (by tracklist) would join the tracklists into every grouped query for nothing.
     rows = TrackDiscovery.objects.order_by().filter(
-        status__in=SIGHTING_STATUSES, library_track__isnull=False, identified_at__lt=_midnight(end),
+        status__in=SIGHTING_STATUSES, library_track__isnull=False, identified_at__lt=midnight(end),
     )
-    return rows.filter(identified_at__gte=_midnight(start)) if start is not None else rows
+    return rows.filter(identified_at__gte=midnight(start)) if start is not None else rows
 
 
 def _top(grouped: QuerySet, name: str, count: str = "tracks", *, text: bool = True) -> tuple[list[list], int]:
@@ -195,7 +195,7 @@ def _rising(rows: QuerySet, field: str, since: datetime.datetime) -> list[list]:
     return [[row[field], row["now"], row["before"]] for row in grouped]
 
 
-def _rate(part: int, whole: int) -> float | None:
+def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
@@ -222,7 +222,7 @@ def _consulted(name: str) -> Q:
 def _success(start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """Return the identification success per provider, per method and per source over the lines decided."""
     decided = TrackDiscovery.objects.order_by().filter(
-        identified_at__gte=_midnight(start), identified_at__lt=_midnight(end),
+        identified_at__gte=midnight(start), identified_at__lt=midnight(end),
     ).exclude(status__in=UNDECIDED_STATUSES)
     identified = Q(status=DiscoveryStatus.IDENTIFIED)
     consulted = {name: _consulted(name) for name in SOURCE_NAMES}
@@ -235,7 +235,7 @@ def _success(start: datetime.date, end: datetime.date) -> dict[str, Any]:
     providers = [
         {"provider": name, "label": "Library" if name == "library" else provider_label(name),
          "consulted": counts[f"consulted_{n}"], "identified": counts[f"identified_{n}"],
-         "rate": _rate(counts[f"identified_{n}"], counts[f"consulted_{n}"])}
+         "rate": share(counts[f"identified_{n}"], counts[f"consulted_{n}"])}
         for n, name in enumerate(consulted) if counts[f"consulted_{n}"]
     ]
     providers.sort(key=lambda row: (-row["consulted"], row["provider"]))
@@ -245,34 +245,26 @@ def _success(start: datetime.date, end: datetime.date) -> dict[str, Any]:
         .order_by("-lines", "tracklist__dj")[:TOP]
     )
     return {
-        "lines": counts["lines"], "identified": counts["identified"], "rate": _rate(counts["identified"], counts["lines"]),
+        "lines": counts["lines"], "identified": counts["identified"], "rate": share(counts["identified"], counts["lines"]),
         "by_provider": providers,
         "by_method": sorted(([row["method"], row["lines"]] for row in methods), key=lambda row: (-row[1], row[0])),
         "by_source": [
             {"dj": row["tracklist__dj"], "lines": row["lines"], "identified": row["identified"],
-             "rate": _rate(row["identified"], row["lines"])}
+             "rate": share(row["identified"], row["lines"])}
             for row in sources
         ],
     }
 
 
-def _conversion(start: datetime.date, end: datetime.date) -> dict[str, Any]:
-    """Return the want-list entries added from start to end and what became of them."""
-    since, until = _midnight(start), _midnight(end)
-    added = Q(added_at__gte=since, added_at__lt=until)
-    # An entry marked purchased before purchased_at existed has none: its last change stands for its purchase.
-    bought = Q(status=WantStatus.PURCHASED, purchased_when__gte=since, purchased_when__lt=until)
-    counts = (
-        WantList.objects.order_by().annotate(purchased_when=Coalesce("purchased_at", "updated_at"))
-        .filter(added | bought).aggregate(
-            added=Count("id", filter=added),
-            purchased=Count("id", filter=added & Q(status=WantStatus.PURCHASED)),
-            wanted=Count("id", filter=added & Q(status=WantStatus.WANTED)),
-            unavailable=Count("id", filter=added & Q(status=WantStatus.UNAVAILABLE)),
-            purchased_in_window=Count("id", filter=bought),
-        )
-    )
-    return {**counts, "rate": _rate(counts["purchased"], counts["added"])}
+# Figures other features add to the trends, by key ("wantlist": the want list's conversion): each a function of the
+# window's first day and the day after its last. The want list depends on the library, not the other way round,
+# so it registers its figures here (wantlist/apps.py).
+TREND_FIGURES: dict[str, Callable[[datetime.date, datetime.date], dict[str, Any]]] = {}
+
+
+def register_trend_figures(key: str, figures: Callable[[datetime.date, datetime.date], dict[str, Any]]) -> None:
+    """Add figures(start, end) to every window's trends under key."""
+    TREND_FIGURES[key] = figures
 
 
 def _compute_trends(days: int, today: datetime.date) -> dict[str, Any]:
@@ -286,11 +278,11 @@ def _compute_trends(days: int, today: datetime.date) -> dict[str, Any]:
         "days": days,
         "window": [start, today],
         "previous": [before, start - datetime.timedelta(days=1)],
-        "trending_artists": _rising(window, "library_track__track__credit_name", _midnight(start)),
-        "trending_genres": _rising(window, "library_track__track__genre", _midnight(start)),
+        "trending_artists": _rising(window, "library_track__track__credit_name", midnight(start)),
+        "trending_genres": _rising(window, "library_track__track__genre", midnight(start)),
         "discovery_rate": _discovery_rate(today),
         "success": _success(start, end),
-        "wantlist": _conversion(start, end),
+        **{key: figures(start, end) for key, figures in TREND_FIGURES.items()},
     }
 
 

@@ -88,6 +88,10 @@ class AcoustID(Provider):
     required_settings = ("ACOUSTID_API_KEY",)
     credentials_help = "register an application at https://acoustid.org/new-application for a key"
 
+    def fingerprint(self, path: str) -> Fingerprint:
+        """Return the file's Chromaprint fingerprint (the local fpcalc, not the web service)."""
+        return fingerprint_file(path)
+
     # Reference: https://acoustid.org/webservice#lookup
     def lookup(self, fingerprint: Fingerprint) -> list[TrackCandidate]:
         """Return the recordings whose sound matches the fingerprint, best first, with AcoustID's score."""

@@ -25,6 +25,8 @@ PROVIDER_CLASSES = {
     "deezer": "providers.deezer.Deezer",
     "beatport": "providers.beatport.Beatport",
     "slskd": "providers.slskd.Slskd",
+    "ytdlp": "providers.ytdlp.YtDlp",
+    "acoustid": "providers.acoustid.AcoustID",
 }
 
 

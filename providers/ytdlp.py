@@ -16,8 +16,9 @@ from typing import Any
 
 from django.conf import settings
 
-from audio.probe import AUDIO_EXTENSIONS
-from providers.base import DownloadCandidate, ProviderError, as_int
+from common.audio_formats import AUDIO_EXTENSIONS
+from providers.base import Capability, DownloadCandidate, ProviderError, as_int
+from providers.client import Provider
 
 logger = logging.getLogger(__name__)
 NAME = "ytdlp"
@@ -139,3 +140,37 @@ def downloaded_file(folder: Path) -> Path:
     if not files:
         raise ProviderError(NAME, "download", "yt-dlp left no audio file", status=404)
     return files[0]
+
+
+class YtDlp(Provider):
+    """yt-dlp as a registered provider: listed on the status page with the others, reached through the registry."""
+
+    name = NAME
+    label = "yt-dlp"
+    capabilities = frozenset({Capability.DOWNLOAD})
+    url_setting = ""  # no service of its own: it reads the link it is given
+
+    def __init__(self) -> None:  # no HTTP session: yt-dlp makes its own requests
+        pass
+
+    def check(self) -> str:
+        from yt_dlp.version import __version__
+
+        return f"yt-dlp {__version__} is installed"
+
+    def find_downloads(self, query: str, *, timeout: float | None = None) -> list[DownloadCandidate]:
+        """Return the file a link offers, or the first results of a search."""
+        return candidates_for_url(query) if re.match(r"^https?://\S+$", query, re.IGNORECASE) else search(query)
+
+    def candidates_for_url(self, url: str) -> list[DownloadCandidate]:
+        return candidates_for_url(url)
+
+    def search(self, query: str) -> list[DownloadCandidate]:
+        return search(query)
+
+    def download(self, url: str, folder: Path, *, on_progress=None) -> Path:
+        return download(url, folder, on_progress=on_progress)
+
+    def downloaded_file(self, folder: Path) -> Path:
+        return downloaded_file(folder)
+

@@ -12,11 +12,8 @@ import os
 from django.urls import reverse
 from django.utils.html import format_html
 
-# What a browser is told each format is; AIFF plays in Safari only, the rest everywhere.
-MEDIA_TYPES = {
-    "mp3": "audio/mpeg", "flac": "audio/flac", "aac": "audio/mp4", "alac": "audio/mp4", "m4a": "audio/mp4",
-    "ogg": "audio/ogg", "opus": "audio/ogg", "wav": "audio/wav", "aiff": "audio/aiff",
-}
+from common.audio_formats import MEDIA_TYPES
+
 SCRIPT = "core/player.js"
 
 

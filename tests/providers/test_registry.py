@@ -97,3 +97,12 @@ def test_provider_id_fields_are_declared_once_and_track_has_each():
     for field, spec in declared.items():
         model_field = Track._meta.get_field(field)
         assert (model_field.verbose_name, model_field.max_length) == (spec.label, spec.max_length)
+
+
+def test_acoustid_and_ytdlp_are_registered_like_the_rest():
+    from providers.registry import get_provider, statuses
+
+    names = {status.name: status for status in statuses()}
+    assert names["ytdlp"].label == "yt-dlp" and names["ytdlp"].enabled
+    assert names["acoustid"].label == "AcoustID"
+    assert get_provider("ytdlp").check().startswith("yt-dlp ")
