@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from audio import services
 from audio.models import ScanJob, ScanJobItem, TagWriteJob
 from core import selectors
-from core.admin import JobAdmin, job_link, register_action, register_object_tool, register_save_hook, started_by
+from core.admin import JobAdmin, job_link, started_by
 from core.queue import BrokerUnavailable
 
 # Who may start a scan: it writes tracks and library entries.
@@ -187,7 +187,4 @@ def tags_after_edit(modeladmin, request: HttpRequest, track, changed: list[str] 
         modeladmin.message_user(request, "The file's tags were written too.", messages.INFO)
 
 
-register_action("tracks.track", write_tags, WRITE_TAGS)
-register_object_tool("tracks.track", label="Write tags", icon="sell", url_name="admin:audio_write_tags",
-                     permission=WRITE_TAGS)
-register_save_hook("tracks.track", tags_after_edit)
+from audio import admin_extensions  # noqa: E402, F401 - what the music folder adds to other apps' pages

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -23,6 +22,7 @@ from unfold.sites import UnfoldAdminSite
 from common.text import count_text
 from config.env import mask_url
 from core import badges, jobs, selectors
+from core.extensions import EXTRA_ACTIONS, SAVE_HOOKS, object_tools  # noqa: F401 - object_tools: the pages' buttons
 from core.models import Job
 from core.queue import BrokerUnavailable, enqueue
 from providers.registry import statuses as provider_statuses
@@ -46,42 +46,6 @@ def html_table(table_id: str, headers: tuple[str, ...], rows: list[tuple], row: 
         '<table class="crate-table" id="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
         table_id, format_html_join("", "<th>{}</th>", ((header,) for header in headers)), format_html_join("", row, rows),
     )
-
-
-# --- What one feature adds to another's pages -------------------------------------------------
-# A feature may not import the features it builds on the other way round (the catalogue knows no want
-# list), so the want list registers its "Add to want list" action and button on their admins here.
-
-EXTRA_ACTIONS: dict[str, list[tuple[Callable, str]]] = {}
-OBJECT_TOOLS: dict[str, list[dict]] = {}
-SAVE_HOOKS: dict[str, list[Callable]] = {}
-
-
-def register_save_hook(model_label: str, hook: Callable) -> None:
-    """Call hook(modeladmin, request, obj, changed_fields) after a person saves an object of model_label
-    in the admin (the music folder writes an edited track's tags into its file)."""
-    SAVE_HOOKS.setdefault(model_label, []).append(hook)
-
-
-def register_action(model_label: str, action: Callable, permission: str) -> None:
-    """Offer action (an admin action function) on the admin of model_label to users with permission."""
-    EXTRA_ACTIONS.setdefault(model_label, []).append((action, permission))
-
-
-def register_object_tool(model_label: str, *, label: str, icon: str, url_name: str, permission: str) -> None:
-    """Offer a POST button on each object's page of model_label, to users with permission."""
-    OBJECT_TOOLS.setdefault(model_label, []).append(
-        {"label": label, "icon": icon, "url_name": url_name, "permission": permission}
-    )
-
-
-def object_tools(request: HttpRequest, obj) -> list[dict]:
-    """Return the registered buttons of obj's page that this user may use, with their URLs."""
-    tools = []
-    for tool in OBJECT_TOOLS.get(obj._meta.label_lower, ()):
-        if request.user.has_perm(tool["permission"]):
-            tools.append({**tool, "url": reverse(tool["url_name"], args=[obj.pk])})
-    return tools
 
 
 class NamedListMixin:

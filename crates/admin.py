@@ -30,7 +30,7 @@ from unfold.widgets import (
 
 from common.text import count_text
 from core import selectors as job_selectors
-from core.admin import CrateModelAdmin, JobAdmin, job_link, register_action, register_save_hook, started_by
+from core.admin import CrateModelAdmin, JobAdmin, job_link, started_by
 from core.queue import BrokerUnavailable
 from crates import files, imports, selectors, services
 from crates.djformats import CONTENT_TYPES, FORMATS
@@ -83,7 +83,7 @@ def export_answer(modeladmin, request: HttpRequest, fmt: str, content: services.
     return HttpResponseRedirect(job_selectors.job_admin_url(job))
 
 
-def _export_action(fmt: str, *, of: str):
+def export_action(fmt: str, *, of: str):
     """Return an admin action exporting the selected crates, tracklists or library tracks as fmt."""
 
     def action(modeladmin, request, queryset):
@@ -397,7 +397,7 @@ class CrateAdmin(CrateModelAdmin):
 
     def get_action(self, action):
         if isinstance(action, str) and action.startswith("export_crate_") and action[13:] in FORMATS:
-            made = _export_action(action[13:], of="crate")
+            made = export_action(action[13:], of="crate")
             return made, made.__name__, made.short_description
         return super().get_action(action)
 
@@ -697,15 +697,4 @@ class FingerprintJobAdmin(JobAdmin):
     job_fields = ()
 
 
-# --- What crates add to other features' pages -------------------------------------------------------------------
-
-for label in ("tracks.track", "library.librarytrack", "wantlist.wantlist", "library.trackdiscovery",
-              "library.linetoreview"):
-    register_action(label, add_to_crate, CHANGE_CRATES)
-register_action("tracks.track", organise_tracks, MOVE_FILES)
-register_action("library.librarytrack", organise_library_tracks, MOVE_FILES)
-register_action("library.tracklist", crates_from_tracklists, ADD_CRATES)
-for fmt in FORMATS:
-    register_action("library.librarytrack", _export_action(fmt, of="librarytrack"), "library.view_librarytrack")
-    register_action("library.tracklist", _export_action(fmt, of="tracklist"), "library.view_tracklist")
-register_save_hook("tracks.track", rename_after_edit)
+from crates import admin_extensions  # noqa: E402, F401 - what crates add to other apps' pages

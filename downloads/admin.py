@@ -13,13 +13,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from core import badges, dashboard
-from core.admin import CrateModelAdmin, JobAdmin, html_table, job_link, register_action, started_by
+from core.admin import CrateModelAdmin, JobAdmin, html_table, job_link, started_by
 from core.queue import BrokerUnavailable
 from core.selectors import register_progress
 from downloads import services
-from downloads.models import ACTIVE_STATES, Download, DownloadJob, DownloadState
-from downloads.quality import Quality
+from downloads.models import Download, DownloadJob, DownloadState
 from tracks import player
 from tracks.keys import size_text
 from tracks.templatetags.crate import length_text
@@ -232,25 +230,4 @@ def request_and_say(modeladmin, request: HttpRequest, tracks, quality: str) -> N
     )
 
 
-def _actions_for(label: str, tracks_of):
-    """Register "Download (best / good / any)" on the admin of label, tracks_of(queryset) giving the tracks."""
-    for quality in Quality.values:
-        def action(modeladmin, request, queryset, quality=quality):
-            request_and_say(modeladmin, request, tracks_of(queryset), quality)
-
-        action.__name__ = f"download_{quality}"
-        action.short_description = f"Download ({quality})"
-        register_action(label, action, ADD)
-
-
-_actions_for("tracks.track", list)
-_actions_for("library.librarytrack", lambda qs: [entry.track for entry in qs.select_related("track")])
-_actions_for("wantlist.wantlist", lambda qs: [want.library_track.track for want in qs.select_related("library_track__track")])
-
-badges.register(
-    "downloads", "download", lambda: Download.objects.filter(state=DownloadState.AWAITING_CHOICE).count(),
-)
-dashboard.register_count(
-    "Downloads under way", Download, lambda: Download.objects.filter(state__in=ACTIVE_STATES).count(),
-    "admin:downloads_download_changelist",
-)
+from downloads import admin_extensions  # noqa: E402, F401 - what downloads add to other apps' pages

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.core.validators import ProhibitNullCharactersValidator
-from django.db.models import Count
-from django.db.models.functions import TruncWeek
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -27,7 +22,6 @@ from unfold.widgets import (
 )
 
 from common.text import count_text, storable
-from core import badges, dashboard
 from core.admin import CrateListAdmin, CrateModelAdmin, JobAdmin, job_link, object_tools, started_by
 from core.exports import ExportActionsMixin
 from core.queue import BrokerUnavailable
@@ -530,24 +524,5 @@ class LibraryTrackAdmin(ExportActionsMixin, CrateListAdmin):
                                    "entries moved to it.", messages.SUCCESS)
 
 
-def _discoveries_per_week() -> list[tuple[str, int]]:
-    since = timezone.now() - datetime.timedelta(weeks=12)
-    rows = (
-        TrackDiscovery.objects.filter(created_at__gte=since).annotate(week=TruncWeek("created_at"))
-        .values("week").annotate(lines=Count("id")).order_by("week")
-    )
-    return [(f"{row['week']:%d %b}", row["lines"]) for row in rows]
-
-
-dashboard.register_count(
-    "Library", LibraryTrack, lambda: LibraryTrack.objects.count(), "admin:library_librarytrack_changelist"
-)
-badges.register("library", "linetoreview", selectors.review_count)
-dashboard.register_count(
-    "To review", TrackDiscovery, lambda: TrackDiscovery.objects.filter(status=DiscoveryStatus.NEEDS_REVIEW).count(),
-    "admin:library_linetoreview_changelist",
-)
-dashboard.register_chart("Discoveries per week", TrackDiscovery, _discoveries_per_week)
-
-# The statistics page has a module of its own.
-from library import admin_statistics  # noqa: E402, F401 - registers DiscoveryStatisticsAdmin
+# The statistics page has a module of its own; what discovery adds to other apps' pages, another.
+from library import admin_extensions, admin_statistics  # noqa: E402, F401 - each registers itself

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
 
 from core.models import ACTIVE_STATUSES
 from library.models import DiscoveryJob, DiscoveryJobItem, DiscoveryStatus, TrackDiscovery, Tracklist
@@ -130,3 +132,13 @@ def candidate_tracks(candidates: Sequence[dict]) -> list:
         found.get((OWN_ID_FIELD.get(str(kept.get("source") or ""), ""), str(kept.get("external_id") or "")))
         for kept in candidates
     ]
+
+
+def discoveries_per_week(weeks: int = 12) -> list[tuple[str, int]]:
+    """Return the lines read in each of the last weeks, oldest first, as (week's Monday as "07 Dec", lines)."""
+    since = timezone.now() - datetime.timedelta(weeks=weeks)
+    rows = (
+        TrackDiscovery.objects.filter(created_at__gte=since).annotate(week=TruncWeek("created_at"))
+        .values("week").annotate(lines=Count("id")).order_by("week")
+    )
+    return [(f"{row['week']:%d %b}", row["lines"]) for row in rows]

@@ -7,7 +7,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from core.models import ACTIVE_STATUSES, ItemStatus
@@ -84,3 +84,9 @@ def track_values_cached(field: str, seconds: int = 300) -> list:
         values = sorted(value for value in found if value != "")
         cache.set(key, values, seconds)
     return values
+
+
+def tracks_by_genre(limit: int = 10) -> list[tuple[str, int]]:
+    """Return the genres with the most tracks, most first, with their counts."""
+    rows = Track.objects.exclude(genre="").values("genre").annotate(tracks=Count("id")).order_by("-tracks")[:limit]
+    return [(row["genre"], row["tracks"]) for row in rows]

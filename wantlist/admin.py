@@ -13,13 +13,10 @@ from unfold.contrib.filters.admin import DropdownFilter, RangeDateFilter
 from unfold.widgets import UnfoldAdminSelectWidget
 
 from common.text import count_text
-from core import dashboard
 from core.admin import (
     CrateListAdmin,
     JobAdmin,
     job_link,
-    register_action,
-    register_object_tool,
     started_by,
 )
 from core.exports import ExportActionsMixin
@@ -278,14 +275,6 @@ def add_lines_to_want_list(modeladmin, request, queryset):
 
 
 WANT = "wantlist.add_wantlist"
-register_action("library.librarytrack", add_library_tracks_to_want_list, WANT)
-register_action("tracks.track", add_tracks_to_want_list, WANT)
-register_action("library.trackdiscovery", add_lines_to_want_list, WANT)
-register_action("library.linetoreview", add_lines_to_want_list, WANT)
-register_object_tool("library.trackdiscovery", label="Add to want list", icon="bookmark_add",
-                     url_name="admin:wantlist_add_line", permission=WANT)
-register_object_tool("tracks.track", label="Add to want list", icon="bookmark_add",
-                     url_name="admin:wantlist_add_track", permission=WANT)
 
 
 @admin.register(PurchaseLinksJob)
@@ -294,7 +283,4 @@ class PurchaseLinksJobAdmin(JobAdmin):
     job_fields = ("force_refresh",)
 
 
-dashboard.register_count(
-    "Wanted", WantList, lambda: WantList.objects.filter(status=WantStatus.WANTED).count(),
-    "admin:wantlist_wantlist_changelist",
-)
+from wantlist import admin_extensions  # noqa: E402, F401 - what the want list adds to other apps' pages
