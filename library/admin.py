@@ -38,7 +38,7 @@ from library.models import (
 from providers.base import ProviderError, RateLimited
 from providers.registry import provider_label
 from tracks import keys, player
-from tracks.admin import CachedValuesFilter
+from tracks.admin_filters import CachedValuesFilter
 
 
 class TracklistForm(forms.ModelForm):

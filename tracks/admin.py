@@ -1,165 +1,44 @@
-"""The catalogue in the admin: tracks and metadata fetch jobs with live progress."""
+"""The catalogue in the admin: the track list and a track's page, declared here; their filters are in
+tracks/admin_filters.py, their own pages (fetch now, the Soundcharts import, the Spotify search, a track's audio) in
+tracks/admin_pages.py; and the metadata fetch jobs with live progress."""
 
 from __future__ import annotations
 
 import copy
-from decimal import Decimal
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
-from unfold.contrib.filters.admin import DropdownFilter, RangeNumericListFilter
 
-from common.text import count_text
 from core import extensions
-from core.admin import CrateListAdmin, JobAdmin, html_table, job_link, object_tools, started_by
-from core.queue import BrokerUnavailable
-from core.ranges import ranged_file_response
-from providers.base import ProviderError, RateLimited
+from core.admin import CrateListAdmin, JobAdmin, html_table, object_tools
 from providers.registry import id_fields, provider_class, provider_label
 from tracks import keys, metadata, player, selectors, services
-from tracks.forms import SoundchartsImportForm, SpotifySearchForm, TrackForm
+from tracks.admin_filters import (
+    BpmFilter,
+    CachedValuesFilter,  # noqa: F401 - the library's and the want list's filters extend it
+    GenreFilter,
+    HasFileFilter,
+    KeyFilter,
+    LabelFilter,
+    ProviderFilter,
+    StaleFilter,
+    YearFilter,
+)
+from tracks.admin_pages import TrackPagesMixin
+from tracks.forms import TrackForm
 from tracks.metadata import FIELD_MAP
 from tracks.models import PROVIDER_ID_FIELDS, RELATED_ID_FIELDS, FetchTaskType, MetadataFetchTask, Track
 from tracks.templatetags.crate import length_text
-
-
-class CachedValuesFilter(DropdownFilter):
-    """A filter by the values a column holds, listed from a cache rather than a DISTINCT over every track."""
-
-    field = ""  # the Track column whose values are listed
-    lookup = ""  # the lookup from the listed model to it ("track__genre" from a library track); field by default
-    cache_seconds = 300
-
-    def lookups(self, request, model_admin):
-        return [(value, value) for value in selectors.track_values_cached(self.field, self.cache_seconds)]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(**{self.lookup or self.field: self.value()}) if self.value() else queryset
-
-
-class GenreFilter(CachedValuesFilter):
-    title = parameter_name = field = "genre"
-
-
-class LabelFilter(CachedValuesFilter):
-    title = parameter_name = field = "label"
-
-
-class KeyFilter(DropdownFilter):
-    """Keys in Camelot wheel order (1A, 1B, 2A … 12B), each alone or with the keys that mix with it."""
-
-    title = "key"
-    parameter_name = "key"
-
-    def lookups(self, request, model_admin):
-        choices = []
-        for index in selectors.track_values_cached("key_wheel"):
-            code = keys.code_of_index(index)
-            choices.append((code, keys.key_text(code)))
-            choices.append((f"{code}+", f"{code} and compatible keys"))
-        return choices
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        code = keys.camelot((value or "").rstrip("+"))
-        if code is None:
-            return queryset
-        codes = keys.compatible(code) if value.endswith("+") else [code]
-        return queryset.filter(key_wheel__in=[keys.wheel_index(each) for each in codes])
-
-
-class NumberRangeFilter(RangeNumericListFilter):
-    """From … to … over a number; a bound that is not a number in [minimum, maximum] is left out."""
-
-    lookup = ""
-    minimum: int = 0
-    maximum: int = 0
-    number = int
-
-    def queryset(self, request, queryset):
-        for suffix, operator in (("from", "gte"), ("to", "lte")):
-            bound = self._bound(self.used_parameters.get(f"{self.parameter_name}_{suffix}"))
-            if bound is not None:
-                queryset = queryset.filter(**{f"{self.lookup}__{operator}": bound})
-        return queryset
-
-    def _bound(self, text):
-        try:
-            value = self.number(str(text).strip())
-        except (ArithmeticError, TypeError, ValueError):
-            return None
-        return value if self.minimum <= value <= self.maximum else None
-
-
-class BpmFilter(NumberRangeFilter):
-    title, parameter_name, lookup = "BPM", "bpm", "bpm"
-    minimum, maximum, number = 1, 999, Decimal
-
-
-class YearFilter(NumberRangeFilter):
-    title, parameter_name, lookup = "year", "year", "release_date__year"
-    minimum, maximum = 1000, 9999
-
-
-class ProviderFilter(DropdownFilter):
-    title = "known to"
-    parameter_name = "known_to"
-
-    def lookups(self, request, model_admin):
-        return [(spec.provider, provider_class(spec.provider).label) for spec in id_fields()]
-
-    def queryset(self, request, queryset):
-        field = {spec.provider: spec.field for spec in id_fields()}.get(self.value())
-        return queryset.exclude(**{field: ""}) if field else queryset
-
-
-class StaleFilter(DropdownFilter):
-    title = "metadata"
-    parameter_name = "metadata"
-
-    def lookups(self, request, model_admin):
-        return [("stale", "Missing or stale"), ("fresh", "Fresh")]
-
-    def queryset(self, request, queryset):
-        stale = selectors.stale_tracks_select().values("pk")
-        if self.value() == "stale":
-            return queryset.filter(pk__in=stale)
-        if self.value() == "fresh":
-            return queryset.exclude(pk__in=stale)
-        return queryset
-
-
-class HasFileFilter(DropdownFilter):
-    title = "file"
-    parameter_name = "has_file"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Has a file"), ("no", "No file")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.exclude(file_path="")
-        if self.value() == "no":
-            return queryset.filter(file_path="")
-        return queryset
-
 
 PROTECTED_FIELDS = services.PROTECTED_FIELDS
 
 
 @admin.register(Track)
-class TrackAdmin(CrateListAdmin):
+class TrackAdmin(TrackPagesMixin, CrateListAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = TrackForm
     list_display = (
@@ -381,31 +260,7 @@ class TrackAdmin(CrateListAdmin):
             services.track_fields_mark_manual(track=obj, fields=form.changed_data)
         super().save_model(request, obj, form, change)
 
-    # --- Actions -------------------------------------------------------------------
-
-    def _start_jobs(self, request, tracks, **options):
-        """Start fetch jobs over tracks, say so with links, and return where to follow them."""
-        try:
-            created = services.metadata_fetch_jobs_create(tracks=tracks, started_by=started_by(request), **options)
-        except BrokerUnavailable as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-            return None
-        except ProviderError as exc:
-            self.message_user(request, f"Nothing was started: {exc.message}.", messages.ERROR)
-            return None
-        if not created:
-            self.message_user(request, "No track to fetch.", messages.INFO)
-            return None
-        total = sum(job.total for job in created)
-        links = mark_safe(", ".join(job_link(job) for job in created[:10]) + (" …" if len(created) > 10 else ""))
-        self.message_user(
-            request,
-            format_html("Started {} over {}: {}.", count_text(len(created), "job"), count_text(total, "track"), links),
-            messages.SUCCESS,
-        )
-        if len(created) == 1:
-            return HttpResponseRedirect(reverse("admin:tracks_metadatafetchtask_change", args=[created[0].pk]))
-        return HttpResponseRedirect(reverse("admin:tracks_metadatafetchtask_changelist"))
+    # --- Actions: each starts fetch jobs (TrackPagesMixin._start_jobs says so) --------------------
 
     def _selected(self, queryset):
         return queryset.order_by("pk").values_list("pk", flat=True)
@@ -427,192 +282,6 @@ class TrackAdmin(CrateListAdmin):
         return self._start_jobs(
             request, self._selected(queryset), kind=FetchTaskType.BULK_AUDIENCE, provider="soundcharts"
         )
-
-    # --- Custom pages ----------------------------------------------------------------
-
-    def audio_view(self, request, track_id):
-        """The track's own file, in parts as the player asks (staff who may view tracks only)."""
-        track = get_object_or_404(Track, pk=track_id)
-        if not self.has_view_permission(request, track):
-            raise PermissionDenied
-        if not player.playable(track):
-            raise Http404("This track has no file on disk to play.")
-        return ranged_file_response(request, track.file_path, player.media_type(track))
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path("<uuid:track_id>/fetch-now/", view(require_POST(self.fetch_now_view)), name="tracks_track_fetch_now"),
-            path(
-                "<uuid:track_id>/fetch-background/", view(require_POST(self.fetch_background_view)),
-                name="tracks_track_fetch_background",
-            ),
-            path("fetch-stale/", view(require_POST(self.fetch_stale_view)), name="tracks_track_fetch_stale"),
-            path("<uuid:track_id>/audio/", view(self.audio_view), name="tracks_track_audio"),
-            path("import-soundcharts/", view(self.soundcharts_import_view), name="tracks_track_import_soundcharts"),
-            path("search-spotify/", view(self.spotify_search_view), name="tracks_track_search_spotify"),
-            *super().get_urls(),
-        ]
-
-    def _refusal(self, request, *, provider: str = "", back: str = ""):
-        """Return a redirect with a message if this person may not do it, or the provider is off; else None."""
-        back = back or reverse("admin:tracks_track_changelist")
-        if not self.has_change_permission(request):
-            self.message_user(
-                request, "You may look at tracks but not change them, so nothing was started. "
-                "Ask an administrator for the permission to change tracks.", messages.ERROR,
-            )
-            return HttpResponseRedirect(back)
-        reason = provider_class(provider).disabled_reason() if provider else None
-        if reason:
-            label = provider_class(provider).label
-            self.message_user(request, f"{label} is not set up: {reason}.", messages.ERROR)
-            return HttpResponseRedirect(back)
-        return None
-
-    def changelist_view(self, request, extra_context=None):
-        # The buttons above the list: shown only to those who may use them, and a disabled
-        # provider's button says why instead of failing after a search.
-        can_change = self.has_change_permission(request)
-        extra_context = {
-            **(extra_context or {}), "can_change_tracks": can_change,
-            "spotify_off": provider_class("spotify").disabled_reason() or "",
-            "soundcharts_off": provider_class("soundcharts").disabled_reason() or "",
-        }
-        return super().changelist_view(request, extra_context)
-
-    def fetch_now_view(self, request: HttpRequest, track_id):
-        """Fetch one track's metadata in the request and say which fields changed."""
-        back = reverse("admin:tracks_track_change", args=[track_id])
-        if refused := self._refusal(request, back=back):
-            return refused
-        track = get_object_or_404(Track, pk=track_id)
-        try:
-            outcome = services.track_metadata_fetch(track=track, force_refresh=True)
-        except services.NothingFound as exc:
-            self.message_user(request, str(exc), messages.WARNING)
-        except RateLimited as exc:
-            self.message_user(
-                request, f"{exc.provider} asks to wait {exc.retry_after:g} s; fetch in the background instead.",
-                messages.WARNING,
-            )
-        except ProviderError as exc:
-            self.message_user(request, f"Could not fetch metadata now: {exc}. Try again later.", messages.ERROR)
-        else:
-            sources = ", ".join(outcome.sources)
-            if outcome.changed:
-                changed = ", ".join(field.replace("_", " ") for field in outcome.changed)
-                self.message_user(request, f"Fetched from {sources}. Changed: {changed}.", messages.SUCCESS)
-            else:
-                self.message_user(request, f"Fetched from {sources}. Nothing changed.", messages.INFO)
-            for error in outcome.errors:
-                self.message_user(request, f"Skipped a provider: {error}", messages.WARNING)
-            for note in outcome.disagreements:
-                self.message_user(
-                    request,
-                    f"{note['provider']} calls it “{note['title']}”, another recording: left out, and the track kept as it is.",
-                    messages.WARNING,
-                )
-        return HttpResponseRedirect(reverse("admin:tracks_track_change", args=[track.pk]))
-
-    def fetch_background_view(self, request: HttpRequest, track_id):
-        """Start a job of one for this track and follow it on its page."""
-        if refused := self._refusal(request, back=reverse("admin:tracks_track_change", args=[track_id])):
-            return refused
-        track = get_object_or_404(Track, pk=track_id)
-        done = self._start_jobs(request, [track.pk], kind=FetchTaskType.METADATA, force_refresh=True)
-        return done or HttpResponseRedirect(reverse("admin:tracks_track_change", args=[track.pk]))
-
-    def fetch_stale_view(self, request: HttpRequest):
-        if refused := self._refusal(request):
-            return refused
-        try:
-            created = services.stale_tracks_fetch(started_by=started_by(request))
-        except BrokerUnavailable as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-        else:
-            if created:
-                total = sum(job.total for job in created)
-                self.message_user(
-                    request, f"Started {count_text(len(created), 'fetch job')} over {count_text(total, 'stale track')}.", messages.SUCCESS
-                )
-                return HttpResponseRedirect(reverse("admin:tracks_metadatafetchtask_changelist"))
-            self.message_user(request, "No track has missing or stale metadata.", messages.INFO)
-        return HttpResponseRedirect(reverse("admin:tracks_track_changelist"))
-
-    def _import_and_report(self, request: HttpRequest, run_import):
-        """Run an import service and say what it did; return the redirect to the track list on success."""
-        try:
-            result = run_import()
-        except BrokerUnavailable as exc:
-            self.message_user(request, f"The tracks were imported but their metadata fetch was not queued: {exc}", messages.WARNING)
-        except services.NothingFound as exc:
-            self.message_user(request, f"Nothing was imported: {exc}", messages.ERROR)
-        except ProviderError as exc:
-            self.message_user(request, f"Nothing was imported: {exc.message}. Try again in a minute.", messages.ERROR)
-        else:
-            summary = result.summary()
-            if result.jobs:
-                links = mark_safe(", ".join(job_link(job) for job in result.jobs))
-                summary = format_html("{} Their metadata is being fetched: {}.", summary, links)
-            self.message_user(request, summary, messages.SUCCESS if result.created else messages.INFO)
-            return HttpResponseRedirect(reverse("admin:tracks_track_changelist"))
-        return None
-
-    def soundcharts_import_view(self, request: HttpRequest):
-        """Import an artist's songs: by UUID at once, or by name after picking one of the artists found."""
-        if refused := self._refusal(request, provider="soundcharts"):
-            return refused
-        form = SoundchartsImportForm(request.POST or None)
-        candidates, error = [], ""
-        if request.method == "POST" and form.is_valid():
-            artist_uuid = form.artist_uuid()
-            if artist_uuid is not None:
-                done = self._import_and_report(
-                    request,
-                    lambda: services.soundcharts_artist_import(
-                        artist_uuid=artist_uuid, limit=form.cleaned_data["limit"], offset=form.cleaned_data["offset"],
-                        started_by=started_by(request),
-                    ),
-                )
-                if done:
-                    return done
-            else:
-                try:
-                    candidates = services.soundcharts_artist_search(name=form.cleaned_data["artist"])
-                except ProviderError as exc:
-                    error = f"Soundcharts could not search now: {exc.message}. Try again in a minute."
-                if not candidates and not error:
-                    error = f"Soundcharts knows no artist called “{form.cleaned_data['artist']}”."
-        context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form,
-            "title": "Import from Soundcharts", "candidates": candidates, "error": error,
-        }
-        return TemplateResponse(request, "admin/tracks/track/import_soundcharts.html", context)
-
-    def spotify_search_view(self, request: HttpRequest):
-        if refused := self._refusal(request, provider="spotify"):
-            return refused
-        form = SpotifySearchForm(request.GET or None)
-        results, error = [], ""
-        if request.method == "POST":
-            chosen = request.POST.getlist("spotify_id")
-            done = self._import_and_report(
-                request, lambda: services.spotify_tracks_import(spotify_ids=chosen, started_by=started_by(request))
-            )
-            if done:
-                return done
-        if form.is_valid():
-            try:
-                results = services.spotify_search(query=form.cleaned_data["query"])
-            except ProviderError as exc:
-                error = f"Spotify could not search now: {exc.message}. Try again in a minute."
-        known = selectors.known_spotify_ids([result.external_id for result in results])
-        context = {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "form": form, "title": "Search Spotify",
-            "results": [(result, result.external_id in known) for result in results], "error": error,
-        }
-        return TemplateResponse(request, "admin/tracks/track/search_spotify.html", context)
 
 
 @admin.register(MetadataFetchTask)

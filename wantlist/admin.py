@@ -23,7 +23,7 @@ from core.exports import ExportActionsMixin
 from core.queue import BrokerUnavailable
 from library.models import TrackDiscovery
 from tracks import keys
-from tracks.admin import CachedValuesFilter
+from tracks.admin_filters import CachedValuesFilter
 from tracks.models import Track
 from wantlist import exports as wantlist_exports
 from wantlist import services
