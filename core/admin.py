@@ -87,6 +87,9 @@ class CrateListAdmin(CrateModelAdmin):
         )
 
 
+# How the status page names each database server.
+DATABASE_NAMES = {"postgresql": "PostgreSQL", "sqlite": "SQLite", "mysql": "MySQL"}
+
 # The admin's sections, by what a person does; each model is (app_label, model_name).
 # Anything not named here goes under System.
 SECTIONS = (
@@ -214,7 +217,7 @@ class CratediggerAdminSite(UnfoldAdminSite):
         context = {
             **self.each_context(request),
             "title": "System status",
-            "database": f"{connection.vendor} ({db['NAME']})",
+            "database": f"{DATABASE_NAMES.get(connection.vendor, connection.vendor)}, database “{db['NAME']}”",
             "broker": mask_url(settings.CELERY_BROKER_URL),
             "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
             "version": settings.VERSION,

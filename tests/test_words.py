@@ -43,7 +43,7 @@ PROBLEMS = {
 }
 # Text that is meant to be read as written: settings and environment names, commands and their options.
 ALLOWED = re.compile(
-    r"https?://\S+|\b[a-z]+:(?=[\s,.]|$)|\b[a-z]+(?:\.[a-z_]+){2,}\b|'[^'\s]+'|"  # links, prefixes, paths, values
+    r"https?://\S+|\b[a-z]+:(?=[\s,.]|$)|\b[a-z]+(?:\.[a-z_]+){2,}\b|'[^'\s]+'|“[^”\s]+”|"  # links, prefixes, paths, values
     r"\b[A-Z][A-Z0-9_]{2,}\b|manage\.py \S+|--[a-z-]+|\b(?:import_tracklist|discover_tracks|export_library|"
     r"export_wantlist|scan_library|download_track|download_wanted|fetch_track_metadata|api_token|organise_library|"
     r"import_rekordbox)\b"
