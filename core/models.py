@@ -14,7 +14,6 @@ from typing import ClassVar
 
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 
 
 class JobStatus(models.TextChoices):
@@ -104,10 +103,6 @@ class Job(models.Model):
         if self.status == JobStatus.PENDING and self.waiting_reason:
             return f"Queued ({self.waiting_reason})"
         return self.get_status_display()
-
-    @property
-    def is_waiting_overdue(self) -> bool:
-        return bool(self.waiting_until and self.waiting_until < timezone.now())
 
 
 class JobItem(models.Model):
