@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from core.extensions import register_action, register_save_hook
-from crates.admin import (
+from crates.admin_actions import (
     ADD_CRATES,
     CHANGE_CRATES,
     MOVE_FILES,

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from audio import fingerprint
-from crates.models import Crate
+from core.models import ACTIVE_STATUSES
+from crates.models import Crate, ExportJob, FingerprintJob, ImportItemKind, RekordboxImportJob
 from library.models import LibraryTrack, TrackDiscovery, Tracklist
 from tracks import keys
 from tracks.genres import normalise_genre
@@ -254,3 +255,43 @@ def parse_bpm(text: str) -> Decimal | None:
     except (InvalidOperation, ValueError):
         return None
     return value if value.is_finite() and 0 < value < 1000 else None
+
+
+# --- What the crates' admin pages read ----------------------------------------------------------------------------
+
+
+def crates_tracks_with_files(crates: Iterable[Crate]) -> QuerySet[Track]:
+    """Return the tracks of any of the crates that have a file, each once (what *Organise the crates' files* moves)."""
+    return Track.objects.filter(library_entry__crate_entries__crate__in=crates).exclude(file_path="").distinct()
+
+
+def library_tracks_with_files_count() -> int:
+    """Return how many library tracks have a file: the tracks an export of the library holds."""
+    return LibraryTrack.objects.exclude(track__file_path="").count()
+
+
+def rekordbox_import_track_count(job: RekordboxImportJob) -> int:
+    """Return how many tracks an import brings in: its items, less the one that makes its playlists into crates."""
+    return job.total - (1 if job.items.filter(kind=ImportItemKind.PLAYLISTS).exists() else 0)
+
+
+def fingerprint_job_under_way() -> FingerprintJob | None:
+    """Return an unfinished fingerprinting job, or None."""
+    return FingerprintJob.objects.filter(status__in=ACTIVE_STATUSES).first()
+
+
+def duplicates_keep_choices(*, keep_id: str = "") -> list[tuple[Track, list[Track]]]:
+    """Return what keeping sets aside, as (the file kept, the copies set aside) for each group: the group holding
+    the track keep_id, keeping that one; with no keep_id, every group, keeping the best of each."""
+    groups = duplicate_groups()
+    if not keep_id:
+        return [(group.best.track, [each.track for each in group.others]) for group in groups]
+    chosen = [group for group in groups if any(str(each.track.pk) == keep_id for each in group.files)]
+    return [(next(each.track for each in group.files if str(each.track.pk) == keep_id),
+             [each.track for each in group.files if str(each.track.pk) != keep_id]) for group in chosen]
+
+
+def export_job_result(job: ExportJob) -> dict[str, Any]:
+    """Return what an export job wrote (its one item's result: the file and what it holds), {} before it has."""
+    item = job.items.first()
+    return item.result if item is not None and isinstance(item.result, dict) else {}
