@@ -238,12 +238,12 @@ class LibraryTrackAdmin(ExportActionsMixin, CrateListAdmin):
 
     @admin.action(description="Merge the selected duplicates (into the most discovered)", permissions=["change"])
     def merge_duplicates(self, request, queryset):
-        chosen = list(queryset.select_related("track").order_by("-discovery_count", "added_at"))
+        chosen = list(queryset.select_related("track"))
         if len(chosen) < 2:
             self.message_user(request, "Select two or more library tracks that are one recording.", messages.INFO)
             return
-        survivor, others = chosen[0], chosen[1:]
-        merged = services.library_tracks_merge(survivor=survivor, others=others)
+        survivor = services.library_tracks_merge_survivor(chosen)
+        merged = services.library_tracks_merge(survivor=survivor, others=chosen)
         self.message_user(request, f"Merged {count_text(merged, 'duplicate')} into “{survivor}”: their sightings and want-list "
                                    "entries moved to it.", messages.SUCCESS)
 

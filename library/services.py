@@ -767,6 +767,11 @@ def discovery_search_again(
 # --- Merges --------------------------------------------------------------------------------
 
 
+def library_tracks_merge_survivor(library_tracks: Iterable[LibraryTrack]) -> LibraryTrack:
+    """Return which of duplicate library tracks the others merge into: the most discovered, then the first added."""
+    return min(library_tracks, key=lambda entry: (-entry.discovery_count, entry.added_at))
+
+
 @transaction.atomic
 def library_tracks_merge(*, survivor: LibraryTrack, others: Iterable[LibraryTrack]) -> int:
     """Merge duplicate library tracks into survivor: their sightings and want-list entries move to it."""

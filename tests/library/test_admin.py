@@ -1,5 +1,6 @@
 """Discovery in the admin: paste or upload a tracklist, see its lines, discover, review, accept."""
 
+import datetime
 from pathlib import Path
 
 import pytest
@@ -7,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from library import services
-from library.models import DiscoveryJob, DiscoveryStatus, Tracklist
-from tests.factories import LineToReviewFactory, UserFactory
+from library.models import DiscoveryJob, DiscoveryStatus, LibraryTrack, Tracklist
+from tests.factories import LibraryTrackFactory, LineToReviewFactory, UserFactory
 from tests.services import clear_test_cache
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +282,17 @@ def test_the_mixs_own_title_line_names_the_tracklist_when_the_form_does_not(admi
     tracklist = Tracklist.objects.get()
     assert tracklist.discoveries.count() == 2
     assert tracklist.name and "Klubnacht" in tracklist.name and tracklist.dj == "Ben Klock"
+
+
+def test_merging_duplicates_keeps_the_most_discovered_then_the_first_added(admin_client):
+    first, most, later = (LibraryTrackFactory(discovery_count=count) for count in (2, 5, 2))
+    LibraryTrack.objects.filter(pk=later.pk).update(added_at=first.added_at + datetime.timedelta(minutes=1))
+    later.refresh_from_db()
+    # The rule is the library's (services.library_tracks_merge_survivor); the action asks it, whatever the list's order.
+    assert services.library_tracks_merge_survivor([later, first, most]) == most
+    assert services.library_tracks_merge_survivor([later, first]) == first
+    response = admin_client.post(reverse("admin:library_librarytrack_changelist"), {
+        "action": "merge_duplicates", "_selected_action": [str(later.pk), str(first.pk), str(most.pk)],
+    }, follow=True)
+    assert list(LibraryTrack.objects.values_list("pk", flat=True)) == [most.pk]
+    assert f"Merged 2 duplicates into “{most}”: their sightings and want-list entries moved to it." in messages_of(response)
