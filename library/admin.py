@@ -117,11 +117,9 @@ class TracklistAdmin(CrateModelAdmin):
         if not change or "raw_text" in form.changed_data or form.cleaned_data.get("upload"):
             change = services.tracklist_lines_set(tracklist=obj, lines=form.mixes[0].lines)
             self.message_user(request, str(change), messages.SUCCESS)
-        for extra in form.mixes[1:]:
-            created = services.tracklist_create(
-                name=extra.name or obj.name, dj=extra.dj or obj.dj, source_url=extra.source_url,
-                raw_text="\n".join(line.raw for line in extra.lines), lines=extra.lines,
-            )
+        # A file of several mixes: the others become tracklists of their own, as an import of the file makes them
+        # (each named by its own title line, else by this one's name).
+        for created in services.tracklists_create_from_mixes(mixes=form.mixes[1:], stem=obj.name, **form.given):
             self.message_user(request, format_html("The file holds another mix too: imported as {}.", created), messages.INFO)
 
     @admin.action(description="Discover tracks (identify every line)", permissions=["change"])

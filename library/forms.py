@@ -49,6 +49,9 @@ class TracklistForm(forms.ModelForm):
             check for check in self.fields["raw_text"].validators if not isinstance(check, ProhibitNullCharactersValidator)
         ]
         self.mixes: list[parsing.ParsedTracklist] = []
+        # The DJ, date and link as the person gave them, before the mix's own fill what they left empty: what the
+        # file's other mixes are given too (services.tracklists_create_from_mixes).
+        self.given: dict = {}
 
     def clean_raw_text(self) -> str:
         text = storable(self.cleaned_data.get("raw_text") or "")
@@ -59,6 +62,7 @@ class TracklistForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.given = {"dj": cleaned.get("dj") or "", "date": cleaned.get("date"), "source_url": cleaned.get("source_url") or ""}
         upload = cleaned.get("upload")
         if upload is not None:
             if upload.size > services.TRACKLIST_MAX_BYTES:

@@ -199,6 +199,16 @@ def tracklists_import(
     if not mixes or not any(mix.lines for mix in mixes):
         raise TracklistError(f"“{filename}” holds no tracklist lines.")
     stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return tracklists_create_from_mixes(mixes=mixes, name=name, dj=dj, date=date, source_url=source_url, stem=stem)
+
+
+def tracklists_create_from_mixes(
+    *, mixes: Sequence[parsing.ParsedTracklist], name: str = "", dj: str = "", date: datetime.date | None = None,
+    source_url: str = "", stem: str = "",
+) -> list[Tracklist]:
+    """Create one tracklist per mix read from a file. A name given names a file's only mix; of several, each is named
+    by its own title line, else the name given, else stem (the file's name). A DJ, date or link given outranks the
+    mix's own."""
     created = []
     with transaction.atomic():
         for mix in mixes:

@@ -59,6 +59,22 @@ def test_an_uploaded_mixesdb_csv_becomes_one_tracklist_per_mix(admin_client):
     assert any("holds another mix too" in message for message in messages_of(response))
 
 
+def test_an_uploads_mixes_are_made_as_an_import_of_the_file_makes_them(admin_client):
+    data = Path(FIXTURES, "mixesdb-laceto-hawtin-cocorico-tracklists.csv").read_bytes()
+    admin_client.post(reverse("admin:library_tracklist_add"), {
+        "name": "", "dj": "Richie Hawtin", "raw_text": "", "upload": SimpleUploadedFile("hawtin.csv", data),
+        "discoveries-TOTAL_FORMS": "0", "discoveries-INITIAL_FORMS": "0",
+    }, follow=True)
+
+    def facts(tracklists):
+        return sorted((each.name, each.dj, each.date, each.source_url, each.discoveries.count()) for each in tracklists)
+
+    made = facts(Tracklist.objects.all())
+    Tracklist.objects.all().delete()
+    assert len(made) == 2 and all(dj == "Richie Hawtin" and lines for _, dj, _, _, lines in made)
+    assert made == facts(services.tracklists_import(filename="hawtin.csv", data=data, dj="Richie Hawtin"))
+
+
 def test_an_empty_or_binary_upload_says_what_is_wrong(admin_client):
     for name, data, expected in (
         ("mix.txt", b"", "The submitted file is empty."),
