@@ -21,13 +21,14 @@ from audio import artwork, scan, tags
 from audio.models import ScanItemKind, ScanJob, ScanJobItem, TagWriteJob
 from audio.probe import AudioError, AudioInfo
 from common import dates
-from common.text import count_text, storable
+from common.text import count_text
 from core import jobs
 from core.jobs import ItemOutcome, job_create
 from core.models import ACTIVE_STATUSES, ItemStatus
 from matching.weights import ACCEPT_GAP, ACCEPT_THRESHOLD, DURATION_MAX_DIFF, DURATION_TOLERANCE, EPSILON
 from providers.base import TrackCandidate, as_decimal, normalise_isrc
 from tracks import keys, metadata
+from tracks import services as track_services
 from tracks.genres import normalise_genre
 from tracks.models import Track
 
@@ -222,8 +223,13 @@ class FileFacts:
         return self.sources.get("artists") == TAGS_SOURCE
 
 
-def _clip(value: Any, length: int) -> str:
-    return " ".join(str(value).split())[:length] if value else ""
+# Artists are a list (no field length to cut them to): one name from a tag is spaced once and kept to this many
+# characters, so a broken tag cannot fill the list with a book.
+ARTIST_NAME_CHARS = 300
+
+
+def _artist_name(value: Any) -> str:
+    return " ".join(str(value).split())[:ARTIST_NAME_CHARS] if value else ""
 
 
 def _small_number(value: Any) -> int | None:
@@ -240,7 +246,7 @@ def facts_of(entry: scan.Entry, read: scan.FileRead, now) -> FileFacts:
         if value not in (None, "", (), []):
             fields[name], sources[name] = value, source
 
-    artists = tuple(name for name in (_clip(artist, 300) for artist in tags.artists or ()) if name)
+    artists = tuple(name for name in (_artist_name(artist) for artist in tags.artists or ()) if name)
     if not artists and tags.artist_credit:
         artists = matching.split_artists(tags.artist_credit)
     name_artist, name_title = scan.file_name_parts(entry.path)
@@ -250,24 +256,24 @@ def facts_of(entry: scan.Entry, read: scan.FileRead, now) -> FileFacts:
     else:
         title, version, remixers = metadata.title_parts(name_title)
         source = FILENAME_SOURCE
-    give("title", _clip(title, 500), source)
-    give("version", _clip(version, 300), source)
+    give("title", title, source)
+    give("version", version, source)
     give("remixers", [name for name in remixers if name], source)
     if artists:
         give("artists", list(artists))
-        give("credit_name", _clip(tags.artist_credit or ", ".join(artists), 500))
+        give("credit_name", tags.artist_credit or ", ".join(artists))
     elif name_artist:
         give("artists", list(matching.split_artists(name_artist)), FILENAME_SOURCE)
-        give("credit_name", _clip(name_artist, 500), FILENAME_SOURCE)
-    for name, length in (("album", 500), ("album_artist", 500), ("label", 300), ("catalog_number", 100)):
-        give(name, _clip(getattr(tags, name), length))
+        give("credit_name", name_artist, FILENAME_SOURCE)
+    for name in ("album", "album_artist", "label", "catalog_number"):
+        give(name, getattr(tags, name))
     isrc = normalise_isrc(tags.isrc or "")
     give("isrc", isrc if len(isrc) == 12 and isrc.isalnum() else "")
     bpm = as_decimal(tags.bpm)
     give("bpm", bpm if bpm is not None and bpm < 10000 else None)
     code = keys.camelot(tags.key or "") or keys.camelot(tags.camelot or "")
     give("key", keys.musical(code) if code else "")
-    give("genre", normalise_genre(tags.genre or "")[:200])
+    give("genre", normalise_genre(tags.genre or ""))
     released = dates.parse_release_date(tags.date) if tags.date else None
     if released is not None:
         give("release_date", released)
@@ -277,7 +283,10 @@ def facts_of(entry: scan.Entry, read: scan.FileRead, now) -> FileFacts:
     mbid = (tags.musicbrainz_recording_id or "").strip().lower()
     give("musicbrainz_recording_id", mbid if len(mbid) == MBID_LENGTH else "")
     give("duration", round(info.duration) if info.duration >= 0.5 else None)
-    fields = storable(fields)  # a tag may hold a NUL, which PostgreSQL refuses
+    # Made storable (a tag may hold a NUL, which PostgreSQL refuses) and cut to the fields' lengths, as every track's
+    # values are; a value that was only spaces is no value.
+    fields = {name: value for name, value in metadata.fitted(fields).items() if value not in (None, "", (), [])}
+    sources = {name: source for name, source in sources.items() if name in fields}
     file_fields = track_file_fields(path=entry.path, info=info, size=entry.size, mtime_ns=entry.mtime_ns, read_at=now)
     recording = matching.Recording(
         title=fields.get("title", ""), version=fields.get("version", ""), artists=tuple(fields.get("artists", ())),
@@ -452,16 +461,11 @@ class _Catalogue:
 
 
 def _track_new(facts: FileFacts, now) -> Track:
-    values = dict(facts.fields)
-    values.setdefault("title", "(untitled)")
-    track = Track(**values, **facts.file, metadata_sources={
-        name: metadata.source_entry(source, now) for name, source in facts.sources.items()
-        if name != "release_date_precision"
-    })
-    # What Track.save does, for bulk_create: the key's place on the wheel, the genre's one spelling.
-    track.key_wheel = keys.wheel_index(track.key)
-    track.genre = normalise_genre(track.genre)
-    return track
+    """Return the new track (not yet saved) a file matched to no track becomes."""
+    return track_services.track_build(
+        values={**facts.fields, **facts.file}, at=now,
+        sources={name: source for name, source in facts.sources.items() if name != "release_date_precision"},
+    )
 
 
 def _track_update(track: Track, facts: FileFacts, now) -> set[str]:
@@ -587,7 +591,7 @@ def files_record(*, job: ScanJob, facts: list[FileFacts], found_again: Iterable 
                 follow_ups.append({"kind": ScanItemKind.IDENTIFY, "path": each.path, "track_id": track.pk})
         if job.analyse and (track.bpm is None or not track.key):
             follow_ups.append({"kind": ScanItemKind.ANALYSE, "path": each.path, "track_id": track.pk})
-    Track.objects.bulk_create(new_tracks, batch_size=500)
+    track_services.tracks_from_files_create(tracks=new_tracks)
     if changed:
         for track in changed.values():
             track.updated_at = now
@@ -744,11 +748,11 @@ def sound_match_apply(*, track_id, candidate: TrackCandidate) -> dict[str, Any]:
             library_tracks_merge(survivor=entry, others=[stand_in])
         return {"status": "identified", "track": str(other.pk), "merged": True}
     title, version, remixers = metadata.title_parts(candidate.title, candidate.version)
-    given = {
-        "title": title[:500], "version": version[:300], "remixers": remixers, "artists": list(candidate.artists),
-        "credit_name": candidate.artist[:500], "musicbrainz_recording_id": mbid, "album": candidate.album[:500],
+    given = metadata.fitted({
+        "title": title, "version": version, "remixers": remixers, "artists": list(candidate.artists),
+        "credit_name": candidate.artist, "musicbrainz_recording_id": mbid, "album": candidate.album,
         "release_date": candidate.release_date,
-    }
+    })
     sources = dict(track.metadata_sources or {})
     updated = []
     for name, value in given.items():

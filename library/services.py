@@ -397,7 +397,7 @@ def _linked(
     sources: list[str], candidate: TrackCandidate | None = None, identified_by: str = "", reason: str = "",
 ) -> LineOutcome:
     def write() -> dict[str, Any]:
-        chosen, created = (track, False) if track is not None else track_from_candidate(candidate)
+        chosen, created = (track, False) if track is not None else track_services.track_from_candidate(candidate=candidate)
         library_track, _ = LibraryTrack.objects.get_or_create(track=chosen)
         provisional = library_track.is_provisional
         status = DiscoveryStatus.PROVISIONAL if provisional else DiscoveryStatus.IDENTIFIED
@@ -426,7 +426,7 @@ def _provisional(
     discovery: TrackDiscovery, candidates: list, sources: list[str], errors: list[str], reason: str = "",
 ) -> LineOutcome:
     def write() -> dict[str, Any]:
-        library_track = provisional_library_track(discovery=discovery)
+        library_track = library_track_provisional_create(discovery=discovery)
         _line_link(discovery, library_track)
         _line_save(discovery, status=DiscoveryStatus.PROVISIONAL, confidence=None, method="", candidates=candidates,
                    sources=sources, library_track=library_track, reason=reason)
@@ -435,14 +435,15 @@ def _provisional(
     return LineOutcome(DiscoveryStatus.PROVISIONAL, write)
 
 
-def provisional_library_track(*, discovery: TrackDiscovery) -> LibraryTrack:
+def library_track_provisional_create(*, discovery: TrackDiscovery) -> LibraryTrack:
     """Return a new provisional library track made from the line's own text: tied to no provider's recording."""
-    track = Track.objects.create(
-        title=discovery.title[:500] or discovery.raw_text[:500], version=discovery.version,
-        remixers=list(discovery.remixers), artists=list(discovery.artists), credit_name=discovery.artist,
-        label=discovery.label, catalog_number=discovery.catalog_number,
-    )
-    return LibraryTrack.objects.create(track=track, is_provisional=True)
+    track = track_services.track_provisional_create(values={
+        "title": discovery.title or discovery.raw_text, "version": discovery.version,
+        "remixers": list(discovery.remixers), "artists": list(discovery.artists), "credit_name": discovery.artist,
+        "label": discovery.label, "catalog_number": discovery.catalog_number,
+    })
+    library_track, _ = library_track_ensure(track=track, provisional=True)
+    return library_track
 
 
 def _line_save(
@@ -481,33 +482,6 @@ def _line_unlink(discovery: TrackDiscovery) -> None:
         discovery.library_track = None
         discovery.save(update_fields=["library_track"])
         library_track_sightings_recount(library_track=LibraryTrack.objects.get(pk=previous))
-
-
-def track_from_candidate(candidate: TrackCandidate) -> tuple[Track, bool]:
-    """Return the catalogue's track for a provider's candidate (the one with its id or ISRC, else a new one),
-    and whether it is new."""
-    own = metadata.OWN_ID_FIELD.get(candidate.source)
-    if own and candidate.external_id:
-        existing = Track.objects.filter(**{own: candidate.external_id}).first()
-        if existing:
-            return existing, False
-    if candidate.isrc:
-        recording = metadata.recording_from(candidate)
-        for existing in Track.objects.filter(isrc=candidate.isrc[:12])[:5]:
-            if matching.same_recording(metadata.recording_of(existing), recording):
-                return existing, False
-    title, version, remixers = metadata.title_parts(candidate.title, candidate.version)
-    fields = {own: str(candidate.external_id)} if own and candidate.external_id else {}
-    return Track.objects.create(
-        title=title[:500] or "(untitled)", version=version[:300], remixers=remixers, artists=list(candidate.artists),
-        credit_name=candidate.artist[:500], album=candidate.album[:500], duration=candidate.duration,
-        isrc=candidate.isrc[:12], label=candidate.label[:300], release_date=candidate.release_date,
-        metadata_sources={
-            name: metadata.source_entry(candidate.source, timezone.now())
-            for name in ("title", "artists", "album", "duration", "isrc", "label", *fields)
-        },
-        **fields,
-    ), True
 
 
 def library_track_ensure(*, track: Track, provisional: bool = False) -> tuple[LibraryTrack, bool]:
@@ -673,7 +647,7 @@ def discovery_accept(*, discovery: TrackDiscovery, index: int, reason: str = "")
     except (IndexError, TypeError):
         raise ValueError("That candidate is no longer on this line; reload the page.") from None
     candidate = candidate_of(chosen)
-    track, created = track_from_candidate(candidate)
+    track, created = track_services.track_from_candidate(candidate=candidate)
     library_track, _ = LibraryTrack.objects.get_or_create(track=track)
     if library_track.is_provisional:
         LibraryTrack.objects.filter(pk=library_track.pk).update(is_provisional=False)

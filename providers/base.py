@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from common.dates import parse_release_date
+from common.dates import ReleaseDate, date_input, parse_release_date
 from common.text import storable
 
 
@@ -221,6 +221,9 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(item) for item in value]
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, ReleaseDate):
+        # To the precision its source gave ("1978", not "1978-01-01"), so parse_date reads back a year as a year.
+        return date_input(value, value.precision)
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value

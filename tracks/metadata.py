@@ -14,17 +14,46 @@ fetch never changes what a track is. This module does no I/O.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from django.db import models
 
 import matching
 from common import dates
+from common.text import storable
 from providers.base import TrackMetadata
 from providers.registry import id_fields
 from tracks.genres import normalise_genre
-from tracks.models import PROVIDER_ID_FIELDS, RELATED_ID_FIELDS
+from tracks.models import PROVIDER_ID_FIELDS, RELATED_ID_FIELDS, Track
 
 MANUAL = "manual"
+
+# Every text field's length, read from the model, so a value from outside (a provider, a file's tags, a tracklist,
+# a want-list row, DJ software) is cut in one place (`fitted`) and never by a number copied by hand. The file's
+# path is not cut: cut, it would name another file.
+TEXT_LENGTHS = {
+    field.name: field.max_length for field in Track._meta.concrete_fields
+    if isinstance(field, models.CharField) and field.max_length and field.name != "file_path"
+}
+# The fields a person reads as words: runs of spaces and line breaks in them become one space (ids, URLs and paths
+# are left as they are).
+WORD_FIELDS = frozenset({
+    "title", "version", "credit_name", "album", "album_artist", "label", "catalog_number", "genre", "key",
+})
+
+
+def fitted(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return Track values as the catalogue stores them: text made storable, words spaced once, and each text cut
+    to its field's length (TEXT_LENGTHS)."""
+    fitted_values = storable(dict(values))
+    for name, value in fitted_values.items():
+        if isinstance(value, str):
+            if name in WORD_FIELDS:
+                value = " ".join(value.split())
+            limit = TEXT_LENGTHS.get(name)
+            fitted_values[name] = value[:limit] if limit else value
+    return fitted_values
 
 
 def source_entry(source: str, at: datetime.datetime) -> dict[str, str]:
@@ -122,9 +151,7 @@ def apply(track: Any, merged: dict[str, tuple[Any, str]], at: datetime.datetime)
         if field in PROVIDER_ID_FIELDS and getattr(track, field):
             # A known id is the key the track was fetched by; a provider never replaces it.
             continue
-        max_length = getattr(track._meta.get_field(field), "max_length", None)
-        if max_length and isinstance(value, str):
-            value = value[:max_length]
+        value = fitted({field: value})[field]
         if getattr(track, field) != value:
             setattr(track, field, value)
             changed.append(field)

@@ -8,8 +8,9 @@ metadata is written in the same transaction as its item and the job's counters.
 
 from __future__ import annotations
 
+import datetime
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,14 +20,15 @@ from django.utils import timezone
 
 import matching
 from common import dates
-from common.text import count_text, storable
+from common.text import count_text
 from core import jobs
 from core.gather import Gathered, GatherOutcome, gather
 from core.queue import BrokerUnavailable
 from providers.base import Capability, TrackCandidate, TrackMetadata
 from providers.client import Provider
 from providers.registry import get_provider, providers_for
-from tracks import metadata, selectors
+from tracks import keys, metadata, selectors
+from tracks.genres import normalise_genre
 from tracks.models import PROVIDER_ID_FIELDS, FetchTaskType, MetadataFetchTask, Track
 
 logger = logging.getLogger(__name__)
@@ -200,8 +202,7 @@ def track_fields_fill(*, track: Track, values: dict[str, str], source: str) -> l
     that holds anything, or that a person cleared on purpose, is left alone. Return the fields filled."""
     sources = track.metadata_sources or {}
     filled = {
-        name: str(value)[: track._meta.get_field(name).max_length]
-        for name, value in values.items()
+        name: value for name, value in metadata.fitted({name: str(value) for name, value in values.items()}).items()
         if value and not getattr(track, name) and metadata.source_of(sources.get(name)) != metadata.MANUAL
     }
     if not filled:
@@ -214,38 +215,90 @@ def track_fields_fill(*, track: Track, values: dict[str, str], source: str) -> l
     return list(filled)
 
 
-# What a track's values may come from besides the providers: a collection imported from DJ software.
-_TEXT_LIMITS = {"title": 500, "version": 300, "credit_name": 500, "album": 500, "album_artist": 500, "label": 300,
-                "catalog_number": 100, "genre": 200, "key": 20}
+# --- Creating tracks -----------------------------------------------------------------------------------------------
+#
+# Every Track row is made here, from a provider's candidate, a file's tags, a tracklist line or a want-list row, or
+# a collection from DJ software: `track_build` is the one constructor, so every track is fitted to its fields, keeps
+# its release date's precision and records where each value came from the same way. Where a track and its library
+# entry are made together, the caller (library, audio, wantlist, crates) calls this module, then library.services.
+
+# The fields whose source a new track records: what a provider or a file may give.
+SOURCED_FIELDS = frozenset({*metadata.FIELD_MAP.values(), "version", "remixers", *PROVIDER_ID_FIELDS})
+_EMPTY = (None, "", [], ())
 
 
-def _fitted(values: dict[str, Any]) -> dict[str, Any]:
-    """Return values cut to their fields' lengths, text made storable."""
-    fitted = {}
-    for name, value in storable(dict(values)).items():
-        if isinstance(value, str) and name in _TEXT_LIMITS:
-            value = " ".join(value.split())[: _TEXT_LIMITS[name]]
-        fitted[name] = value
-    return fitted
+def track_build(
+    *, values: Mapping[str, Any], sources: Mapping[str, str] | None = None, at: datetime.datetime | None = None,
+) -> Track:
+    """Return a new catalogue track of values, not yet saved: each value fitted to its field (`metadata.fitted`),
+    "(untitled)" for no title, the release date's precision kept (a ReleaseDate "2000" stays a year), what
+    Track.save derives done here too (so a bulk create has it), and where each field came from recorded (sources:
+    field -> source, at the time at)."""
+    fitted = metadata.fitted(values)
+    fitted["title"] = fitted.get("title") or "(untitled)"
+    if fitted.get("release_date") is not None and not fitted.get("release_date_precision"):
+        fitted["release_date_precision"] = dates.precision_of(fitted["release_date"])
+    track = Track(**fitted)
+    # What Track.save does, for bulk_create: the key's place on the wheel, the genre's one spelling.
+    track.key_wheel = keys.wheel_index(track.key)
+    track.genre = normalise_genre(track.genre)
+    at = at or timezone.now()
+    track.metadata_sources = {name: metadata.source_entry(source, at) for name, source in (sources or {}).items()}
+    return track
 
 
-def track_create(*, values: dict[str, Any], source: str, person_fields: Iterable[str] = ()) -> Track:
-    """Create a catalogue track from values (say, a Rekordbox collection's), recording source as where each came
-    from; person_fields (BPM and key set in DJ software) are recorded as a person's, so no fetch overwrites them."""
-    values = _fitted(values)
-    values["title"] = values.get("title") or "(untitled)"
-    if values.get("release_date") is not None and "release_date_precision" not in values:
-        values["release_date_precision"] = dates.precision_of(values["release_date"])
-    track = Track(**values)
-    at = timezone.now()
-    given = [name for name, value in values.items()
-             if name in metadata.FIELD_MAP.values() or name in ("version", "remixers")
-             if value not in (None, "", [], ())]
+def track_create(*, values: Mapping[str, Any], source: str = "", person_fields: Iterable[str] = ()) -> Track:
+    """Create a catalogue track from values (a provider's candidate, a Rekordbox collection's track), recording
+    source as where each came from (none when source is empty); person_fields (BPM and key set in DJ software) are
+    recorded as a person's, so no fetch overwrites them."""
     person = set(person_fields)
-    metadata.sources_set(track, [name for name in given if name not in person], source, at)
-    metadata.sources_set(track, [name for name in given if name in person], metadata.MANUAL, at)
+    given = [name for name, value in values.items() if name in SOURCED_FIELDS and value not in _EMPTY]
+    sources = {name: metadata.MANUAL if name in person else source for name in given if source or name in person}
+    track = track_build(values=values, sources=sources)
     track.save()
     return track
+
+
+def track_provisional_create(*, values: Mapping[str, Any]) -> Track:
+    """Create a track from someone's own words (a tracklist line, a want-list row), tied to no provider's
+    recording: its title, version, artists and the rest as given, no source recorded."""
+    return track_create(values=values)
+
+
+def candidate_values(candidate: TrackCandidate) -> dict[str, Any]:
+    """Return the Track values a provider's candidate gives, its own id among them."""
+    title, version, remixers = metadata.title_parts(candidate.title, candidate.version)
+    values: dict[str, Any] = {
+        "title": title, "version": version, "remixers": remixers, "artists": list(candidate.artists),
+        "credit_name": candidate.artist, "album": candidate.album, "duration": candidate.duration,
+        "isrc": candidate.isrc, "label": candidate.label, "release_date": candidate.release_date,
+    }
+    own = metadata.OWN_ID_FIELD.get(candidate.source)
+    if own and candidate.external_id:
+        values[own] = str(candidate.external_id)
+    return values
+
+
+def track_from_candidate(*, candidate: TrackCandidate) -> tuple[Track, bool]:
+    """Return the catalogue's track for a provider's candidate (the one with its id, or with its ISRC and the same
+    recording, else a new one), and whether it is new."""
+    own = metadata.OWN_ID_FIELD.get(candidate.source)
+    if own and candidate.external_id:
+        existing = Track.objects.filter(**{own: candidate.external_id}).first()
+        if existing:
+            return existing, False
+    if candidate.isrc:
+        recording = metadata.recording_from(candidate)
+        for existing in Track.objects.filter(isrc=metadata.fitted({"isrc": candidate.isrc})["isrc"])[:5]:
+            if matching.same_recording(metadata.recording_of(existing), recording):
+                return existing, False
+    return track_create(values=candidate_values(candidate), source=candidate.source), True
+
+
+def tracks_from_files_create(*, tracks: Sequence[Track]) -> None:
+    """Save, in batches, the new tracks a scan of the music folder built (`track_build`) for files it matched to
+    no track: one query a batch, so a scan keeps its pace."""
+    Track.objects.bulk_create(tracks, batch_size=500)
 
 
 def track_values_merge(
@@ -254,7 +307,7 @@ def track_values_merge(
     """Give an existing track values from outside (a Rekordbox collection): person_fields (BPM and key set in DJ
     software) replace what the track holds and are recorded as a person's; every other value only fills a field
     that is empty and that a person did not clear on purpose. Return the fields that changed."""
-    values = _fitted(values)
+    values = metadata.fitted(values)
     person = set(person_fields)
     sources = track.metadata_sources or {}
     at = timezone.now()
@@ -420,18 +473,8 @@ def _import_candidates(candidates: list[TrackCandidate], id_field: str, started_
                 result.skipped += 1
                 continue
             known.add(candidate.external_id)
-            title, version, remixers = metadata.title_parts(candidate.title, candidate.version)
-            result.created.append(Track.objects.create(
-                title=title[:500] or "(untitled)", version=version[:300], remixers=remixers,
-                artists=list(candidate.artists),
-                credit_name=candidate.artist[:500],
-                album=candidate.album[:500],
-                duration=candidate.duration,
-                isrc=candidate.isrc[:12],
-                release_date=candidate.release_date,
-                release_date_precision=dates.precision_of(candidate.release_date),
-                metadata_sources={id_field: metadata.source_entry(candidate.source, timezone.now())},
-                **{id_field: candidate.external_id},
+            result.created.append(track_create(
+                values={**candidate_values(candidate), id_field: candidate.external_id}, source=candidate.source,
             ))
     if result.created:
         result.jobs = metadata_fetch_jobs_create(tracks=result.created, started_by=started_by or "import")

@@ -30,8 +30,10 @@ from unfold.contrib.import_export.forms import ImportForm
 
 import matching
 from common.text import storable
+from library import services as library_services
 from library.models import LibraryTrack
 from tracks import metadata
+from tracks import services as track_services
 from tracks.models import Track
 from wantlist import services
 from wantlist.models import WantList
@@ -226,11 +228,12 @@ class WantListResource(resources.ModelResource):
             raise ValidationError({"isrc": f"No track in the catalogue has the ISRC {isrc}; add its artist and "
                                            "title to want it anyway."})
         artist = _text(row.get("artist"))
-        track = Track.objects.create(
-            title=title[:500], version=version[:300], remixers=remixers, credit_name=artist[:500],
-            artists=list(matching.split_artists(artist)), isrc=isrc,
-        )
-        return LibraryTrack.objects.create(track=track, is_provisional=True)
+        track = track_services.track_provisional_create(values={
+            "title": title, "version": version, "remixers": remixers, "credit_name": artist,
+            "artists": list(matching.split_artists(artist)), "isrc": isrc,
+        })
+        library_track, _ = library_services.library_track_ensure(track=track, provisional=True)
+        return library_track
 
     @staticmethod
     def _track_for(row, isrc: str) -> Track | None:

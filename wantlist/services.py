@@ -126,7 +126,7 @@ def library_track_for_line(*, discovery: TrackDiscovery) -> LibraryTrack:
     from library import services as library_services
 
     with transaction.atomic():
-        entry = library_services.provisional_library_track(discovery=discovery)
+        entry = library_services.library_track_provisional_create(discovery=discovery)
         library_services.line_link(discovery=discovery, library_track=entry)
     return entry
 

@@ -174,7 +174,7 @@ def test_identify_a_provisional_library_track_again(api, replay, settings):
     clear_test_cache()
     tracklist = services.tracklist_create(name="Mix", raw_text="Fleetwood Mac - Black Magic Woman")
     line = tracklist.discoveries.get()
-    entry = services.provisional_library_track(discovery=line)
+    entry = services.library_track_provisional_create(discovery=line)
     services.line_link(discovery=line, library_track=entry)
     TrackDiscovery.objects.filter(pk=line.pk).update(status=DiscoveryStatus.PROVISIONAL)
     response = api.post(f"/api/v1/library/tracks/{entry.pk}/identify/")

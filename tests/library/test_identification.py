@@ -188,3 +188,27 @@ def test_a_tracklist_made_from_text_takes_its_own_title_line_dj_and_date():
     made = services.tracklist_create(name="", raw_text="Ben Klock @ Berghain - Klubnacht 2017-10-22\n01. A - B\n")
     assert made.dj == "Ben Klock" and made.date is not None and "Klubnacht" in made.name
     assert made.discoveries.count() == 1
+
+
+def test_a_year_only_release_date_stays_a_year_on_the_track_identification_makes(replay, settings):
+    # The catalogue's track for a discovered line is made by tracks.services, which keeps the date's precision
+    # (it once came out "1 January 1978").
+    settings.METADATA_PROVIDERS = ["musicbrainz"]
+    replay.serve("/ws/2/recording", MB_FLEETWOOD)
+    [line] = identify("Fleetwood Mac - Watch Out")
+    assert line.status == DiscoveryStatus.IDENTIFIED, line.reason
+    track = line.library_track.track
+    assert (track.release_date.isoformat(), track.release_date_precision, track.release_date_text) == (
+        "1978-01-01", "year", "1978",
+    )
+
+
+def test_a_year_only_release_date_stays_a_year_when_a_person_picks_the_candidate(replay, settings):
+    settings.METADATA_PROVIDERS = ["musicbrainz"]
+    replay.serve("/ws/2/recording", MB_FLEETWOOD)
+    [line] = identify("Fleetwood Mac - Black Magic Woman")
+    assert line.status == DiscoveryStatus.NEEDS_REVIEW
+    index, kept = next((index, kept) for index, kept in enumerate(line.candidates) if kept["release_date"] == "2008")
+    track = services.discovery_accept(discovery=line, index=index).track
+    assert track.musicbrainz_recording_id == kept["external_id"]
+    assert (track.release_date_precision, track.release_date_text) == ("year", "2008")
