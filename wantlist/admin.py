@@ -26,7 +26,7 @@ from tracks import keys
 from tracks.admin_filters import CachedValuesFilter
 from tracks.models import Track
 from wantlist import exports as wantlist_exports
-from wantlist import services
+from wantlist import selectors, services
 from wantlist.imports import WantListImportMixin
 from wantlist.models import PurchaseLinksJob, WantList, WantStatus
 
@@ -39,7 +39,7 @@ class StoreFilter(DropdownFilter):
     parameter_name = "store"
 
     def lookups(self, request, model_admin):
-        return [(name, name) for name in ("Beatport", "iTunes", "Discogs", "Deezer", "Bandcamp")]
+        return [(name, name) for name in selectors.purchase_link_stores()]
 
     def queryset(self, request, queryset):
         if not self.value():

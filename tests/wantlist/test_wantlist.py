@@ -8,7 +8,7 @@ from django.urls import reverse
 from core import jobs
 from library import services as library_services
 from library.models import LibraryTrack
-from tests.factories import LibraryTrackFactory, LineToReviewFactory, TrackFactory, UserFactory
+from tests.factories import LibraryTrackFactory, LineToReviewFactory, TrackFactory, UserFactory, WantListFactory
 from tests.services import clear_test_cache
 from tracks.models import Track
 from wantlist import services
@@ -176,3 +176,14 @@ def test_a_wanted_track_whose_file_arrived_reads_in_the_collection_and_priority_
     Track.objects.filter(pk=want.library_track.track_id).update(file_path="/music/a.flac", file_format="flac")
     page = admin_client.get(reverse("admin:wantlist_wantlist_changelist")).content.decode()
     assert want.status == "wanted" and "in the collection" in page
+
+
+def test_the_store_filter_offers_the_stores_the_links_name(admin_client):
+    WantListFactory(purchase_links=[{"store": "Beatport", "url": "https://www.beatport.com/track/x/1"},
+                                    {"store": "Bandcamp", "url": "https://bandcamp.com/search?q=x", "kind": "search"}])
+    juno = WantListFactory(purchase_links=[{"store": "Juno Download", "url": "https://www.junodownload.com/x"}])
+    WantListFactory(purchase_links=[])
+    url = reverse("admin:wantlist_wantlist_changelist")
+    [stores] = [spec for spec in admin_client.get(url).context["cl"].filter_specs if getattr(spec, "parameter_name", "") == "store"]
+    assert [label for _, label in stores.lookup_choices] == ["Bandcamp", "Beatport", "Juno Download"]
+    assert [want.pk for want in admin_client.get(url, {"store": "Juno Download"}).context["cl"].result_list] == [juno.pk]
