@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin
@@ -84,6 +86,41 @@ def job_progress(job: Job, *, with_failures: bool = True) -> dict[str, Any]:
         "eta_text": job_eta_text(job),
         "failures": job_failures(job) if with_failures else [],
     }
+
+
+def jobs_progress(
+    *, keys: Iterable[str], models: Iterable[type[Job]], sources: Iterable[str] = (), with_failures: bool = False
+) -> dict[str, dict[str, Any]]:
+    """Return the progress of each job named by a key ("<label>:<pk>"), by key, for the progress endpoint.
+
+    Only jobs of the kinds in models, and rows of the PROGRESS_SOURCES labels in sources (a download), are read:
+    any other key, or one whose pk is no UUID, is left out. One query a kind.
+    """
+    allowed = {label_of(model): model for model in models}
+    others = {label: PROGRESS_SOURCES[label] for label in sources}
+    wanted: dict[str, list] = {}
+    for key in keys:
+        label, _, pk = key.partition(":")
+        if (label in allowed or label in others) and _is_uuid(pk):
+            wanted.setdefault(label, []).append(pk)
+    found = {}
+    for label, pks in wanted.items():
+        if label in others:
+            model, payload = others[label]
+            for row in model.objects.filter(pk__in=pks):
+                found[f"{label}:{row.pk}"] = payload(row)
+            continue
+        for job in allowed[label].objects.filter(pk__in=pks):
+            found[job_key(job)] = job_progress(job, with_failures=with_failures)
+    return found
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def retry_text(job: Job) -> str:

@@ -3,8 +3,6 @@ of every kind: the jobs page, the progress endpoint the live components poll, an
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -67,27 +65,15 @@ class JobPagesMixin:
 
     def job_progress_view(self, request: HttpRequest) -> JsonResponse:
         """Return the progress of the jobs named in ?job=<label>:<id>, for the components to refresh themselves."""
-        allowed = {jobs.label_of(model): model for model in self._job_models(request)}
-        others = {
-            label: source for label, source in selectors.PROGRESS_SOURCES.items()
-            if (model_admin := self._registry.get(source[0])) and model_admin.has_view_permission(request)
-        }
-        wanted: dict[str, list] = {}
-        for key in request.GET.getlist("job")[:200]:
-            label, _, pk = key.partition(":")
-            if (label in allowed or label in others) and _is_uuid(pk):
-                wanted.setdefault(label, []).append(pk)
-        detail = request.GET.get("detail") == "1"
-        found = {}
-        for label, pks in wanted.items():
-            if label in others:
-                model, payload = others[label]
-                for row in model.objects.filter(pk__in=pks):
-                    found[f"{label}:{row.pk}"] = payload(row)
-                continue
-            for job in allowed[label].objects.filter(pk__in=pks):
-                found[selectors.job_key(job)] = selectors.job_progress(job, with_failures=detail)
-        return JsonResponse({"jobs": found})
+        sources = [
+            label for label, (model, _payload) in selectors.PROGRESS_SOURCES.items()
+            if (model_admin := self._registry.get(model)) and model_admin.has_view_permission(request)
+        ]
+        progress = selectors.jobs_progress(
+            keys=request.GET.getlist("job")[:200], models=self._job_models(request), sources=sources,
+            with_failures=request.GET.get("detail") == "1",
+        )
+        return JsonResponse({"jobs": progress})
 
     def _may_change_job(self, request: HttpRequest, label: str, pk, verb: str) -> Job | HttpResponse:
         """Return the job if this person may change it, else a redirect saying why nothing happened."""
@@ -127,14 +113,6 @@ class JobPagesMixin:
             else:
                 messages.info(request, "Nothing failed in this job; there is nothing to retry.")
         return HttpResponseRedirect(selectors.job_admin_url(job))
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 class JobAdmin(CrateModelAdmin):

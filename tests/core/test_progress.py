@@ -50,3 +50,16 @@ def test_a_cancelled_job_offers_to_resume_what_is_left_and_says_how_much(client)
     MetadataFetchTask.objects.filter(pk=job.pk).update(processed=5, successful=3, failed=2, status=JobStatus.COMPLETED)
     job.refresh_from_db()
     assert selectors.job_progress(job)["retry_text"] == "Retry the 2 failed items"
+
+
+def test_the_progress_endpoints_read_takes_one_query_a_kind_and_only_the_kinds_and_keys_it_may(
+    django_assert_num_queries,
+):
+    queued = [job_of(1) for _ in range(3)]
+    keys = [selectors.job_key(job) for job in queued]
+    junk = ["junk", "tracks.metadatafetchtask:not-an-id", f"auth.user:{queued[0].pk}"]
+    with django_assert_num_queries(1):
+        found = selectors.jobs_progress(keys=keys + junk, models=[MetadataFetchTask])
+    assert sorted(found) == sorted(keys)
+    assert found[keys[0]]["status_text"] == "Queued"
+    assert selectors.jobs_progress(keys=keys, models=[]) == {}
