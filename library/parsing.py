@@ -855,11 +855,6 @@ def parse_text(text: str) -> ParsedTracklist:
     )  # fmt: skip
 
 
-def parse_line(text: str) -> tuple[ParsedLine, ...]:
-    """Read one line as it would read in a tracklist: one track, two for a "w/" or mashup line, none for a header."""
-    return parse_text(text).lines
-
-
 def _read_cells(context: _Context, *, artist: str, title: str, raw: str, timestamp: int | None) -> None:
     """Append the lines one CSV row or CUE track holds, from its artist and title as given."""
     artist, title = " ".join(_clean(artist).split()), " ".join(_clean(title).split())

@@ -18,7 +18,6 @@ from library.parsing import (
     parse_csv,
     parse_cue,
     parse_file,
-    parse_line,
     parse_text,
 )
 
@@ -29,7 +28,7 @@ PARSED, UNIDENTIFIABLE, UNPARSED = LineStatus.PARSED, LineStatus.UNIDENTIFIABLE,
 
 
 def only_line(text: str) -> ParsedLine:
-    lines = parse_line(text)
+    lines = parse_text(text).lines
     assert len(lines) == 1, lines
     return lines[0]
 
@@ -181,14 +180,14 @@ def test_a_line_without_artist_and_title_is_kept_unparsed(text: str) -> None:
      "-----", "=====", "_____", "*****", "— — —", "", "   ", "\t"],
 )  # fmt: skip
 def test_blank_and_header_lines_give_no_line(text: str) -> None:
-    assert parse_line(text) == ()
+    assert parse_text(text).lines == ()
 
 
 # --- Several lines -------------------------------------------------------------------------------------------------
 
 
 def test_a_w_slash_line_is_two_tracks_played_together() -> None:
-    first, second = parse_line("[01:00] Artist - Title w/ Artist2 - Title2 (X Remix)")
+    first, second = parse_text("[01:00] Artist - Title w/ Artist2 - Title2 (X Remix)").lines
 
     assert fields(first, ["position", "raw", "timestamp", "artist", "title", "together"]) == {
         "position": 1, "raw": "[01:00] Artist - Title", "timestamp": 60, "artist": "Artist", "title": "Title",
@@ -216,8 +215,8 @@ def test_a_first_line_has_nothing_to_be_played_together_with() -> None:
 
 
 def test_a_mashup_line_is_two_tracks_and_a_mashup_version_is_one() -> None:
-    mashup = parse_line("A - Title vs. B - Title2")
-    credited = parse_line("A - Title (A vs B Mashup)")
+    mashup = parse_text("A - Title vs. B - Title2").lines
+    credited = parse_text("A - Title (A vs B Mashup)").lines
 
     assert [(line.raw, line.artist, line.title, line.together) for line in mashup] == [
         ("A - Title", "A", "Title", False),

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from library.parsing import LineStatus, ParsedLine, parse_csv, parse_line, parse_text
+from library.parsing import LineStatus, ParsedLine, parse_csv, parse_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tracklists"
 PARSED, UNIDENTIFIABLE, UNPARSED = LineStatus.PARSED, LineStatus.UNIDENTIFIABLE, LineStatus.UNPARSED
 
 
 def only_line(text: str) -> ParsedLine:
-    lines = parse_line(text)
+    lines = parse_text(text).lines
     assert len(lines) == 1, lines
     return lines[0]
 
