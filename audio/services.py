@@ -25,6 +25,8 @@ from common.text import count_text
 from core import jobs
 from core.jobs import ItemOutcome, job_create
 from core.models import ACTIVE_STATUSES, ItemStatus
+from library import services as library_services
+from library.models import LibraryTrack
 from matching.weights import ACCEPT_GAP, ACCEPT_THRESHOLD, DURATION_MAX_DIFF, DURATION_TOLERANCE, EPSILON
 from providers.base import TrackCandidate, as_decimal, normalise_isrc
 from tracks import keys, metadata
@@ -545,8 +547,6 @@ def acoustid_ready() -> str:
 
 def files_record(*, job: ScanJob, facts: list[FileFacts], found_again: Iterable = (), now=None) -> Recorded:
     """Match each file to a track (or make one), write them in bulk, and queue the look-ups and analyses they need."""
-    from library.models import LibraryTrack
-
     now = now or timezone.now()
     recorded = Recorded()
     found_again = list(found_again)
@@ -596,12 +596,10 @@ def files_record(*, job: ScanJob, facts: list[FileFacts], found_again: Iterable 
         for track in changed.values():
             track.updated_at = now
         Track.objects.bulk_update(list(changed.values()), fields=sorted(changed_fields | {"updated_at"}), batch_size=500)
-    with_file = [pk for pk in claimed]
-    have = set(LibraryTrack.objects.filter(track_id__in=with_file).values_list("track_id", flat=True))
-    LibraryTrack.objects.bulk_create([
-        LibraryTrack(track_id=pk, is_provisional=not catalogue.by_pk[pk].musicbrainz_recording_id)
-        for pk in with_file if pk not in have
-    ], batch_size=500)
+    # Every track with a file is in the library: provisional until a MusicBrainz id says which recording it is.
+    library_services.library_tracks_ensure(
+        provisional={pk: not catalogue.by_pk[pk].musicbrainz_recording_id for pk in claimed},
+    )
     # Look-ups first: an identified track may then get its BPM and key from the analysis that follows.
     follow_ups.sort(key=lambda row: row["kind"] != ScanItemKind.IDENTIFY)
     _items_append(job.pk, follow_ups)
@@ -706,46 +704,34 @@ def scan_identify(*, job: ScanJob, item: ScanJobItem) -> ItemOutcome:
         if decided.chosen is not None:
             result.update(sound_match_apply(track_id=track.pk, candidate=decided.chosen))
         elif decided.status == "needs_review":
-            _library_note(track.pk, f"AcoustID: a close call, see the scan job of {timezone.localdate():%Y-%m-%d}.")
+            library_services.library_track_doubt(
+                track=track, note=f"AcoustID: a close call, see the scan job of {timezone.localdate():%Y-%m-%d}.",
+            )
         return result
 
     return ItemOutcome(write=write)
 
 
-def _library_note(track_id, note: str) -> None:
-    from library.models import LibraryTrack
-
-    entry = LibraryTrack.objects.filter(track_id=track_id).first()
-    if entry is not None and note not in entry.notes:
-        LibraryTrack.objects.filter(pk=entry.pk).update(
-            is_provisional=True, notes=f"{entry.notes}\n{note}".strip(),
-        )
-
-
 def sound_match_apply(*, track_id, candidate: TrackCandidate) -> dict[str, Any]:
     """Link the track to the recording AcoustID found: its title, artists and MusicBrainz id (source "acoustid"),
     or, when the catalogue already has that recording without a file, move the file to it and merge the two."""
-    from library.models import LibraryTrack
-    from library.services import library_tracks_merge
-
     now = timezone.now()
     track = Track.objects.select_for_update().get(pk=track_id)
     mbid = candidate.external_id
     other = Track.objects.select_for_update().filter(musicbrainz_recording_id=mbid).exclude(pk=track.pk).first()
     if other is not None:
         if _holds_other_file(other, track.file_path):
-            _library_note(track.pk, f"AcoustID: the same recording as “{other}”, which has its own file.")
+            library_services.library_track_doubt(
+                track=track, note=f"AcoustID: the same recording as “{other}”, which has its own file.",
+            )
             return {"status": "duplicate", "track": str(other.pk)}
-        for name in FILE_FIELDS:
-            setattr(other, name, getattr(track, name))
-        other.save(update_fields=[*FILE_FIELDS, "updated_at"])
-        entry, _ = LibraryTrack.objects.get_or_create(track=other)
-        LibraryTrack.objects.filter(pk=entry.pk).update(is_provisional=False)
-        Track.objects.filter(pk=track.pk).update(file_path="", file_missing=False)
+        track_services.track_file_set(track=other, fields={name: getattr(track, name) for name in FILE_FIELDS})
+        entry = library_services.library_track_confirm(track=other)
+        track_services.track_file_set(track=track, fields={"file_path": "", "file_missing": False})
         stand_in = LibraryTrack.objects.filter(track_id=track.pk).first()
         if stand_in is not None:
             entry.refresh_from_db()
-            library_tracks_merge(survivor=entry, others=[stand_in])
+            library_services.library_tracks_merge(survivor=entry, others=[stand_in])
         return {"status": "identified", "track": str(other.pk), "merged": True}
     title, version, remixers = metadata.title_parts(candidate.title, candidate.version)
     given = metadata.fitted({
@@ -774,7 +760,7 @@ def sound_match_apply(*, track_id, candidate: TrackCandidate) -> dict[str, Any]:
             updated.append("release_date_precision")
     track.metadata_sources = sources
     track.save(update_fields=[*updated, "metadata_sources", "updated_at"])
-    LibraryTrack.objects.filter(track=track).update(is_provisional=False)
+    library_services.library_track_confirm(track=track)
     return {"status": "identified", "track": str(track.pk), "fields": updated}
 
 
@@ -946,19 +932,36 @@ def track_tags_write(*, track: Track, with_artwork: bool = False, id3_version: i
 
 @dataclass(frozen=True)
 class TagsAfterEdit:
-    """What writing a person's edit into the file did: written, or why not (the edit itself is kept)."""
+    """What writing a person's edit into the file did: written, or why not (the edit itself is kept); in the
+    background, the job that writes it."""
 
     written: bool
     error: str = ""
+    job: TagWriteJob | None = None
 
 
-def track_tags_after_edit(*, track: Track, changed: Iterable[str] | None) -> TagsAfterEdit | None:
+# What a track's tags say (Track.tags_error) while the job an edit started has still to write them.
+TAGS_WAITING = "its tag write job has not written the edit yet"
+
+
+def track_tags_after_edit(
+    *, track: Track, changed: Iterable[str] | None, in_background: bool = False, started_by: str = "",
+) -> TagsAfterEdit | None:
     """After a person's edit of track, write the catalogue's tags into its file when a field the file holds changed;
     None when there is nothing to write (no file, or no such field changed). A failed write keeps the edit, marks
-    the track "tags out of date" and says why."""
+    the track "tags out of date" and says why.
+
+    in_background (the admin): start a tag write job instead, marking the track's tags out of date until it has
+    written them. The job is queued once the edit is committed; outside a transaction a broker that is down raises
+    BrokerUnavailable here, inside one the job is left failed with the reason (the edit and the mark are kept)."""
     changed = list(changed or ())
     if not track.file_path or not changed or not set(changed) & EDITED_TAG_FIELDS:
         return None
+    if in_background:
+        Track.objects.filter(pk=track.pk).update(tags_out_of_date=True, tags_error=TAGS_WAITING)
+        track.tags_out_of_date, track.tags_error = True, TAGS_WAITING
+        job = tag_write_jobs_create(tracks=[track], started_by=started_by, with_artwork=False)
+        return TagsAfterEdit(written=False, job=job)
     try:
         track_tags_write(track=track)
     except tags.TagWriteError as exc:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -398,7 +398,7 @@ def _linked(
 ) -> LineOutcome:
     def write() -> dict[str, Any]:
         chosen, created = (track, False) if track is not None else track_services.track_from_candidate(candidate=candidate)
-        library_track, _ = LibraryTrack.objects.get_or_create(track=chosen)
+        library_track, _ = library_track_ensure(track=chosen)
         provisional = library_track.is_provisional
         status = DiscoveryStatus.PROVISIONAL if provisional else DiscoveryStatus.IDENTIFIED
         _line_link(discovery, library_track)
@@ -484,10 +484,47 @@ def _line_unlink(discovery: TrackDiscovery) -> None:
         library_track_sightings_recount(library_track=LibraryTrack.objects.get(pk=previous))
 
 
+# --- Library tracks: every LibraryTrack row is made (and marked sure or provisional) here ----------------------------
+
+
 def library_track_ensure(*, track: Track, provisional: bool = False) -> tuple[LibraryTrack, bool]:
     """Return the track's library entry, adding the track to the library (provisional or not) when it is not
     there; and whether it was added."""
     return LibraryTrack.objects.get_or_create(track=track, defaults={"is_provisional": provisional})
+
+
+def library_tracks_ensure(*, provisional: Mapping[Any, bool]) -> int:
+    """Add to the library, in bulk, the tracks (their ids, each mapped to whether its entry is provisional) that
+    are not in it yet: a scan's files, a few hundred at a time. Return how many were added."""
+    ids = list(provisional)
+    have = set(LibraryTrack.objects.filter(track_id__in=ids).values_list("track_id", flat=True))
+    added = LibraryTrack.objects.bulk_create(
+        [LibraryTrack(track_id=pk, is_provisional=provisional[pk]) for pk in ids if pk not in have], batch_size=500,
+    )
+    return len(added)
+
+
+def library_track_confirm(*, track: Track) -> LibraryTrack:
+    """Return the track's library entry, added if it is not there, and no longer provisional: which recording it
+    is, is now known."""
+    library_track, _ = library_track_ensure(track=track)
+    if library_track.is_provisional:
+        LibraryTrack.objects.filter(pk=library_track.pk).update(is_provisional=False)
+        library_track.is_provisional = False
+    return library_track
+
+
+def library_track_doubt(*, track: Track, note: str) -> bool:
+    """Put the track's library entry back to provisional with a note saying why (a close call, a second copy), once:
+    a note it holds already changes nothing. A track not in the library is left alone. Return whether it was
+    noted."""
+    library_track = LibraryTrack.objects.filter(track=track).first()
+    note = storable(" ".join(str(note or "").split()))
+    if library_track is None or not note or note in (library_track.notes or ""):
+        return False
+    library_track.notes, library_track.is_provisional = f"{library_track.notes}\n{note}".strip(), True
+    LibraryTrack.objects.filter(pk=library_track.pk).update(notes=library_track.notes, is_provisional=True)
+    return True
 
 
 def library_track_note_add(*, library_track: LibraryTrack, note: str) -> bool:
@@ -648,9 +685,7 @@ def discovery_accept(*, discovery: TrackDiscovery, index: int, reason: str = "")
         raise ValueError("That candidate is no longer on this line; reload the page.") from None
     candidate = candidate_of(chosen)
     track, created = track_services.track_from_candidate(candidate=candidate)
-    library_track, _ = LibraryTrack.objects.get_or_create(track=track)
-    if library_track.is_provisional:
-        LibraryTrack.objects.filter(pk=library_track.pk).update(is_provisional=False)
+    library_track = library_track_confirm(track=track)
     stand_in = discovery.library_track if discovery.library_track_id != library_track.pk else None
     _line_link(discovery, library_track)
     if stand_in is not None and stand_in.is_provisional:

@@ -24,6 +24,7 @@ from django.utils import timezone
 import matching
 from core import jobs
 from core.gather import Gathered, gather
+from library import services as library_services
 from library.models import DiscoveryStatus, LibraryTrack, TrackDiscovery
 from providers.base import Capability, PurchaseLink
 from providers.registry import providers_for
@@ -112,7 +113,7 @@ def wants_add(
 
 def library_track_for_track(*, track: Track) -> LibraryTrack:
     """Return the track's library entry, adding the track to the library if it is not there."""
-    entry, _ = LibraryTrack.objects.get_or_create(track=track)
+    entry, _ = library_services.library_track_ensure(track=track)
     return entry
 
 
@@ -123,8 +124,6 @@ def library_track_for_line(*, discovery: TrackDiscovery) -> LibraryTrack:
         return discovery.library_track
     if discovery.status in (DiscoveryStatus.UNIDENTIFIABLE, DiscoveryStatus.UNPARSED):
         raise ValueError(f"Line {discovery.position} names no track (“{discovery.raw_text[:60]}”); it cannot be wanted.")
-    from library import services as library_services
-
     with transaction.atomic():
         entry = library_services.library_track_provisional_create(discovery=discovery)
         library_services.line_link(discovery=discovery, library_track=entry)
