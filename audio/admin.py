@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -19,6 +20,7 @@ from audio import services
 from audio.models import ScanJob, ScanJobItem, TagWriteJob
 from core import selectors
 from core.admin import JobAdmin, job_link, started_by
+from core.models import JobStatus
 from core.queue import BrokerUnavailable
 
 # Who may start a scan: it writes tracks and library entries.
@@ -172,19 +174,40 @@ def write_tags(modeladmin, request, queryset):
 
 
 def tags_after_edit(modeladmin, request: HttpRequest, track, changed: list[str] | None) -> None:
-    """After a person saves a track, write the fields they changed into its file; warn, keeping the edit, if not."""
-    outcome = services.track_tags_after_edit(track=track, changed=changed)
-    if outcome is None:
-        return
-    if not outcome.written:
-        modeladmin.message_user(
-            request,
-            f"The change is saved, but the file's tags were not written: {outcome.error}. The track is marked “tags out of "
-            "date”; use “Write tags” to try again.",
-            messages.WARNING,
+    """After a person saves a track, start a job writing the fields they changed into its file (the track's tags
+    are out of date until it has run), and say so once the edit is committed; a broker that is down is said in
+    words, the edit kept."""
+    try:
+        outcome = services.track_tags_after_edit(
+            track=track, changed=changed, in_background=True, started_by=started_by(request),
         )
-    else:
-        modeladmin.message_user(request, "The file's tags were written too.", messages.INFO)
+    except BrokerUnavailable as exc:  # known at once when the save is not inside a transaction
+        _say_tags_not_queued(modeladmin, request, exc)
+        return
+    if outcome is not None and outcome.job is not None:
+        # After the job's own queueing (core.jobs queues it once the edit is committed): it is known then whether
+        # the broker took it.
+        transaction.on_commit(lambda: _say_tags_queued(modeladmin, request, outcome.job))
+
+
+def _say_tags_queued(modeladmin, request: HttpRequest, job: TagWriteJob) -> None:
+    job.refresh_from_db(fields=["status", "last_error"])
+    if job.status == JobStatus.FAILED:
+        _say_tags_not_queued(modeladmin, request, BrokerUnavailable.of_job(job.last_error))
+        return
+    modeladmin.message_user(request, format_html(
+        "The file's tags are being written in the background ({}); the track's tags read “out of date” until then.",
+        job_link(job),
+    ), messages.INFO)
+
+
+def _say_tags_not_queued(modeladmin, request: HttpRequest, exc: BrokerUnavailable) -> None:
+    modeladmin.message_user(
+        request,
+        f"The change is saved, but the file's tags were not written: {exc} The track is marked “tags out of date”; "
+        "use “Write tags” to try again once the broker is back.",
+        messages.WARNING,
+    )
 
 
 from audio import admin_extensions  # noqa: E402, F401 - what the music folder adds to other apps' pages

@@ -217,7 +217,11 @@ class TrackAdmin(TrackPagesMixin, CrateListAdmin):
         if not track.file_path:
             return "—"
         if track.tags_out_of_date:
-            return f"Out of date: {track.tags_error or 'the last write did not finish'}. Use “Write tags” to try again."
+            # A tag write job under way (after an edit) is the music folder's to name: audio/admin_extensions.py.
+            waiting = extensions.section(track, "tags_waiting", "")
+            return waiting or (
+                f"Out of date: {track.tags_error or 'the last write did not finish'}. Use “Write tags” to try again."
+            )
         if track.tags_written_at:
             return f"Written {date_format(timezone.localtime(track.tags_written_at), 'DATETIME_FORMAT')}"
         return "Not written by Cratedigger yet."

@@ -1,4 +1,5 @@
-"""Edits in the admin reach the file; a write that cannot happen keeps the edit and says why; "Write tags" jobs."""
+"""Edits in the admin reach the file by a tag write job; a write that cannot happen keeps the edit and says why;
+"Write tags" jobs."""
 
 from __future__ import annotations
 
@@ -40,17 +41,55 @@ def edit(client, track, **changes):
     return response, [str(message) for message in get_messages(response.wsgi_request)]
 
 
-def test_an_edit_in_the_admin_is_written_into_the_file(admin_client, filed):
+def run_tag_job() -> TagWriteJob:
+    """Run the tag write job an edit started, here, as a worker would."""
+    return job_run_here(model=TagWriteJob, job_id=TagWriteJob.objects.get().pk)
+
+
+def track_page(client, track) -> str:
+    return client.get(reverse("admin:tracks_track_change", args=[track.pk])).content.decode()
+
+
+# The message about the job is said once the edit is committed: these tests commit, as a request does.
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_in_the_admin_is_written_into_the_file_by_a_job(admin_client, filed):
     response, messages = edit(admin_client, filed, title="One More Time", version="Club Edit", bpm="123",
                               key="Am", label="Virgin")
-    assert response.status_code == 200 and "The file's tags were written too." in messages
+    job = TagWriteJob.objects.get()
+    [said] = [m for m in messages if "tags are being written in the background" in m]
+    assert response.status_code == 200 and str(job) in said and reverse("admin:audio_tagwritejob_change", args=[job.pk]) in said
+    # The request did not touch the file: the job writes it, and until then the track says its tags are out of date.
+    assert read_tags(filed.file_path).full_title == "One More Time"
+    filed.refresh_from_db()
+    assert filed.version == "Club Edit" and filed.tags_out_of_date
+    assert "Out of date until its tag write job has run" in track_page(admin_client, filed)
+    finished = run_tag_job()
+    assert (finished.status, finished.successful, finished.with_artwork) == ("completed", 1, False)
     tags = read_tags(filed.file_path)
     assert tags.full_title == "One More Time (Club Edit)" and tags.label == "Virgin"
     assert float(tags.bpm) == 123 and tags.camelot == "8A" and tags.isrc == "GBDUW0000059"
     filed.refresh_from_db()
-    assert filed.version == "Club Edit" and not filed.tags_out_of_date and filed.tags_written_at
+    assert not filed.tags_out_of_date and filed.tags_written_at and "Written" in track_page(admin_client, filed)
     # The write recorded the file's new size and time, so a scan does not think someone else changed it.
     assert filed.file_mtime_ns == os.stat(filed.file_path).st_mtime_ns
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_with_the_broker_down_is_kept_and_says_the_tags_wait(admin_client, filed, broker_down):
+    before = Path(filed.file_path).read_bytes()
+    _, messages = edit(admin_client, filed, genre="House")
+    [warning] = [m for m in messages if "tags were not written" in m]
+    assert "The change is saved" in warning and "broker" in warning and "“Write tags”" in warning
+    filed.refresh_from_db()
+    assert filed.genre == "House" and filed.tags_out_of_date
+    assert Path(filed.file_path).read_bytes() == before
+    assert "Out of date: its tag write job has not written the edit yet" in track_page(admin_client, filed)
+
+
+def test_an_edit_of_no_field_the_file_holds_starts_no_job(admin_client, filed):
+    edit(admin_client, filed, artwork_url="https://example.com/cover.jpg")
+    filed.refresh_from_db()
+    assert not TagWriteJob.objects.exists() and not filed.tags_out_of_date
 
 
 def test_ids_the_isrc_and_the_file_are_not_edited_in_the_admin(admin_client, filed):
@@ -62,35 +101,37 @@ def test_ids_the_isrc_and_the_file_are_not_edited_in_the_admin(admin_client, fil
     assert filed.isrc == "GBDUW0000059" and filed.file_path.endswith(".flac")
 
 
-def test_a_read_only_file_keeps_the_edit_warns_and_marks_the_tags_out_of_date(admin_client, filed):
+def test_a_read_only_file_keeps_the_edit_and_its_job_marks_the_tags_out_of_date(admin_client, filed):
     before = Path(filed.file_path).read_bytes()
+    edit(admin_client, filed, genre="House")
     os.chmod(filed.file_path, 0o444)
     try:
-        response, messages = edit(admin_client, filed, genre="House")
+        finished = run_tag_job()
     finally:
         os.chmod(filed.file_path, 0o644)
-    [warning] = [m for m in messages if "tags were not written" in m]
-    assert "read-only" in warning and "“Write tags”" in warning
+    assert finished.failed == 1 and "read-only" in finished.last_error
     filed.refresh_from_db()
     assert filed.genre == "House" and filed.tags_out_of_date and "read-only" in filed.tags_error
     assert Path(filed.file_path).read_bytes() == before
-    page = admin_client.get(reverse("admin:tracks_track_change", args=[filed.pk])).content.decode()
+    page = track_page(admin_client, filed)
     assert "Out of date: the file is read-only" in page and "Write tags" in page
 
 
-def test_a_file_gone_from_disk_keeps_the_edit_with_a_warning(admin_client, filed):
+def test_a_file_gone_from_disk_keeps_the_edit_and_its_job_says_why(admin_client, filed):
+    edit(admin_client, filed, album="Homework")
     os.remove(filed.file_path)
-    _, messages = edit(admin_client, filed, album="Homework")
-    assert any("tags were not written: the file does not exist" in m for m in messages)
+    finished = run_tag_job()
+    assert finished.failed == 1 and "the file does not exist" in finished.last_error
     filed.refresh_from_db()
     assert filed.album == "Homework" and filed.tags_out_of_date
 
 
 def test_a_file_changed_on_disk_since_it_was_read_is_not_overwritten(admin_client, filed):
+    edit(admin_client, filed, album="Homework")
     with open(filed.file_path, "ab") as stream:
         stream.write(b"\0")  # another program wrote the file
-    _, messages = edit(admin_client, filed, album="Homework")
-    assert any("changed on disk" in m for m in messages)
+    finished = run_tag_job()
+    assert "changed on disk" in finished.last_error
     assert read_tags(filed.file_path).album == "Discovery"
 
 
