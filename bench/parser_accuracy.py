@@ -10,7 +10,9 @@ artist credit, title, version, remixers, label and catalogue number; a line that
 heading, a credit, a link) not read as a track; a block's name, DJ, date and link. Prints the share overall and per
 style, then every miss with the fields that differ.
 
---module reads with another copy of the parser (for example the previous commit's, from `git show`), to compare;
+--module reads with another copy of the parser, to compare: a copy of the library/parsing folder (for example the
+previous commit's, from `git archive HEAD~1 library/parsing | tar -x -C /tmp/before`), or of the single module
+library/parsing.py that it was before it became a package;
 --skip leaves fields unchecked (--skip position: what a line says, wherever it lands).
 """
 
@@ -31,12 +33,18 @@ BLOCK_FIELDS = ("name", "dj", "date", "source_url")
 
 
 def load_parser(path: str | None):
-    """Return library.parsing, or the module at path (a copy of it) when given."""
+    """Return library.parsing, or the copy of it at path when given: a folder (the package) or a single module."""
     if path is None:
         from library import parsing
 
         return parsing
-    spec = importlib.util.spec_from_file_location("parsing_under_test", path)
+    if Path(path).is_dir():
+        # The package's modules import each other relatively, so the copy reads with its own modules.
+        spec = importlib.util.spec_from_file_location(
+            "parsing_under_test", Path(path) / "__init__.py", submodule_search_locations=[str(path)]
+        )
+    else:
+        spec = importlib.util.spec_from_file_location("parsing_under_test", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
     spec.loader.exec_module(module)
@@ -139,7 +147,7 @@ def measure(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--module", help="a copy of library/parsing.py to measure instead of the current one")
+    parser.add_argument("--module", help="a copy of library/parsing (or the old library/parsing.py) to measure instead")
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--skip", nargs="*", default=[], help="fields to leave unchecked, such as position")
     parser.add_argument("--quiet", action="store_true", help="print the shares, not the misses")
@@ -149,7 +157,7 @@ def main() -> None:
     blocks = load_blocks(args.data)
     counts, misses = measure(parsing, blocks, frozenset(args.skip))
     right, total = sum(good for good, _ in counts.values()), sum(items for _, items in counts.values())
-    print(f"parser accuracy ({args.module or 'library/parsing.py'}): {right}/{total} items read as expected "
+    print(f"parser accuracy ({args.module or 'library/parsing'}): {right}/{total} items read as expected "
           f"({right / total:.1%}) in {len(blocks)} blocks"
           + (f", not checking {', '.join(args.skip)}" if args.skip else ""))  # fmt: skip
     for style, (good, items) in sorted(counts.items()):
