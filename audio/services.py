@@ -27,7 +27,6 @@ from core.jobs import ItemOutcome, job_create
 from core.models import ACTIVE_STATUSES, ItemStatus
 from library import services as library_services
 from library.models import LibraryTrack
-from matching.weights import ACCEPT_GAP, ACCEPT_THRESHOLD, DURATION_MAX_DIFF, DURATION_TOLERANCE, EPSILON
 from providers.base import TrackCandidate, as_decimal, normalise_isrc
 from tracks import keys, metadata
 from tracks import services as track_services
@@ -48,7 +47,7 @@ logger = logging.getLogger(__name__)
 #
 # Matching a file to a track, in order: its MusicBrainz recording id; its ISRC (the same version only); the track
 # that had this path (unless the tags now say another recording: another id, or another version); then artist,
-# title, version and duration through `matching.best_match` among tracks without a file, which never takes a remix
+# title, version and duration through `matching.decide` among tracks without a file, which never takes a remix
 # for its original. Nothing matched: a new track. Every track with a file has a library entry.
 
 TAGS_SOURCE = "tags"
@@ -456,9 +455,9 @@ class _Catalogue:
                 track for track in self.by_title.get(facts.title.lower(), ())
                 if track.pk not in claimed and not _holds_other_file(track, facts.path) and _versions_agree(track, facts)
             ]
-            found = matching.best_match(facts.recording, [metadata.recording_of(track) for track in free])
-            if found is not None:
-                return free[found.index], "artist, title, version and duration"
+            decision = matching.decide(facts.recording, [metadata.recording_of(track) for track in free])
+            if decision.outcome == matching.Outcome.ACCEPT:
+                return free[decision.index], "artist, title, version and duration"
         return None, ""
 
 
@@ -625,50 +624,32 @@ class SoundMatch:
     candidates: list[dict[str, Any]]
 
 
-def _duration_agreement(wanted: int | None, found: int | None) -> float:
-    if not wanted or not found:
-        return 1.0
-    gap = abs(wanted - found)
-    if gap <= DURATION_TOLERANCE:
-        return 1.0
-    return max(0.0, 1 - (gap - DURATION_TOLERANCE) / (DURATION_MAX_DIFF - DURATION_TOLERANCE))
+_SOUND_STATUS = {
+    matching.Outcome.ACCEPT: "identified", matching.Outcome.REVIEW: "needs_review",
+    matching.Outcome.NOTHING: "not_identified",
+}
 
 
 def sound_match_decide(query: matching.Recording, candidates: list[TrackCandidate]) -> SoundMatch:
-    """Decide a look-up by the rule identification uses: confident (ACCEPT_THRESHOLD, ACCEPT_GAP ahead of the next
-    other recording) is taken, a close call (at least REVIEW_FLOOR) waits for a person, less is not identified.
+    """Decide a look-up by the rule every identification uses (`matching.decide`, given AcoustID's scores as the
+    candidates' sound): confident (ACCEPT_THRESHOLD, ACCEPT_GAP ahead of the next other recording) is taken, a close
+    call (at least REVIEW_FLOOR) waits for a person, less is not identified.
 
     A candidate's confidence is the lower of AcoustID's score (how alike the sound is) and how well it agrees with
     what the file says: its title, artists and version when the tags give any (`matching.score`, so another version
-    is capped far below the threshold), and always its duration.
+    is capped far below the threshold), else its duration.
     """
-    scored = []
-    for candidate in candidates:
-        found = metadata.recording_from(candidate)
-        if query.title or query.artists:
-            agreement = matching.score(query, found)
-            value, reasons = agreement.value, list(agreement.reasons)
-        else:
-            value = _duration_agreement(query.duration, candidate.duration)
-            reasons = [f"duration {abs(query.duration - candidate.duration)} s apart"] if query.duration and candidate.duration else []
-        confidence = min(candidate.score or 0.0, value)
-        scored.append((confidence, candidate, found, [f"sound {round((candidate.score or 0) * 100)}%", *reasons]))
-    scored.sort(key=lambda row: -row[0])
-    kept = [
-        {**candidate.as_dict(), "confidence": round(confidence, 3), "reasons": reasons}
-        for confidence, candidate, _, reasons in scored[:CANDIDATES_KEPT]
-    ]
-    if not scored:
-        return SoundMatch("not_identified", None, None, [])
-    best_confidence, best, best_recording, _ = scored[0]
-    rival = next(
-        (confidence for confidence, _, found, _ in scored[1:] if not matching.same_recording(best_recording, found)), None,
+    decision = matching.decide(
+        query, [metadata.recording_from(candidate) for candidate in candidates],
+        sound=[candidate.score for candidate in candidates],
     )
-    if best_confidence >= ACCEPT_THRESHOLD - EPSILON and (rival is None or best_confidence - rival >= ACCEPT_GAP - EPSILON):
-        return SoundMatch("identified", best, best_confidence, kept)
-    if best_confidence >= matching.REVIEW_FLOOR:
-        return SoundMatch("needs_review", None, best_confidence, kept)
-    return SoundMatch("not_identified", None, best_confidence, kept)
+    kept = [
+        {**candidates[index].as_dict(), "confidence": round(scored.value, 3), "reasons": list(scored.reasons)}
+        for index, scored in decision.ranked[:CANDIDATES_KEPT]
+    ]
+    chosen = candidates[decision.index] if decision.outcome == matching.Outcome.ACCEPT else None
+    confidence = decision.score.value if decision.score is not None else None
+    return SoundMatch(_SOUND_STATUS[decision.outcome], chosen, confidence, kept)
 
 
 def _query_of(track: Track, duration: int | None) -> matching.Recording:

@@ -9,7 +9,7 @@ never stops the others):
    a file that is here is read (format, bitrate, length, and the ISRC and MusicBrainz id in its tags); one
    that is not is named, as missing or as a path on another machine, and the track still comes in;
 2. its catalogue track, found as everywhere: by the file's path, then by its MusicBrainz id or ISRC (the same
-   version only), then by artist, title and version (`matching.best_match`, which never takes a remix for its
+   version only), then by artist, title and version (`matching.decide`, which never takes a remix for its
    original); else a new track;
 3. its values: BPM, key and rating set in Rekordbox are a person's (recorded as "manual": no provider
    overwrites them); genre, label, album, year and the rest fill what the catalogue lacks (source "rekordbox");
@@ -153,9 +153,9 @@ def _match(values: dict[str, Any], path: str) -> tuple[Track | None, str]:
     if recording.title and recording.artists:
         candidates = list(Track.objects.filter(title__iexact=recording.title)[:50])
         if candidates:
-            best = matching.best_match(recording, [metadata.recording_of(track) for track in candidates])
-            if best is not None:
-                return candidates[best.index], "artist, title and version"
+            decision = matching.decide(recording, [metadata.recording_of(track) for track in candidates])
+            if decision.outcome == matching.Outcome.ACCEPT:
+                return candidates[decision.index], "artist, title and version"
     return None, ""
 
 

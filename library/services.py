@@ -308,10 +308,10 @@ def _library_match(discovery: TrackDiscovery) -> tuple[Track, matching.Score] | 
     )
     if not tracks:
         return None
-    found = matching.best_match(query_of(discovery), [metadata.recording_of(track) for track in tracks])
-    if found is None:
+    decision = matching.decide(query_of(discovery), [metadata.recording_of(track) for track in tracks])
+    if decision.outcome != matching.Outcome.ACCEPT:
         return None
-    return tracks[found.index], found.score
+    return tracks[decision.index], decision.score
 
 
 @dataclass

@@ -2,17 +2,15 @@
 
 A pure package: plain functions over plain values, with no Django, no HTTP and no I/O, so it imports and tests
 without settings. Different versions (remix, edit, live, instrumental...) are always different recordings, and a
-wrong accept is worse than asking a person, so `best_match` returns None whenever the choice is not clear.
+wrong accept is worse than asking a person, so `decide` asks a person whenever the choice is not clear.
 """
 
 from matching.normalize import artist_key, normalize_artist, normalize_text, split_artists
 from matching.score import (
     Decision,
-    Match,
     Outcome,
     Recording,
     Score,
-    best_match,
     canonical,
     decide,
     duplicates,
@@ -28,13 +26,11 @@ __all__ = [
     "ACCEPT_THRESHOLD",
     "REVIEW_FLOOR",
     "Decision",
-    "Match",
     "Outcome",
     "ParsedTitle",
     "Recording",
     "Score",
     "artist_key",
-    "best_match",
     "canonical",
     "decide",
     "duplicates",

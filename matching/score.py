@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from rapidfuzz import fuzz
@@ -91,15 +91,6 @@ class Score:
     # For a person reviewing: "title 100%", "artist 92%", "duration 3 s apart", "ISRC matches",
     # "version differs: <found> vs <wanted>".
     reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Match:
-    candidate: Recording
-    index: int
-    score: Score
-    # The best-scoring candidate that is a different recording from the match; None when there is none.
-    runner_up: Score | None
 
 
 def _numbers(folded: str) -> frozenset[str]:
@@ -277,9 +268,37 @@ def score(query: Recording, candidate: Recording) -> Score:
     )
 
 
-def rank(query: Recording, candidates: Sequence[Recording]) -> list[tuple[int, Score]]:
-    """Return (index, score) of every candidate, best first, earlier index first on ties."""
-    scored = [(index, score(query, candidate)) for index, candidate in enumerate(candidates)]
+def _by_length(query: Recording, candidate: Recording) -> Score:
+    """Score a candidate against a query that names nothing (a file without tags) by their lengths alone."""
+    gap = _duration_gap(query, candidate)
+    if gap is None:
+        return Score(value=1.0, same_version=True, identifier_match=False, reasons=())
+    return Score(
+        value=_duration_similarity(gap), same_version=True, identifier_match=False,
+        reasons=(f"duration {round(gap)} s apart",),
+    )
+
+
+def _heard(query: Recording, candidate: Recording, sound: float | None) -> Score:
+    """Score a candidate found by the sound of a file: how alike it sounds (AcoustID's score), capped by how well it
+    agrees with what the file says: its title, artists and version when its tags give any (so another version stays
+    under VERSION_MISMATCH_CAP), else its length alone."""
+    agreement = score(query, candidate) if query.title or query.artists else _by_length(query, candidate)
+    heard = sound if isinstance(sound, int | float) and math.isfinite(sound) else 0.0
+    return replace(
+        agreement, value=max(0.0, min(heard, agreement.value)), reasons=(f"sound {_percent(heard)}", *agreement.reasons),
+    )
+
+
+def rank(
+    query: Recording, candidates: Sequence[Recording], *, sound: Sequence[float | None] | None = None,
+) -> list[tuple[int, Score]]:
+    """Return (index, score) of every candidate, best first, earlier index first on ties; with sound (one score a
+    candidate, for candidates a file's fingerprint found), each is scored as `_heard`."""
+    if sound is None:
+        scored = [(index, score(query, candidate)) for index, candidate in enumerate(candidates)]
+    else:
+        scored = [(index, _heard(query, candidate, heard)) for index, (candidate, heard) in enumerate(zip(candidates, sound, strict=True))]
     return sorted(scored, key=lambda pair: -pair[1].value)
 
 
@@ -289,13 +308,19 @@ def _same_credit(a: frozenset[str], b: frozenset[str]) -> bool:
     return bool(a) and bool(b) and (a <= b or b <= a)
 
 
-def duplicates(a: Recording, b: Recording) -> bool:
+def duplicates(a: Recording, b: Recording, *, one_sound: bool = False) -> bool:
     """Return whether a and b are one recording listed twice: the same folded title, artists and version, and a
-    shared ISRC or lengths within DURATION_TOLERANCE (remasters, compilations, rows a provider never merged)."""
+    shared ISRC or lengths within DURATION_TOLERANCE (remasters, compilations, rows a provider never merged).
+
+    one_sound: both were found by one file's fingerprint (AcoustID), so the sound itself is the evidence that they
+    are one cut, as a shared ISRC is, and their lengths need not agree; how well each length fits the file is in
+    its own score already."""
     if not same_version(a.parsed, b.parsed):
         return False
     if _title_similarity(a.parsed.base, b.parsed.base) < 1.0 or not _same_credit(a.artist_names, b.artist_names):
         return False
+    if one_sound:
+        return True
     isrc = _fold_isrc(a.isrc)
     if isrc and isrc == _fold_isrc(b.isrc):
         return True
@@ -377,16 +402,29 @@ def decide(
     query: Recording,
     candidates: Sequence[Recording],
     *,
+    sound: Sequence[float | None] | None = None,
     threshold: float = ACCEPT_THRESHOLD,
     gap: float = ACCEPT_GAP,
     floor: float = REVIEW_FLOOR,
 ) -> Decision:
     """Decide which candidate is the query's recording: accept one, ask a person, or find nothing.
 
-    A candidate is accepted without a person only when it is the same version, scores at least threshold, and
-    beats every other recording by gap; duplicates of it (one recording listed several times) never count as
-    rivals, and which of them is linked follows `canonical`. Below floor nothing usable was found."""
-    ranked = tuple(rank(query, candidates))
+    The one rule for every caller: a tracklist line and its search hits (discovery), a track and a provider's
+    search (the catalogue), a file's tags and the catalogue's tracks or a file's fingerprint and AcoustID's
+    recordings (scans). A candidate is accepted without a person only when it is the same version, scores at
+    least threshold, and beats every other recording by gap; duplicates of it (one recording listed several
+    times) never count as rivals, and which of them is linked follows `canonical`. Below floor nothing usable was
+    found.
+
+    sound gives, for candidates found by a file's fingerprint, how alike each sounds (AcoustID's score, 0..1):
+    a candidate's score is then capped by it, a query that names nothing (a file without tags) is compared by
+    length alone, and the candidates are all of one sound (`duplicates`' one_sound). A rival of a recording
+    found by sound is, as everywhere, a candidate that is not a duplicate of it: the same folded title, credit
+    and version. The scan once had its own test (`same_recording`: titles 85% alike, credits alike), under which
+    "Angel" and "Angels" by one act, heard alike, were one recording and the first was linked; now a person
+    picks."""
+    ranked = tuple(rank(query, candidates, sound=sound))
+    one_sound = sound is not None
     if not ranked:
         return Decision(Outcome.NOTHING, reason="no candidate was found")
     best_index, best = ranked[0]
@@ -406,13 +444,13 @@ def decide(
         return Decision(Outcome.REVIEW, shown_index, shown, ranked=ranked, reason=why)
     top_index, top = eligible[0]
     group = [top_index] + [
-        index for index, _ in eligible[1:] if duplicates(candidates[top_index], candidates[index])
+        index for index, _ in eligible[1:] if duplicates(candidates[top_index], candidates[index], one_sound=one_sound)
     ]
     chosen, rule = canonical(query, candidates, group)
     chosen_score = next(scored for index, scored in ranked if index == chosen)
     rival_index, rival = next(
         ((index, scored) for index, scored in ranked
-         if index not in group and not duplicates(candidates[chosen], candidates[index])),
+         if index not in group and not duplicates(candidates[chosen], candidates[index], one_sound=one_sound)),
         (None, None),
     )
     alternatives = tuple(index for index in group if index != chosen)
@@ -426,22 +464,6 @@ def decide(
             ),
         )
     return Decision(Outcome.ACCEPT, chosen, chosen_score, alternatives, rival, rival_index, rule, ranked)
-
-
-def best_match(
-    query: Recording,
-    candidates: Sequence[Recording],
-    *,
-    threshold: float = ACCEPT_THRESHOLD,
-    gap: float = ACCEPT_GAP,
-) -> Match | None:
-    """Return the candidate to accept without asking a person, or None when a person should decide."""
-    decision = decide(query, candidates, threshold=threshold, gap=gap)
-    if decision.outcome != Outcome.ACCEPT:
-        return None
-    return Match(
-        candidate=candidates[decision.index], index=decision.index, score=decision.score, runner_up=decision.rival
-    )
 
 
 def same_recording(a: Recording, b: Recording) -> bool:

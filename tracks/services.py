@@ -84,9 +84,9 @@ def _ask(client: Provider, track: Track, force_refresh: bool) -> TrackMetadata |
         if not artist:
             return None
         candidates = client.search_tracks(artist=artist, title=track.title, limit=5, force_refresh=force_refresh)
-        match = matching.best_match(metadata.recording_of(track), [metadata.recording_from(c) for c in candidates])
-        if match is not None and Capability.METADATA in client.capabilities:
-            return client.get_metadata(candidates[match.index].external_id, force_refresh=force_refresh)
+        decision = matching.decide(metadata.recording_of(track), [metadata.recording_from(c) for c in candidates])
+        if decision.outcome == matching.Outcome.ACCEPT and Capability.METADATA in client.capabilities:
+            return client.get_metadata(candidates[decision.index].external_id, force_refresh=force_refresh)
     return None
 
 

@@ -1,4 +1,4 @@
-"""Tests for matching.score: scoring hits, accepting one, and telling respellings from other recordings."""
+"""Tests for matching.score: scoring hits, accepting one (`decide`), and telling respellings from other recordings."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matching import ACCEPT_GAP, ACCEPT_THRESHOLD, Recording, best_match, rank, same_recording, score
+from matching import ACCEPT_GAP, ACCEPT_THRESHOLD, Outcome, Recording, decide, rank, same_recording, score
 
 FLEETWOOD = ("Fleetwood Mac",)
 
@@ -26,24 +26,29 @@ recordings = st.builds(
 letters = st.text(alphabet=st.characters(categories=("Lu", "Ll")), min_size=1, max_size=40)
 
 
+def accepted(query: Recording, candidates: list[Recording], **options) -> int | None:
+    """Return the index of the candidate `decide` links without a person, or None when a person decides."""
+    decision = decide(query, candidates, **options)
+    return decision.index if decision.outcome == Outcome.ACCEPT else None
+
+
 def test_fleetwood_mac_picks_the_exact_chain_over_the_instrumental() -> None:
     query = Recording(title="The Chain", artists=FLEETWOOD)
     instrumental = Recording(title="The Chain (instrumental)", artists=FLEETWOOD)
     exact = Recording(title="The Chain", artists=FLEETWOOD)
 
-    match = best_match(query, [instrumental, exact])
+    decision = decide(query, [instrumental, exact])
 
-    assert match is not None
-    assert match.index == 1
-    assert match.candidate == exact
-    assert match.score.same_version
+    assert decision.outcome == Outcome.ACCEPT
+    assert decision.index == 1
+    assert decision.score.same_version
 
 
 def test_fleetwood_mac_never_accepts_the_instrumental_alone() -> None:
     query = Recording(title="The Chain", artists=FLEETWOOD)
     instrumental = Recording(title="The Chain (instrumental)", artists=FLEETWOOD)
 
-    assert best_match(query, [instrumental]) is None
+    assert accepted(query, [instrumental]) is None
     verdict = score(query, instrumental)
     assert not verdict.same_version
     assert verdict.value < ACCEPT_THRESHOLD
@@ -57,9 +62,7 @@ def test_exact_title_beats_a_title_containing_it() -> None:
         Recording(title="The Chain", artists=FLEETWOOD),
     ]
 
-    match = best_match(query, candidates)
-
-    assert match is not None and match.index == 1
+    assert accepted(query, candidates) == 1
     assert score(query, candidates[0]).value < score(query, candidates[1]).value - ACCEPT_GAP
 
 
@@ -93,7 +96,7 @@ def test_subset_title_scores_clearly_lower() -> None:
 def test_version_rules(query: Recording, candidate: Recording, same: bool) -> None:
     verdict = score(query, candidate)
     assert verdict.same_version is same
-    assert (best_match(query, [candidate]) is not None) is same
+    assert (accepted(query, [candidate]) is not None) is same
     assert same_recording(query, candidate) is same
 
 
@@ -105,7 +108,7 @@ def test_same_isrc_outweighs_spelling() -> None:
 
     assert verdict.identifier_match
     assert "ISRC matches" in verdict.reasons
-    assert best_match(query, [candidate]) is not None
+    assert accepted(query, [candidate]) is not None
 
 
 def test_same_isrc_rescues_a_poorly_spelled_title() -> None:
@@ -122,7 +125,7 @@ def test_same_isrc_on_another_version_is_not_trusted() -> None:
 
     assert not verdict.identifier_match
     assert verdict.value < ACCEPT_THRESHOLD
-    assert best_match(query, [candidate]) is None
+    assert accepted(query, [candidate]) is None
 
 
 def test_shared_provider_id_counts_as_identifier() -> None:
@@ -147,12 +150,12 @@ def test_close_different_recordings_go_to_review() -> None:
     album_take = Recording(title="Angel", artists=("Massive Attack",), duration=379)
     other_take = Recording(title="Angel", artists=("Massive Attack",), duration=250)
 
-    assert best_match(query, [album_take, other_take]) is None
+    assert accepted(query, [album_take, other_take]) is None
 
 
 def test_close_different_artists_go_to_review() -> None:
     query = Recording(title="Hello", artists=("Adele",))
-    assert best_match(query, [Recording(title="Hello", artists=("Adele",)), Recording("Hello", ("Adel",))]) is None
+    assert accepted(query, [Recording(title="Hello", artists=("Adele",)), Recording("Hello", ("Adel",))]) is None
 
 
 def test_copies_of_one_recording_do_not_block_acceptance() -> None:
@@ -160,17 +163,17 @@ def test_copies_of_one_recording_do_not_block_acceptance() -> None:
     single = Recording(title="Angel", artists=("Massive Attack",), duration=379)
     album = Recording(title="Angel", artists=("Massive Attack",), duration=380)
 
-    match = best_match(query, [single, album])
+    decision = decide(query, [single, album])
 
-    assert match is not None
-    assert match.index == 0
-    assert match.runner_up is None
+    assert decision.outcome == Outcome.ACCEPT
+    assert decision.index == 0
+    assert decision.rival is None and decision.alternatives == (1,)
 
 
 def test_a_copy_does_not_hide_a_close_different_recording() -> None:
     query = Recording(title="Hello", artists=("Adele",))
     candidates = [Recording("Hello", ("Adele",)), Recording("Hello", ("Adele",)), Recording("Hello", ("Adel",))]
-    assert best_match(query, candidates) is None
+    assert accepted(query, candidates) is None
 
 
 def test_duration_fades_between_tolerance_and_limit() -> None:
@@ -178,7 +181,7 @@ def test_duration_fades_between_tolerance_and_limit() -> None:
     values = [score(query, Recording("Strobe", ("deadmau5",), duration=600 + gap)).value for gap in (0, 3, 9, 15, 90)]
     assert values[0] == values[1] == 1.0
     assert values[1] > values[2] > values[3] == values[4]
-    assert best_match(query, [Recording("Strobe", ("deadmau5",), duration=690)]) is None
+    assert accepted(query, [Recording("Strobe", ("deadmau5",), duration=690)]) is None
 
 
 def test_label_and_catalogue_number_count_only_when_both_known() -> None:
@@ -199,19 +202,19 @@ def test_unknown_artist_is_not_a_mismatch() -> None:
 
 
 def test_wrong_artist_is_rejected() -> None:
-    assert best_match(Recording("Hello", ("Adele",)), [Recording("Hello", ("Lionel Richie",))]) is None
+    assert accepted(Recording("Hello", ("Adele",)), [Recording("Hello", ("Lionel Richie",))]) is None
 
 
 def test_featured_artist_missing_on_one_side_still_matches() -> None:
     query = Recording(title="Get Lucky", artists=("Daft Punk",))
     candidate = Recording(title="Get Lucky (feat. Pharrell Williams)", artists=("Daft Punk",))
-    assert best_match(query, [candidate]) is not None
+    assert accepted(query, [candidate]) is not None
 
 
 def test_numbered_parts_are_different_recordings() -> None:
     query = Recording(title="Shine On You Crazy Diamond Part II", artists=("Pink Floyd",))
-    assert best_match(query, [Recording("Shine On You Crazy Diamond Part III", ("Pink Floyd",))]) is None
-    assert best_match(query, [Recording("Shine On You Crazy Diamond Part 2", ("Pink Floyd",))]) is not None
+    assert accepted(query, [Recording("Shine On You Crazy Diamond Part III", ("Pink Floyd",))]) is None
+    assert accepted(query, [Recording("Shine On You Crazy Diamond Part 2", ("Pink Floyd",))]) is not None
 
 
 def test_rank_is_best_first_and_stable() -> None:
@@ -222,14 +225,14 @@ def test_rank_is_best_first_and_stable() -> None:
         Recording("The Chain", FLEETWOOD),
     ]
     assert [index for index, _ in rank(query, candidates)] == [1, 2, 0]
-    assert best_match(query, []) is None
+    assert accepted(query, []) is None
 
 
-def test_best_match_honours_threshold_and_gap_arguments() -> None:
+def test_decide_honours_threshold_and_gap_arguments() -> None:
     query = Recording(title="Hello", artists=("Adele",))
     candidates = [Recording("Hello", ("Adele",)), Recording("Hello", ("Adel",))]
-    assert best_match(query, candidates, gap=0.01) is not None
-    assert best_match(query, candidates[:1], threshold=1.01) is None
+    assert accepted(query, candidates, gap=0.01) is not None
+    assert accepted(query, candidates[:1], threshold=1.01) is None
 
 
 @pytest.mark.parametrize(
@@ -262,12 +265,11 @@ def test_score_never_raises_and_stays_in_range(query: Recording, candidate: Reco
 
 @settings(max_examples=100, deadline=None)
 @given(recordings, st.lists(recordings, max_size=5))
-def test_best_match_never_raises(query: Recording, candidates: list[Recording]) -> None:
-    match = best_match(query, candidates)
-    if match is not None:
-        assert match.score.same_version
-        assert match.score.value >= ACCEPT_THRESHOLD
-        assert candidates[match.index] == match.candidate
+def test_decide_never_raises(query: Recording, candidates: list[Recording]) -> None:
+    decision = decide(query, candidates)
+    if decision.outcome == Outcome.ACCEPT:
+        assert decision.score.same_version
+        assert decision.score.value >= ACCEPT_THRESHOLD
 
 
 @settings(max_examples=200, deadline=None)
@@ -283,4 +285,69 @@ def test_a_recording_always_matches_itself(recording: Recording) -> None:
 def test_a_letters_only_title_always_matches_itself(title: str, artists: tuple[str, ...]) -> None:
     recording = Recording(title=title, artists=artists)
     assert score(recording, recording).value >= ACCEPT_THRESHOLD
-    assert best_match(recording, [recording]) is not None
+    assert accepted(recording, [recording]) is not None
+
+
+# --- Candidates found by a file's sound (AcoustID): the same rule, each score capped by how alike it sounds ---------
+
+FOCUS = ("Focus",)
+UNTAGGED = Recording(title="", duration=202)  # a file without tags: its length is all it says
+
+
+def test_an_untagged_file_is_judged_by_length_capped_by_its_sound() -> None:
+    decision = decide(UNTAGGED, [Recording("Hocus Pocus", FOCUS, duration=200)], sound=[0.9468])
+    assert decision.outcome == Outcome.ACCEPT
+    assert decision.score.value == pytest.approx(0.9468)
+    assert decision.score.reasons == ("sound 95%", "duration 2 s apart")
+    far = decide(UNTAGGED, [Recording("Hocus Pocus", FOCUS, duration=240)], sound=[0.99])
+    assert far.outcome == Outcome.NOTHING and far.score.value == 0.0  # 38 s apart: another cut, however alike
+
+
+def test_two_listings_heard_as_one_sound_are_one_recording_whatever_their_lengths() -> None:
+    # AcoustID's recorded answer for Focus: one fingerprint, two MusicBrainz recordings 200 and 204 s long. Found
+    # by sound they are duplicates (the sound is the evidence, as an ISRC is); found by a search they are two
+    # takes a person tells apart.
+    listings = [Recording("Hocus Pocus", FOCUS, duration=200), Recording("Hocus Pocus", FOCUS, duration=204)]
+    heard = decide(UNTAGGED, listings, sound=[0.9468, 0.9468])
+    assert (heard.outcome, heard.index, heard.alternatives, heard.rival) == (Outcome.ACCEPT, 0, (1,), None)
+    searched = decide(Recording("Hocus Pocus", FOCUS), listings)
+    assert searched.outcome == Outcome.REVIEW and searched.rival_index == 1
+
+
+def test_a_close_call_by_sound_waits_for_a_person() -> None:
+    candidates = [Recording("Hocus Pocus", FOCUS, duration=200), Recording("Nina", ("Ed Sheeran",), duration=203)]
+    assert decide(UNTAGGED, candidates, sound=[0.8, 0.78]).outcome == Outcome.REVIEW  # under the threshold
+    alike = decide(UNTAGGED, candidates, sound=[0.95, 0.93])
+    assert alike.outcome == Outcome.REVIEW and alike.rival_index == 1 and "two different recordings" in alike.reason
+
+
+def test_a_sound_too_unlike_finds_nothing() -> None:
+    decision = decide(UNTAGGED, [Recording("Hocus Pocus", FOCUS, duration=200)], sound=[0.3])
+    assert decision.outcome == Outcome.NOTHING
+
+
+def test_a_tagged_file_never_takes_another_version_however_alike_it_sounds() -> None:
+    tagged = Recording(title="Hocus Pocus", artists=FOCUS, duration=202)
+    live = decide(tagged, [Recording("Hocus Pocus (Live)", FOCUS, duration=201)], sound=[1.0])
+    assert live.outcome == Outcome.REVIEW and live.score.value <= 0.5
+    same = decide(tagged, [Recording("Hocus Pocus", FOCUS, duration=201)], sound=[0.92])
+    assert same.outcome == Outcome.ACCEPT and same.score.value == pytest.approx(0.92)
+
+
+def test_by_sound_a_title_spelled_alike_is_a_rival_not_the_same_recording() -> None:
+    # The scan once judged rivals by same_recording (titles 85% alike, credits alike), which took "Angel" and
+    # "Angels" by one act for one recording and linked the first. Now a rival is whatever is not a duplicate (the
+    # same folded title, credit and version), everywhere: two songs heard alike are a person's to pick.
+    angel, angels = Recording("Angel", ("Massive Attack",), duration=379), Recording("Angels", ("Massive Attack",), duration=379)
+    assert same_recording(angel, angels)
+    decision = decide(Recording(title="", duration=379), [angel, angels], sound=[0.95, 0.95])
+    assert decision.outcome == Outcome.REVIEW and decision.rival_index == 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(recordings, st.lists(st.tuples(recordings, st.none() | st.floats(allow_nan=True)), max_size=5))
+def test_decide_by_sound_never_raises_nor_accepts_more_than_it_heard(query: Recording, heard: list) -> None:
+    candidates, sound = [candidate for candidate, _ in heard], [value for _, value in heard]
+    decision = decide(query, candidates, sound=sound)
+    if decision.outcome == Outcome.ACCEPT:
+        assert ACCEPT_THRESHOLD <= decision.score.value <= sound[decision.index]
