@@ -6,8 +6,8 @@ same items; unrelated music differs in about half the bits. So, as AcoustID comp
 item arrays (a copy may start a little later: offsets up to `MAX_OFFSET` items, about 3 s, are tried) and count
 the bits that differ over the overlap. Measured here on files made with ffmpeg: a FLAC and its MP3 at 320 kbit/s
 0.0 %, 128 kbit/s 0.04 %, 64 kbit/s 2.3 %, Opus at 32 kbit/s 7.1 %, a copy starting 1.5 s later 1.6 %; unrelated
-audio 42-65 %. `SAME_RECORDING_BER` (15 %) sits in that gap, as fingerprint comparisons in Chromaprint's circle
-do (they draw the line between 10 and 20 %).
+audio 42-65 %. `SAME_RECORDING_BER` (15 %, in matching.weights with those measures) sits in that gap, as
+fingerprint comparisons in Chromaprint's circle do (they draw the line between 10 and 20 %).
 
 The brief (`profile`): how often each of the 32 bits is set across the items, one byte each. Copies of one
 recording have nearly the same brief (summed difference under 0.8 in those measures), unrelated audio far apart
@@ -23,14 +23,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from matching.weights import SAME_RECORDING_BER
+
 # fpcalc reads this many seconds (its default, and AcoustID's).
 LENGTH_SECONDS = 120
 FPCALC_TIMEOUT = 60
 MAX_OFFSET = 24  # items, about 3 s (an item is 4096/3 samples at 11,025 Hz, 0.124 s)
 MIN_OVERLAP = 40  # items, about 5 s: less says nothing
-SAME_RECORDING_BER = 0.15
-# Summed difference of two briefs (32 shares, each 0..1) under which two files are compared in full.
-PROFILE_CLOSE = 2.5
 
 
 class FingerprintError(Exception):

@@ -17,6 +17,7 @@ from audio import fingerprint
 from core.models import ACTIVE_STATUSES
 from crates.models import Crate, ExportJob, FingerprintJob, ImportItemKind, RekordboxImportJob
 from library.models import LibraryTrack, TrackDiscovery, Tracklist
+from matching.weights import DURATION_TOLERANCE, PROFILE_CLOSE
 from tracks import keys
 from tracks.genres import normalise_genre
 from tracks.models import Track
@@ -169,16 +170,13 @@ def quality_rank(track: Track) -> tuple:
     )
 
 
-# Two copies of one recording last the same, give or take an encoder's padding; this is generous.
-DURATION_TOLERANCE_SECONDS = 3.0
-
-
 def duplicate_groups() -> list[DuplicateGroup]:
     """Return the files whose fingerprints say they are the same recording, grouped, best first in each group.
 
-    Candidates are found by brief (a file's 32 bit shares, `audio.fingerprint.profile`) among files of about the
-    same length, then compared in full (a bit-error rate over the best alignment); a pair within
-    SAME_RECORDING_BER is one recording. Only the candidates' full fingerprints are read.
+    Candidates are found by brief (a file's 32 bit shares, `audio.fingerprint.profile`, within PROFILE_CLOSE) among
+    files of about the same length (within DURATION_TOLERANCE: copies last the same, give or take an encoder's
+    padding), then compared in full (a bit-error rate over the best alignment); a pair within SAME_RECORDING_BER is
+    one recording. Only the candidates' full fingerprints are read.
     """
     rows = list(
         Track.objects.exclude(file_fingerprint_key="").exclude(file_path="").filter(file_missing=False)
@@ -192,11 +190,11 @@ def duplicate_groups() -> list[DuplicateGroup]:
     profiles = np.stack([fingerprint.profile_array(row[2]) for row in rows])
     pairs: list[tuple[int, int]] = []
     for index in range(len(rows)):
-        end = int(np.searchsorted(durations, durations[index] + DURATION_TOLERANCE_SECONDS, side="right"))
+        end = int(np.searchsorted(durations, durations[index] + DURATION_TOLERANCE, side="right"))
         if end <= index + 1:
             continue
         distances = np.abs(profiles[index + 1:end] - profiles[index]).sum(axis=1)
-        pairs.extend((index, index + 1 + int(other)) for other in np.nonzero(distances <= fingerprint.PROFILE_CLOSE)[0])
+        pairs.extend((index, index + 1 + int(other)) for other in np.nonzero(distances <= PROFILE_CLOSE)[0])
     if not pairs:
         return []
     wanted = {rows[index][0] for pair in pairs for index in pair}

@@ -1,10 +1,11 @@
 """Score every file a search found and pick the one to download, or say none is sure enough.
 
 Required conditions come from the quality preference (`downloads.quality.meets`);
-preferred ones: the length within 3 s of the track's, the title, artist and
-version in the path (`matching.files.path_match`), not locked, a free upload
-slot, a short queue, a fast peer. A file is taken on its own only when it meets
-the quality and the match is confident; otherwise a person chooses.
+preferred ones: the length within DURATION_TOLERANCE (3 s) of the track's, the
+title, artist and version in the path (`matching.files.path_match`), not locked,
+a free upload slot, a short queue, a fast peer, weighed as
+`matching.weights.DOWNLOAD_PREFERENCES` says. A file is taken on its own only when
+it meets the quality and the match is confident; otherwise a person chooses.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from typing import Any
 
 from downloads.quality import Quality, describe, format_of_extension, is_lossless, is_mp3_320, is_mp3_v0, meets
 from matching.files import path_match
+from matching.weights import DOWNLOAD_PREFERENCES, DURATION_TOLERANCE
 from providers.base import DownloadCandidate
 from tracks.keys import duration_text
 
-DURATION_TOLERANCE = 3.0  # seconds, here and in verification (downloads.files)
 SHOWN = 10  # candidates kept on the download for the admin
 
 
@@ -103,13 +104,14 @@ def score_candidate(c: DownloadCandidate, wanted: Wanted, *, quality: str, lossl
         reasons.append(f"no free upload slot ({c.queue_length} queued)")
     fits = match.confident and duration_ok and not c.is_locked
     # Preferred conditions move a file up; none of them makes a wrong file right.
+    prefer = DOWNLOAD_PREFERENCES
     score = match.score
-    score += 0.15 if duration_ok and wanted.duration and c.duration else 0.0
-    score += 0.05 * _tier(c)
-    score += 0.05 if c.has_free_upload_slot else 0.0
-    score -= min(0.1, 0.005 * c.queue_length)
-    score += min(0.05, c.upload_speed / 100_000_000)
-    score -= 0.5 if c.is_locked else 0.0
+    score += prefer["length_matches"] if duration_ok and wanted.duration and c.duration else 0.0
+    score += prefer["quality_tier"] * _tier(c)
+    score += prefer["free_slot"] if c.has_free_upload_slot else 0.0
+    score -= min(prefer["queue_max"], prefer["queued_file"] * c.queue_length)
+    score += min(prefer["speed_max"], c.upload_speed * prefer["speed_per_byte_second"])
+    score -= prefer["locked"] if c.is_locked else 0.0
     if not reasons:
         reasons.append("meets the quality; title, artist and version in the path" + (
             "; length matches" if wanted.duration and c.duration else ""

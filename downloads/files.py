@@ -49,15 +49,11 @@ from django.utils import timezone
 
 from audio.probe import EXTENSIONS, AudioError, AudioInfo, decoded_seconds, probe
 from common.paths import MAX_EXTENSION_BYTES, MAX_SEGMENT_BYTES, UnsafePath, safe_join, safe_segment
-from downloads.choice import DURATION_TOLERANCE
 from downloads.quality import format_of_extension, meets
+from matching.weights import DURATION_TOLERANCE, SAME_AUDIO_TOLERANCE
 from tracks.keys import duration_text, size_text
 
 logger = logging.getLogger(__name__)
-
-# A file whose length is this far from the track's is another edit, a preview or a broken file.
-# An existing file this close in length (and of the same size) is the same audio: encoders pad a little.
-SAME_AUDIO_TOLERANCE_SECONDS = 0.5
 
 FIELDS = ("artist", "album", "title", "version", "ext", "year", "label", "genre")
 FALLBACKS = {"artist": "Unknown Artist", "album": "Unknown Album", "title": "Unknown Title"}
@@ -387,7 +383,7 @@ def file_into_library(source: str | os.PathLike[str], *, destination: Path, info
                 return True
             if existing.stat().st_size != size:
                 return False
-            return abs(probe(existing).duration - info.duration) <= SAME_AUDIO_TOLERANCE_SECONDS
+            return abs(probe(existing).duration - info.duration) <= SAME_AUDIO_TOLERANCE
         except (OSError, AudioError):
             return False
 

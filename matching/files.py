@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from matching.normalize import normalize_text
 from matching.versions import parse_title, same_version
+from matching.weights import PATH_VERSION_MISMATCH_FACTOR, PATH_WEIGHTS
 
 _SEPARATORS = re.compile(r"[\\/]")
 _DASHES = re.compile(r"\s+[-–—]\s+")
@@ -37,7 +38,8 @@ class PathMatch:
 
     @property
     def score(self) -> float:
-        return (0.55 * self.title + 0.45 * self.artist) * (1.0 if self.version_ok else 0.3)
+        matched = PATH_WEIGHTS["title"] * self.title + PATH_WEIGHTS["artist"] * self.artist
+        return matched * (1.0 if self.version_ok else PATH_VERSION_MISMATCH_FACTOR)
 
 
 def file_stem(path: str) -> str:

@@ -1,4 +1,7 @@
-"""Hold every weight and threshold the matcher uses, each with where it came from."""
+"""Hold every weight and threshold that decides what something is, each with where it came from: a provider's
+hit against a recording (`matching.score`), a peer's file against a download (`matching.files`,
+`downloads.choice`), and two files on disk against each other (downloads' filing, `audio.fingerprint`, the
+crates' duplicates)."""
 
 from __future__ import annotations
 
@@ -77,3 +80,57 @@ MAX_ARTIST_NAMES = 32
 
 # Slack for float rounding when comparing scores against the threshold and the gap.
 EPSILON = 1e-9
+
+
+# --- A peer's file against the download it is for (matching.files, downloads.choice) --------------------------------
+
+# How a remote path's words count (matching.files.PathMatch.score): the share of the title's words in the file name
+# and of an artist's words anywhere in the path. The title weighs a little more because peers often leave the
+# artist to a folder, or out. Set by hand when the choice was written; they only order files, since a file is taken
+# on its own only when its path names the recording outright (PathMatch.confident), whatever its score.
+PATH_WEIGHTS = MappingProxyType({"title": 0.55, "artist": 0.45})
+
+# A path that names another version keeps this share of its score: shown low in the list, never taken on its own.
+PATH_VERSION_MISMATCH_FACTOR = 0.3
+
+# What a file gains or loses beside its path's score, so that among files naming the recording the better audio
+# from the readier peer comes first (downloads.choice.score_candidate). Set by hand, in proportion to one another,
+# not fitted to data (there is no labelled set of peers' files); none makes a wrong file right, since files that
+# fit and meet the quality rank first whatever their score (downloads.choice.rank).
+DOWNLOAD_PREFERENCES = MappingProxyType(
+    {
+        # The length within DURATION_TOLERANCE of the track's: the best sign of the right cut that a path cannot
+        # give, worth the three quality tiers together.
+        "length_matches": 0.15,
+        # Per quality tier: MP3 V0 is 1, MP3 320 kbit/s 2, lossless 3.
+        "quality_tier": 0.05,
+        # A free upload slot: the file starts now rather than after a wait; one quality tier.
+        "free_slot": 0.05,
+        # Per file ahead in the peer's queue, and at most (twenty files: two quality tiers).
+        "queued_file": 0.005,
+        "queue_max": 0.1,
+        # Per byte a second of the peer's upload speed, and at most (5 MB/s and faster count alike).
+        "speed_per_byte_second": 1 / 100_000_000,
+        "speed_max": 0.05,
+        # Taken off a file the peer has locked: it would never arrive, so it sinks below any file that would.
+        "locked": 0.5,
+    }
+)
+
+
+# --- Two files on disk ----------------------------------------------------------------------------------------------
+
+# An existing file of the same size whose length is within this many seconds of a download's is the same audio
+# (downloads' filing reuses it instead of adding "name (2)"): encoders pad a few milliseconds, a different edit
+# differs by seconds.
+SAME_AUDIO_TOLERANCE = 0.5
+
+# Two Chromaprint fingerprints (audio.fingerprint) whose bits differ over their overlap at most this share are one
+# recording. Measured on files made with ffmpeg: a FLAC and its MP3 at 320 kbit/s 0.0 %, 128 kbit/s 0.04 %,
+# 64 kbit/s 2.3 %, Opus at 32 kbit/s 7.1 %, a copy starting 1.5 s later 1.6 %; unrelated audio 42-65 %. 15 % sits in
+# that gap, as fingerprint comparisons in Chromaprint's circle do (they draw the line between 10 and 20 %).
+SAME_RECORDING_BER = 0.15
+
+# Summed difference of two fingerprint briefs (32 shares, each 0..1) under which two files are compared in full:
+# copies of one recording measured under 0.8, unrelated audio 6 and more.
+PROFILE_CLOSE = 2.5

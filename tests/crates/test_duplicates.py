@@ -19,6 +19,7 @@ from core import jobs
 from crates import files, selectors, services
 from crates.models import Crate, FileMoveJob, FingerprintJob
 from library.models import LibraryTrack, TrackDiscovery, Tracklist
+from matching.weights import PROFILE_CLOSE
 from tests.crates.conftest import track_with_file
 from tests.factories import UserFactory
 from tracks.models import Track
@@ -55,7 +56,7 @@ def test_fingerprints_of_one_recording_match_and_of_another_do_not(copies):
     stored = fingerprint.encode(prints[flac.pk])
     assert np.array_equal(fingerprint.decode(stored), prints[flac.pk])
     assert np.abs(fingerprint.profile_array(fingerprint.profile(prints[flac.pk]))
-                  - fingerprint.profile_array(fingerprint.profile(prints[mp3.pk]))).sum() < fingerprint.PROFILE_CLOSE
+                  - fingerprint.profile_array(fingerprint.profile(prints[mp3.pk]))).sum() < PROFILE_CLOSE
 
 
 def test_find_duplicates_lists_the_copies_side_by_side_best_first(copies):
