@@ -31,6 +31,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 
+from common.files import write_atomically
+
 TEXT, NUMBER, DATE, BOOL = "text", "number", "date", "bool"
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -411,17 +413,9 @@ class ExportCommand(BaseCommand):
             self._to_stdout(rows=counted, columns=columns, fmt=fmt)
             return counted.count
         # A temporary file beside the target, renamed over it at the end: a crash never leaves half a file.
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                write(rows=counted, columns=columns, fmt=fmt, out=out, sheet_title=self.export_name)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes it private; the export is an ordinary file
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(
+            target, lambda out: write(rows=counted, columns=columns, fmt=fmt, out=out, sheet_title=self.export_name),
+        )
         return counted.count
 
     def _to_stdout(self, *, rows: Iterable[dict], columns: list[Column], fmt: str) -> None:

@@ -1,7 +1,7 @@
 """The music folder kept in step with the catalogue: files moved to where their tags say (after an edit, or all at
 once), fingerprints computed for the duplicates, and the other copies of a duplicate set aside.
 
-Every move is the downloads' filing (`downloads.files.move_into_place`): atomic, never overwriting (a name taken
+Every move is the shared base's filing (`common.files.move_into_place`): atomic, never overwriting (a name taken
 by another file gets " (2)"), never deleting. The track's path is then updated (`tracks.services.track_file_moved`),
 so the library, the crates and every export written afterwards point at the new place. Only files inside MUSIC_ROOT
 are organised: a file elsewhere (a DJ's own folder, brought in from Rekordbox) stays where its owner put it.
@@ -22,6 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from audio import fingerprint
 from audio.probe import EXTENSIONS
 from audio.services import track_fingerprint_store
+from common.files import FilingFailed, move_into_place, numbered_names
 from common.paths import UnsafePath
 from core import jobs
 from core.jobs import ItemOutcome
@@ -77,7 +78,7 @@ def track_move_plan(track: Track) -> Move:
     except (ValueError, UnsafePath) as exc:
         return Move(track, source, reason=str(exc))
     here = Path(source)
-    for candidate in filing.numbered_names(destination):
+    for candidate in numbered_names(destination):
         if candidate == here:
             return Move(track, source, reason="already where its tags say")
         if not os.path.lexists(candidate):
@@ -127,7 +128,7 @@ def track_file_organise(*, track: Track) -> dict[str, str]:
     move = track_move_plan(track)
     if not move.moves:
         return {"status": "stays", "file": move.source, "why": move.reason}
-    moved = filing.move_into_place(move.source, move.destination)
+    moved = move_into_place(move.source, move.destination)
     track_services.track_file_moved(track=track, path=str(moved))
     _prune_empty_folders(Path(move.source).parent, Path(selectors.music_root()))
     return {"status": "moved", "from": move.source, "to": str(moved)}
@@ -237,7 +238,7 @@ def track_file_set_aside(*, track: Track, keep: Track | None) -> dict[str, Any]:
     source = track.file_path
     if not source:
         return {"status": "stays", "why": "no file"}
-    moved = filing.move_into_place(source, _aside_path(source))
+    moved = move_into_place(source, _aside_path(source))
     track_services.track_file_set(track=track, fields={
         "file_path": "", "file_format": "", "file_bitrate": None, "file_duration": None, "file_sample_rate": None,
         "file_bit_depth": None, "file_size": None, "file_mtime_ns": None, "file_missing": False,
@@ -264,7 +265,7 @@ def file_move_item(*, job: FileMoveJob, item: FileMoveItem) -> ItemOutcome:
             result = track_file_set_aside(track=item.track, keep=item.keep)
         else:
             result = track_file_organise(track=item.track)
-    except filing.FilingFailed as exc:
+    except FilingFailed as exc:
         return ItemOutcome(error=f"{item.path}: {exc.reason}")
     except ImproperlyConfigured as exc:
         return ItemOutcome(error=str(exc))

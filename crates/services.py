@@ -9,8 +9,6 @@ runs a large one (more than EXPORT_DIRECT_MAX tracks) as a job whose page offers
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from common.files import write_atomically
 from core import jobs
 from core.jobs import ItemOutcome
 from crates import selectors
@@ -344,19 +343,8 @@ def export_file_write(*, content: ExportContent, fmt: str, target: Path, relativ
     """Write content to target as fmt, atomically (a crash never leaves half a file); M3U8 paths relative to the
     target's folder when relative. Return how many tracks it holds."""
     target = Path(target)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            count = export_write(content=content, fmt=fmt, out=out,
-                                 relative_to=str(target.parent.resolve()) if relative else None)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return count
+    relative_to = str(target.parent.resolve()) if relative else None
+    return write_atomically(target, lambda out: export_write(content=content, fmt=fmt, out=out, relative_to=relative_to))
 
 
 def export_filename(name: str, fmt: str) -> str:

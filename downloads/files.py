@@ -9,9 +9,10 @@ with ffmpeg when it is installed: mutagen reads only headers, so a file garbled 
 `library_path` renders DOWNLOAD_PATH_TEMPLATE into a path under MUSIC_ROOT. Every value (artist, album, ...)
 comes from providers or peers, so each folder and file name it makes passes through `common.paths.safe_segment`:
 an artist "AC/DC" is one folder "AC_DC", and no value can climb out of MUSIC_ROOT. `file_into_library` moves the
-file there without ever overwriting one: the final name is taken with `os.link`, which fails if the name exists,
-so two workers filing at once never share a name, and a move across filesystems goes through a hidden temporary
-copy in the destination folder, so the library never holds half a file.
+file there without ever overwriting one, by the shared base's filing (`common.files.place`): the final name is
+taken with `os.link`, which fails if the name exists, so two workers filing at once never share a name, and a move
+across filesystems goes through a hidden temporary copy in the destination folder, so the library never holds half
+a file.
 
 Template syntax (DOWNLOAD_PATH_TEMPLATE, default "{artist}/{album}/{artist} - {title}{ (version)}.{ext}"):
 
@@ -31,13 +32,10 @@ Template syntax (DOWNLOAD_PATH_TEMPLATE, default "{artist}/{album}/{artist} - {t
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import re
-import shutil
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,7 +46,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from audio.probe import EXTENSIONS, AudioError, AudioInfo, decoded_seconds, probe
-from common.paths import MAX_EXTENSION_BYTES, MAX_SEGMENT_BYTES, UnsafePath, safe_join, safe_segment
+from common.files import FilingFailed, Placed, place
+from common.paths import MAX_EXTENSION_BYTES, UnsafePath, safe_join, safe_segment
 from downloads.quality import format_of_extension, meets
 from matching.weights import DURATION_TOLERANCE, SAME_AUDIO_TOLERANCE
 from tracks.keys import duration_text, size_text
@@ -60,8 +59,8 @@ FALLBACKS = {"artist": "Unknown Artist", "album": "Unknown Album", "title": "Unk
 _TEMPLATE_SEPARATORS = re.compile(r"[\\/]")
 _WORD = re.compile(r"[A-Za-z_]+")
 _DRIVE = re.compile(r"[A-Za-z]:")
-# Hard links are not supported everywhere (some FUSE, SMB and FAT mounts): then an O_EXCL placeholder claims the name.
-_NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
+# What a filing's failure tells a person to do once its cause is fixed.
+AGAIN = "retry the download"
 
 
 class VerificationFailed(Exception):
@@ -70,20 +69,6 @@ class VerificationFailed(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-class FilingFailed(Exception):
-    """A file that could not be moved into the library; the source is left where it was."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
-@dataclass(frozen=True)
-class FiledFile:
-    path: Path
-    reused_existing: bool = False  # True when the library already held the same audio under that name
 
 
 # --- Verification ------------------------------------------------------------------------------------------------
@@ -174,7 +159,7 @@ def quarantine(path: str | os.PathLike[str], *, reason: str) -> Path | None:
     folder = quarantine_root / timezone.localdate().isoformat()
     name = safe_segment(path.name, fallback="download")
     try:
-        kept = _place(path, folder / name, is_same=None).path
+        kept = place(path, folder / name, again=AGAIN, what="the refused file").path
     except FilingFailed as exc:
         logger.error("Could not quarantine %s (%s): %s", path, reason, exc.reason)
         return None
@@ -363,11 +348,11 @@ def check_path_template(app_configs=None, **kwargs) -> list[checks.CheckMessage]
 # --- Filing ------------------------------------------------------------------------------------------------------
 
 
-def file_into_library(source: str | os.PathLike[str], *, destination: Path, info: AudioInfo) -> FiledFile:
+def file_into_library(source: str | os.PathLike[str], *, destination: Path, info: AudioInfo) -> Placed:
     """Move the verified file to destination, or beside it as "name (2).ext", never overwriting a file.
 
     When destination (or a numbered name beside it) already holds the same audio (same size, length within
-    half a second), the download is a duplicate: the source is deleted and the existing file returned.
+    SAME_AUDIO_TOLERANCE), the download is a duplicate: the source is deleted and the existing file returned.
     Raise FilingFailed, leaving the source in place and no partial file in the library, when it cannot be moved.
     """
     source = Path(source)
@@ -387,188 +372,4 @@ def file_into_library(source: str | os.PathLike[str], *, destination: Path, info
         except (OSError, AudioError):
             return False
 
-    return _place(source, destination, is_same=is_same)
-
-
-def move_into_place(source: str | os.PathLike[str], destination: str | os.PathLike[str]) -> Path:
-    """Move a file (one the library holds already: renamed after its tags, or a duplicate set aside) to destination,
-    or to the first free "name (2).ext" beside it; return where it is now.
-
-    The same filing as a download's: atomic, never overwriting, and never deleting a file (only its old name
-    goes). A file already at destination, or at a numbered name of it, stays where it is. Raise FilingFailed,
-    leaving the file where it was, when it cannot be moved.
-    """
-    source, destination = Path(source), Path(destination)
-    for candidate in numbered_names(destination):
-        if candidate == source:
-            return source
-        if not os.path.lexists(candidate):
-            break
-    if not source.is_file():
-        raise FilingFailed(f"the file {source} is not there any more")
-    return _place(source, destination, is_same=None).path
-
-
-def _place(source: Path, destination: Path, *, is_same: Callable[[Path], bool] | None) -> FiledFile:
-    """Move source to destination or the first free numbered name beside it; never overwrite, never leave a part."""
-    folder = destination.parent
-    created: list[Path] = []
-    temporary: Path | None = None
-    moved = False
-    try:
-        created = _make_folders(folder)
-        for candidate in numbered_names(destination):
-            if os.path.lexists(candidate):
-                if is_same is not None and is_same(candidate):
-                    return _reuse(source, candidate)
-                continue
-            try:
-                if temporary is None:
-                    try:
-                        moved = _claim(source, candidate)
-                    except OSError as exc:
-                        if exc.errno != errno.EXDEV:
-                            raise
-                        temporary = _copy_into(source, folder)
-                        _claim(temporary, candidate)
-                else:
-                    _claim(temporary, candidate)
-            except FileExistsError:
-                # Another worker took this name between our look and our link: it may be the same download.
-                if is_same is not None and is_same(candidate):
-                    return _reuse(source, candidate)
-                continue
-            _sync_folder(folder)
-            # The library now holds the file: a copy's source, or a source that was linked, can go.
-            if temporary is not None or not moved:
-                _remove_source(source)
-            return FiledFile(candidate, reused_existing=False)
-        raise AssertionError("unreachable: _numbered never ends")  # pragma: no cover
-    except OSError as exc:
-        for made in reversed(created):
-            try:
-                made.rmdir()  # only folders this call made, and only while empty
-            except OSError:
-                break
-        raise FilingFailed(_failure(exc, source, folder)) from exc
-    finally:
-        if temporary is not None:
-            _remove_quietly(temporary)
-
-
-def numbered_names(destination: Path) -> Iterator[Path]:
-    """Yield destination, then "name (2).ext", "name (3).ext"..., each cut to fit one file name."""
-    yield destination
-    number = 2
-    while True:
-        tail = f" ({number}){destination.suffix}"
-        budget = MAX_SEGMENT_BYTES - len(tail.encode("utf-8"))
-        stem = destination.stem.encode("utf-8")[:budget].decode("utf-8", "ignore").rstrip(" .")
-        yield destination.with_name(f"{stem}{tail}")
-        number += 1
-
-
-def _make_folders(folder: Path) -> list[Path]:
-    """Create folder and its missing parents; return the ones created, outermost first."""
-    missing = []
-    current = folder
-    while not current.exists():
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    created = []
-    for path in reversed(missing):
-        try:
-            path.mkdir()
-        except FileExistsError:
-            if not path.is_dir():
-                raise
-            continue
-        created.append(path)
-    return created
-
-
-def _claim(path: Path, final: Path) -> bool:
-    """Give path the name final unless final exists (FileExistsError); return True if path itself moved."""
-    try:
-        os.link(path, final)
-        return False
-    except OSError as exc:
-        if exc.errno not in _NO_HARD_LINKS or isinstance(exc, FileExistsError):
-            raise
-    # No hard links here: an empty placeholder made with O_EXCL claims the name, then the rename replaces it.
-    descriptor = os.open(final, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    os.close(descriptor)
-    try:
-        os.replace(path, final)
-    except OSError:
-        _remove_quietly(final)
-        raise
-    return True
-
-
-def _copy_into(source: Path, folder: Path) -> Path:
-    """Copy source to a hidden temporary file in folder, flushed to disk; return its path."""
-    temporary = folder / f".{source.name[:100]}.{uuid.uuid4().hex}.part"
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with open(source, "rb") as reader, os.fdopen(descriptor, "wb") as writer:
-            shutil.copyfileobj(reader, writer, 1024 * 1024)
-            writer.flush()
-            os.fsync(writer.fileno())
-    except BaseException:
-        _remove_quietly(temporary)
-        raise
-    return temporary
-
-
-def _reuse(source: Path, existing: Path) -> FiledFile:
-    if not (source.exists() and os.path.samefile(source, existing)):
-        _remove_source(source)
-    return FiledFile(existing, reused_existing=True)
-
-
-def _remove_source(source: Path) -> None:
-    try:
-        source.unlink(missing_ok=True)
-    except OSError as exc:
-        # The file is in the library; a leftover copy in the download folder is untidy, not wrong.
-        logger.warning("Filed %s but could not remove the download (%s)", source, exc.strerror or exc)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Flush the folder's entry for the new name to disk, so a crash cannot lose a filed file."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError as exc:
-        logger.warning("Could not flush folder %s to disk (%s)", folder, exc.strerror or exc)
-    finally:
-        os.close(descriptor)
-
-
-def _remove_quietly(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as exc:
-        logger.warning("Could not remove the temporary file %s (%s)", path, exc.strerror or exc)
-
-
-def _failure(exc: OSError, source: Path, folder: Path) -> str:
-    """Return why a file could not be filed, in words a person can act on."""
-    strerror = (exc.strerror or os.strerror(exc.errno)) if exc.errno else str(exc)
-    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
-        return f"the disk holding {folder} is full ({strerror}): free some space, then retry the download"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"permission denied writing to {folder} ({strerror}): let this user write to the music folder"
-    if exc.errno == errno.EROFS:
-        return f"{folder} is on a read-only disk ({strerror})"
-    if exc.errno == errno.ENOENT and not source.exists():
-        return f"the downloaded file {source} disappeared before it could be filed"
-    if exc.errno == errno.ENAMETOOLONG:
-        return f"the path in {folder} is too long for this disk ({strerror}): use a shorter DOWNLOAD_PATH_TEMPLATE"
-    return f"could not move {source.name} into {folder} ({strerror})"
+    return place(source, destination, is_same=is_same, again=AGAIN, what="the downloaded file")

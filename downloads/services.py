@@ -34,6 +34,7 @@ from django.utils import timezone
 from audio.probe import EXTENSIONS, AudioError, AudioInfo, probe
 from audio.services import track_file_fields, track_tags_write
 from audio.tags import TagWriteError
+from common.files import numbered_names
 from common.paths import UnsafePath
 from core.jobs import job_create
 from core.queue import BrokerUnavailable
@@ -48,6 +49,7 @@ from downloads.models import (
 )
 from downloads.quality import Quality
 from downloads.sources import URL, TransferStatus, source, sources_in_order
+from matching.weights import SAME_AUDIO_TOLERANCE
 from providers.base import DownloadCandidate, ProviderDisabled, ProviderError, RateLimited, Unauthorized
 from tracks.models import Track
 
@@ -724,13 +726,13 @@ def _file(download: Download) -> float | None:
 
 def _filed_earlier(download: Download, destination: Path) -> Path | None:
     """Return the file a killed run filed at destination (or a numbered name beside it), if there is one."""
-    for number, candidate in enumerate(files.numbered_names(destination)):
+    for number, candidate in enumerate(numbered_names(destination)):
         if number > 50 or (number > 0 and not candidate.exists()):
             return None  # numbered names are taken in order: the first gap ends the search
         info = _probe_or_none(candidate) if candidate.exists() else None
         if (
             info is not None and info.format == download.file_format and download.file_duration is not None
-            and abs(info.duration - download.file_duration) < 0.5
+            and abs(info.duration - download.file_duration) <= SAME_AUDIO_TOLERANCE
         ):
             return candidate
     return None

@@ -1,8 +1,8 @@
-"""Writing tags atomically: into a copy beside the file, read back and compared, then renamed over the file."""
+"""Writing tags atomically: into a copy beside the file, read back and compared, then renamed over the file (by the
+shared base's file-safety rules, `common.files`)."""
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import logging
 import os
@@ -29,6 +29,7 @@ from audio.tags.values import (
     prepared_artwork,
     texts_to_write,
 )
+from common.files import os_error_words, replace_synced, unlink_quietly
 
 logger = logging.getLogger(__name__)
 
@@ -60,9 +61,9 @@ def write_tags(
     whose stamp differs (someone wrote it since it was read) is left alone.
 
     The tags are written into a hidden copy beside the file (".name.cratedigger-XXXXXXXX.tmp"), which is
-    read back, flushed to disk (fsync), given the file's permission bits and renamed over the file; then
-    the folder is flushed so the rename itself survives a power cut. Killed at any moment, the write
-    leaves the old file or the new one. Any error removes the copy. A copy left behind by a killed
+    read back, given the file's permission bits, flushed to disk (fsync) and renamed over the file; then
+    the folder is flushed so the rename itself survives a power cut (`common.files.replace_synced`). Killed at
+    any moment, the write leaves the old file or the new one. Any error removes the copy. A copy left behind by a killed
     process is harmless (hidden, never the file itself) and the next write to the same file removes it:
     a live write holds a lock on its copy, so only a dead one's copy is ever removed.
     A symlink is followed: the file it points to gets the tags. A hard link to the file keeps the old
@@ -190,17 +191,18 @@ def _replace_atomically(target: Path, status: os.stat_result, stamp: FileStamp, 
         _keep_owner(handle.fileno(), status)  # before the mode: a change of owner clears setuid/setgid bits
         os.fchmod(handle.fileno(), stat.S_IMODE(status.st_mode))
         write(copy)
-        os.fsync(handle.fileno())  # syncs the file, whichever descriptor wrote it
-        now = file_stamp(target)
-        if now != stamp:
-            raise TagWriteError(_changed_reason(stamp, now, during=True))
-        os.replace(copy, target)
+
+        def unchanged() -> None:
+            now = file_stamp(target)
+            if now != stamp:
+                raise TagWriteError(_changed_reason(stamp, now, during=True))
+
+        replace_synced(handle.fileno(), copy, target, check=unchanged)
         replaced = True
     finally:
         handle.close()  # releases the lock
         if not replaced:
-            _unlink_quietly(copy)
-    _fsync_directory(target.parent)
+            unlink_quietly(copy)
 
 
 def _temporary_prefix(target: Path) -> str:
@@ -272,28 +274,6 @@ def _keep_owner(descriptor: int, status: os.stat_result) -> None:
         logger.debug("could not keep the group of a tagged file")
 
 
-def _fsync_directory(directory: Path) -> None:
-    try:
-        descriptor = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError as exc:  # some file systems cannot sync a folder; the rename has happened either way
-        logger.debug("could not fsync %s: %s", directory, exc)
-    finally:
-        os.close(descriptor)
-
-
-def _unlink_quietly(path: str) -> None:
-    try:
-        os.unlink(path)
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        logger.warning("Could not remove the temporary file %s: %s", path, exc)
-
-
 def _changed_reason(before: FileStamp, after: FileStamp, *, during: bool = False) -> str:
     when = "while its tags were being written" if during else "since it was read"
     what = "size" if before.size != after.size else "modification time"
@@ -312,15 +292,7 @@ def _os_cause(exc: BaseException) -> OSError | None:
 
 def _os_reason(exc: OSError) -> str:
     """Return an OS error as a reason a person can act on."""
-    reasons = {
-        errno.ENOSPC: "the disk is full; free some space and write the tags again",
-        errno.EDQUOT: "the disk quota is used up; free some space and write the tags again",
-        errno.EROFS: "the file system is mounted read-only",
-        errno.ENOENT: "the file or its folder disappeared during the write",
-        errno.EACCES: "permission denied: the file or its folder is not writable by this user",
-        errno.EPERM: "permission denied: the file or its folder is not writable by this user",
-    }
-    return reasons.get(exc.errno) or f"the operating system refused the write ({exc.strerror or _short(exc)})"
+    return os_error_words(exc, doing="the write", again="write the tags again")
 
 
 def _short(exc: BaseException) -> str:

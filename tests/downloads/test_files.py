@@ -8,10 +8,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from audio.probe import probe
+from common.files import Placed
 from common.paths import UnsafePath
-from downloads import files
 from downloads.files import (
-    FiledFile,
     FilingFailed,
     VerificationFailed,
     check_path_template,
@@ -113,7 +112,7 @@ def test_a_cut_flac_is_refused_when_no_size_was_listed(audio, tmp_path):
 def test_without_ffmpeg_the_headers_decide(audio, tmp_path, monkeypatch):
     whole = audio("whole.flac", format="flac", seconds=30)
     garbled = make_corrupt(tmp_path / "garbled.flac", whole)
-    monkeypatch.setattr(files.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     assert verify(garbled, chosen_format="flac", quality="any", expected_duration=30.0).format == "flac"
 
 
@@ -357,7 +356,7 @@ def test_the_system_check_reports_a_bad_template(settings):
     assert check_path_template() == []
 
 
-# --- Filing ------------------------------------------------------------------------------------------------------
+# --- Filing (the moves themselves, common.files.place, are tested in tests/common/test_files.py) ----------------
 
 
 @pytest.fixture
@@ -382,7 +381,7 @@ def test_filing_moves_the_file_into_new_folders(library, download):
     data = source.read_bytes()
     destination = place(library, artist="Sigur Rós", album="東京")
     filed = file_into_library(source, destination=destination, info=info)
-    assert filed == FiledFile(destination, reused_existing=False)
+    assert filed == Placed(destination, reused_existing=False)
     assert destination.read_bytes() == data and not source.exists()
     assert os.stat(destination).st_nlink == 1
     assert library_files(library) == [destination]
@@ -394,7 +393,7 @@ def test_a_different_file_of_the_same_name_gets_a_number(library, download, tmp_
     make_audio(destination, format="flac", seconds=4)
     make_audio(destination.with_name("Artist - Title (2).flac"), format="flac", seconds=5)
     filed = file_into_library(source, destination=destination, info=info)
-    assert filed == FiledFile(destination.with_name("Artist - Title (3).flac"), reused_existing=False)
+    assert filed == Placed(destination.with_name("Artist - Title (3).flac"), reused_existing=False)
     assert probe(filed.path).duration == pytest.approx(3.0, abs=0.1)
     assert probe(destination).duration == pytest.approx(4.0, abs=0.1)
     assert not source.exists()
@@ -416,7 +415,7 @@ def test_the_same_audio_already_filed_counts_as_success(library, download):
     shutil.copyfile(source, destination)
     before = destination.stat()
     filed = file_into_library(source, destination=destination, info=info)
-    assert filed == FiledFile(destination, reused_existing=True)
+    assert filed == Placed(destination, reused_existing=True)
     assert not source.exists()
     assert destination.stat().st_mtime_ns == before.st_mtime_ns
     assert library_files(library) == [destination]
@@ -428,7 +427,7 @@ def test_the_same_audio_under_a_numbered_name_is_found(library, download):
     make_audio(destination, format="flac", seconds=4)
     shutil.copyfile(source, destination.with_name("Artist - Title (2).flac"))
     filed = file_into_library(source, destination=destination, info=info)
-    assert filed == FiledFile(destination.with_name("Artist - Title (2).flac"), reused_existing=True)
+    assert filed == Placed(destination.with_name("Artist - Title (2).flac"), reused_existing=True)
     assert len(library_files(library)) == 2 and not source.exists()
 
 
@@ -437,92 +436,8 @@ def test_filing_a_file_already_in_place_keeps_it(library, download):
     destination = place(library)
     first = file_into_library(source, destination=destination, info=info)
     again = file_into_library(first.path, destination=destination, info=info)
-    assert again == FiledFile(destination, reused_existing=True)
+    assert again == Placed(destination, reused_existing=True)
     assert destination.exists()
-
-
-def test_a_name_taken_by_another_worker_between_look_and_link_is_not_overwritten(library, download, monkeypatch):
-    source, info = download
-    destination = place(library)
-    real_link = os.link
-
-    def other_worker_first(src, dst, *args, **kwargs):
-        if Path(dst) == destination and not destination.exists():
-            make_audio(destination, format="flac", seconds=4)  # another worker's different file
-        return real_link(src, dst, *args, **kwargs)
-
-    monkeypatch.setattr(os, "link", other_worker_first)
-    filed = file_into_library(source, destination=destination, info=info)
-    assert filed.path == destination.with_name("Artist - Title (2).flac")
-    assert probe(destination).duration == pytest.approx(4.0, abs=0.1)
-
-
-def cross_device(source: Path, monkeypatch) -> None:
-    """Make every hard link or rename of source fail as it does across filesystems."""
-    real_link, real_rename, real_replace = os.link, os.rename, os.replace
-
-    def refuse(real):
-        def call(src, dst, *args, **kwargs):
-            if Path(src) == source:
-                raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), str(src))
-            return real(src, dst, *args, **kwargs)
-
-        return call
-
-    monkeypatch.setattr(os, "link", refuse(real_link))
-    monkeypatch.setattr(os, "rename", refuse(real_rename))
-    monkeypatch.setattr(os, "replace", refuse(real_replace))
-
-
-def test_across_filesystems_the_file_is_copied_then_linked(library, download, monkeypatch):
-    source, info = download
-    data = source.read_bytes()
-    cross_device(source, monkeypatch)
-    synced = []
-    real_fsync = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
-    destination = place(library)
-    filed = file_into_library(source, destination=destination, info=info)
-    assert filed == FiledFile(destination, reused_existing=False)
-    assert destination.read_bytes() == data and not source.exists()
-    assert library_files(library) == [destination]  # no hidden temporary copy left beside it
-    assert len(synced) >= 2  # the copy, then the folder
-
-
-def test_a_full_disk_during_the_copy_leaves_no_partial_file(library, download, monkeypatch):
-    source, info = download
-    data = source.read_bytes()
-    cross_device(source, monkeypatch)
-
-    def half_then_full(reader, writer, length=0):
-        writer.write(reader.read(len(data) // 2))
-        writer.flush()
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    monkeypatch.setattr(files.shutil, "copyfileobj", half_then_full)
-    destination = place(library, artist="New Artist")
-    with pytest.raises(FilingFailed, match=r"the disk holding .* is full \(No space left on device\)"):
-        file_into_library(source, destination=destination, info=info)
-    assert library_files(library) == []
-    assert not (library / "New Artist").exists()  # the folders this filing made are gone too
-    assert source.read_bytes() == data
-
-
-def test_a_full_disk_at_the_flush_leaves_no_partial_file(library, download, monkeypatch):
-    source, info = download
-    cross_device(source, monkeypatch)
-    destination = place(library)
-    destination.parent.mkdir(parents=True)
-    (destination.parent / "other.flac").write_text("kept")
-
-    def full(fd):
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    monkeypatch.setattr(os, "fsync", full)
-    with pytest.raises(FilingFailed, match="No space left"):
-        file_into_library(source, destination=destination, info=info)
-    assert library_files(library) == [destination.parent / "other.flac"]
-    assert source.exists()
 
 
 def test_permission_denied_is_said_in_words(library, download, monkeypatch):
@@ -535,22 +450,6 @@ def test_permission_denied_is_said_in_words(library, download, monkeypatch):
     with pytest.raises(FilingFailed, match="permission denied writing to .*: let this user write to the music folder"):
         file_into_library(source, destination=place(library), info=info)
     assert source.exists() and library_files(library) == []
-
-
-def test_without_hard_links_a_placeholder_claims_the_name(library, download, monkeypatch):
-    source, info = download
-    data = source.read_bytes()
-
-    def unsupported(src, dst, *args, **kwargs):
-        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(dst))
-
-    monkeypatch.setattr(os, "link", unsupported)
-    destination = place(library)
-    make_audio(destination, format="flac", seconds=4)
-    filed = file_into_library(source, destination=destination, info=info)
-    assert filed.path == destination.with_name("Artist - Title (2).flac")
-    assert filed.path.read_bytes() == data and not source.exists()
-    assert probe(destination).duration == pytest.approx(4.0, abs=0.1)
 
 
 def test_a_vanished_download_fails_in_words(library, tmp_path, download):
