@@ -298,7 +298,8 @@ def rank(
     if sound is None:
         scored = [(index, score(query, candidate)) for index, candidate in enumerate(candidates)]
     else:
-        scored = [(index, _heard(query, candidate, heard)) for index, (candidate, heard) in enumerate(zip(candidates, sound, strict=True))]
+        pairs = enumerate(zip(candidates, sound, strict=True))
+        scored = [(index, _heard(query, candidate, heard)) for index, (candidate, heard) in pairs]
     return sorted(scored, key=lambda pair: -pair[1].value)
 
 
