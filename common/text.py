@@ -34,3 +34,43 @@ def and_join(parts: Sequence[str]) -> str:
     """Return ["a"] as "a", ["a", "b"] as "a and b", ["a", "b", "c"] as "a, b and c"."""
     parts = [part for part in parts if part]
     return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+# --- Figures a person reads ---------------------------------------------------------------------------------------
+
+
+def bpm_text(bpm) -> str:
+    """Return a BPM as a whole number, with one decimal only when it has a fraction ("124", "123.5")."""
+    if bpm is None:
+        return ""
+    value = round(float(bpm), 1)
+    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+
+
+def length_text(seconds) -> str:
+    """Return a length in seconds as m:ss ("3:14"), or h:mm:ss from an hour; fractions are rounded; "" for
+    anything that is not a number of seconds."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds != seconds or seconds < 0:
+        return ""
+    hours, rest = divmod(round(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def size_text(size: int | None) -> str:
+    """Return a file size as people read it: "8.4 MB", "260.2 kB", "512 bytes"; "" when unknown."""
+    if size is None:
+        return ""
+    for unit, scale in (("GB", 1_000_000_000), ("MB", 1_000_000), ("kB", 1_000)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size:,} bytes"
+
+
+def duration_text(seconds: float) -> str:
+    """Return a duration as a person says it: "6 h", "90 min", "45 s"."""
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds // 3600:g} h"
+    if seconds >= 60:
+        return f"{round(seconds / 60):g} min"
+    return f"{round(seconds):g} s"

@@ -11,8 +11,7 @@ from django.db.models import ForeignKey
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from common.text import count_text
-from core import jobs
+from common.text import count_text, duration_text
 from core.jobs import handler_for, item_model_for, job_models, label_of
 from core.models import ACTIVE_STATUSES, ItemStatus, Job
 
@@ -155,7 +154,7 @@ def job_eta_text(job: Job) -> str:
     if span <= 0:
         return ""
     seconds = left * span / len(times)
-    return f"about {jobs.duration_text(_rounded(seconds))} left"
+    return f"about {duration_text(_rounded(seconds))} left"
 
 
 def _rounded(seconds: float) -> float:

@@ -29,7 +29,7 @@ from unfold.widgets import (
     UnfoldBooleanWidget,
 )
 
-from common.text import count_text
+from common.text import bpm_text, count_text, length_text
 from core import selectors as job_selectors
 from core.admin import CrateModelAdmin, job_link, started_by
 from core.queue import BrokerUnavailable
@@ -135,7 +135,7 @@ class CrateTrackInline(TabularInline):
 
     @admin.display(description="BPM")
     def bpm(self, entry: CrateTrack) -> str:
-        return keys.bpm_text(entry.library_track.track.bpm) if entry.pk else ""
+        return bpm_text(entry.library_track.track.bpm) if entry.pk else ""
 
     @admin.display(description="Key")
     def key(self, entry: CrateTrack) -> str:
@@ -144,7 +144,7 @@ class CrateTrackInline(TabularInline):
     @admin.display(description="Length")
     def length(self, entry: CrateTrack) -> str:
         track = entry.library_track.track if entry.pk else None
-        return keys.duration_text(track.file_duration or track.duration) if track else ""
+        return length_text(track.file_duration or track.duration) if track else ""
 
     @admin.display(description="Rating")
     def stars(self, entry: CrateTrack) -> str:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from audio import fingerprint
+from common.text import bpm_text
 from core.models import ACTIVE_STATUSES
 from crates.models import Crate, ExportJob, FingerprintJob, ImportItemKind, RekordboxImportJob
 from library.models import LibraryTrack, TrackDiscovery, Tracklist
@@ -75,11 +76,11 @@ def rule_text(rule: dict[str, Any]) -> str:
     low, high = rule.get("bpm_from"), rule.get("bpm_to")
     if low not in (None, "") or high not in (None, ""):
         if low not in (None, "") and high not in (None, ""):
-            parts.append(f"{keys.bpm_text(low)}-{keys.bpm_text(high)} BPM")
+            parts.append(f"{bpm_text(low)}-{bpm_text(high)} BPM")
         elif low not in (None, ""):
-            parts.append(f"from {keys.bpm_text(low)} BPM")
+            parts.append(f"from {bpm_text(low)} BPM")
         else:
-            parts.append(f"up to {keys.bpm_text(high)} BPM")
+            parts.append(f"up to {bpm_text(high)} BPM")
     code = keys.camelot(rule.get("key") or "")
     if code:
         parts.append(f"{code} and its neighbours" if rule.get("key_compatible") else code)

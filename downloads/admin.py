@@ -13,14 +13,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from common.text import length_text, size_text
 from core.admin import CrateModelAdmin, JobAdmin, html_table, job_link, started_by
 from core.queue import BrokerUnavailable
 from core.selectors import register_progress
 from downloads import services
 from downloads.models import Download, DownloadJob, DownloadState
 from tracks import player
-from tracks.keys import size_text
-from tracks.templatetags.crate import length_text
 
 CHANGE = "downloads.change_download"
 ADD = "downloads.add_download"

@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from common.text import length_text
 from downloads.quality import Quality, describe, format_of_extension, is_lossless, is_mp3_320, is_mp3_v0, meets
 from matching.files import path_match
 from matching.weights import DOWNLOAD_PREFERENCES, DURATION_TOLERANCE
 from providers.base import DownloadCandidate
-from tracks.keys import duration_text
 
 SHOWN = 10  # candidates kept on the download for the admin
 
@@ -97,7 +97,7 @@ def score_candidate(c: DownloadCandidate, wanted: Wanted, *, quality: str, lossl
         gap = abs(c.duration - wanted.duration)
         duration_ok = gap <= DURATION_TOLERANCE
         if not duration_ok:
-            reasons.append(f"length {duration_text(c.duration)}, the track is {duration_text(wanted.duration)}")
+            reasons.append(f"length {length_text(c.duration)}, the track is {length_text(wanted.duration)}")
     if c.is_locked:
         reasons.append("locked by the peer")
     if not c.has_free_upload_slot:

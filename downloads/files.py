@@ -48,9 +48,9 @@ from django.utils import timezone
 from audio.probe import EXTENSIONS, AudioError, AudioInfo, decoded_seconds, probe
 from common.files import FilingFailed, Placed, place
 from common.paths import MAX_EXTENSION_BYTES, UnsafePath, safe_join, safe_segment
+from common.text import length_text, size_text
 from downloads.quality import format_of_extension, meets
 from matching.weights import DURATION_TOLERANCE, SAME_AUDIO_TOLERANCE
-from tracks.keys import duration_text, size_text
 
 logger = logging.getLogger(__name__)
 
@@ -104,11 +104,11 @@ def verify(
         raise VerificationFailed(f"the file could not be checked: {exc}") from None
     if decoded is not None and decoded < info.duration - max(1.0, 0.02 * info.duration):
         raise VerificationFailed(
-            f"the file is damaged: only {duration_text(decoded)} of its {duration_text(info.duration)} can be played"
+            f"the file is damaged: only {length_text(decoded)} of its {length_text(info.duration)} can be played"
         )
     if expected_duration and abs(info.duration - expected_duration) > DURATION_TOLERANCE:
         raise VerificationFailed(
-            f"the file is {duration_text(info.duration)} long, but the track is {duration_text(expected_duration)}"
+            f"the file is {length_text(info.duration)} long, but the track is {length_text(expected_duration)}"
         )
     ok, why = meets(
         quality, format=info.format, bitrate=info.bitrate, is_vbr=info.is_vbr, source=source,

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from unfold.contrib.filters.admin import DropdownFilter, RangeDateFilter
 
-from common.text import count_text
+from common.text import bpm_text, count_text
 from core.admin import CrateListAdmin, CrateModelAdmin, JobAdmin, job_link, started_by
 from core.exports import ExportActionsMixin
 from core.queue import BrokerUnavailable
@@ -228,7 +228,7 @@ class LibraryTrackAdmin(ExportActionsMixin, CrateListAdmin):
 
     @admin.display(description="BPM", ordering="track__bpm")
     def bpm(self, entry: LibraryTrack) -> str:
-        return keys.bpm_text(entry.track.bpm)
+        return bpm_text(entry.track.bpm)
 
     @admin.display(description="Key", ordering="track__key_wheel")
     def key(self, entry: LibraryTrack) -> str:

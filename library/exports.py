@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 
 from common import dates
+from common.text import length_text
 from core.exports import BOOL, DATE, NUMBER, Column, start_of_day
 from library.models import LibraryTrack
-from tracks import keys
 from tracks.genres import normalise_genre
 from tracks.models import PROVIDER_ID_FIELDS, Track
 
@@ -64,7 +64,7 @@ def track_row(track: Track) -> dict:
         "genre": track.genre,
         "bpm": track.bpm,
         "key": track.key,
-        "duration": keys.duration_text(track.duration),
+        "duration": length_text(track.duration),
         # ISO 8601 to the precision the source gave: "2000" for a year is not "2000-01-01".
         "release_date": dates.date_input(track.release_date, track.release_date_precision) or None,
         **{field: getattr(track, field) for field in PROVIDER_ID_FIELDS},

@@ -11,10 +11,9 @@ from unfold.widgets import (
     UnfoldAdminURLInputWidget,
 )
 
-from common.text import storable
+from common.text import size_text, storable
 from library import parsing, services
 from library.models import Tracklist
-from tracks import keys
 
 
 class TracklistForm(forms.ModelForm):
@@ -57,7 +56,7 @@ class TracklistForm(forms.ModelForm):
         text = storable(self.cleaned_data.get("raw_text") or "")
         if len(text.encode("utf-8", "replace")) > services.TRACKLIST_MAX_BYTES:
             raise forms.ValidationError(f"A tracklist is at most {services.TRACKLIST_MAX_TEXT}; this one is "
-                                        f"{keys.size_text(len(text.encode('utf-8', 'replace')))}. Split it into smaller ones.")
+                                        f"{size_text(len(text.encode('utf-8', 'replace')))}. Split it into smaller ones.")
         return text
 
     def clean(self):
@@ -67,7 +66,7 @@ class TracklistForm(forms.ModelForm):
         if upload is not None:
             if upload.size > services.TRACKLIST_MAX_BYTES:
                 raise forms.ValidationError({"upload": f"A tracklist is at most {services.TRACKLIST_MAX_TEXT}; this file "
-                                                       f"is {keys.size_text(upload.size)}. Split it into smaller ones."})
+                                                       f"is {size_text(upload.size)}. Split it into smaller ones."})
             try:
                 self.mixes = [mix for mix in parsing.parse_file(upload.name, upload.read()) if mix.lines]
             except parsing.TracklistError as exc:

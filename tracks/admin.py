@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
+from common.text import bpm_text, length_text, size_text
 from core import extensions
 from core.admin import CrateListAdmin, JobAdmin, html_table, object_tools
 from providers.registry import id_fields, provider_class, provider_label
@@ -32,7 +33,6 @@ from tracks.admin_pages import TrackPagesMixin
 from tracks.forms import TrackForm
 from tracks.metadata import FIELD_MAP
 from tracks.models import PROVIDER_ID_FIELDS, RELATED_ID_FIELDS, FetchTaskType, MetadataFetchTask, Track
-from tracks.templatetags.crate import length_text
 
 PROTECTED_FIELDS = services.PROTECTED_FIELDS
 
@@ -146,7 +146,7 @@ class TrackAdmin(TrackPagesMixin, CrateListAdmin):
 
     @admin.display(description="BPM", ordering="bpm")
     def bpm_display(self, track: Track) -> str:
-        return keys.bpm_text(track.bpm)
+        return bpm_text(track.bpm)
 
     @admin.display(description="Key", ordering="key_wheel")
     def key_display(self, track: Track) -> str:
@@ -157,7 +157,7 @@ class TrackAdmin(TrackPagesMixin, CrateListAdmin):
 
     @admin.display(description="Length", ordering="duration")
     def length(self, track: Track) -> str:
-        return keys.duration_text(track.duration)
+        return length_text(track.duration)
 
     @admin.display(description="Where each field came from")
     def field_sources(self, track: Track) -> str:
@@ -186,7 +186,7 @@ class TrackAdmin(TrackPagesMixin, CrateListAdmin):
             f"{track.file_sample_rate / 1000:g} kHz" if track.file_sample_rate else "",
             f"{track.file_bit_depth} bit" if track.file_bit_depth else "",
             length_text(round(track.file_duration)) if track.file_duration else "",
-            keys.size_text(track.file_size) if track.file_size else "",
+            size_text(track.file_size) if track.file_size else "",
         ]
         return " · ".join(part for part in parts if part) or "A file of unknown format."
 

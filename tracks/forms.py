@@ -11,6 +11,7 @@ from unfold.widgets import (
 )
 
 from common import dates
+from common.text import length_text
 from providers.registry import id_fields
 from tracks import keys
 from tracks.genres import normalise_genre
@@ -75,7 +76,7 @@ class LengthField(forms.CharField):
     widget = UnfoldAdminTextInputWidget(attrs={"placeholder": "3:14"})
 
     def prepare_value(self, value):
-        return keys.duration_text(value) if isinstance(value, int) else value
+        return length_text(value) if isinstance(value, int) else value
 
     def to_python(self, value):
         if isinstance(value, int) or value in (None, ""):

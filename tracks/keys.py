@@ -101,33 +101,6 @@ def compatible(code: str) -> list[str]:
     return [code, f"{number}{other}", f"{up}{letter}", f"{down}{letter}"]
 
 
-def bpm_text(bpm) -> str:
-    """Return a BPM as a whole number, with one decimal only when it has a fraction ("124", "123.5")."""
-    if bpm is None:
-        return ""
-    value = round(float(bpm), 1)
-    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
-
-
-def duration_text(seconds: float | None) -> str:
-    """Return a length in seconds as m:ss ("3:14"), or h:mm:ss from an hour; fractions are rounded."""
-    if seconds is None:
-        return ""
-    hours, rest = divmod(round(seconds), 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
-
-
-def size_text(size: int | None) -> str:
-    """Return a file size as people read it: "8.4 MB", "260.2 kB", "512 bytes"; "" when unknown."""
-    if size is None:
-        return ""
-    for unit, scale in (("GB", 1_000_000_000), ("MB", 1_000_000), ("kB", 1_000)):
-        if size >= scale:
-            return f"{size / scale:.1f} {unit}"
-    return f"{size:,} bytes"
-
-
 def parse_duration(text: str) -> int:
     """Return the seconds in "3:14", "1:02:03" or "194"; raise ValueError with a sentence otherwise."""
     parts = (text or "").strip().split(":")

@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from unfold.contrib.filters.admin import DropdownFilter, RangeDateFilter
 from unfold.widgets import UnfoldAdminSelectWidget
 
-from common.text import count_text
+from common.text import bpm_text, count_text
 from core.admin import (
     CrateListAdmin,
     JobAdmin,
@@ -117,7 +117,7 @@ class WantListAdmin(WantListImportMixin, ExportActionsMixin, CrateListAdmin):
 
     @admin.display(description="BPM", ordering="library_track__track__bpm")
     def bpm(self, want: WantList) -> str:
-        return keys.bpm_text(want.library_track.track.bpm)
+        return bpm_text(want.library_track.track.bpm)
 
     @admin.display(description="Key", ordering="library_track__track__key_wheel")
     def key(self, want: WantList) -> str:

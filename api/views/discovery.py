@@ -25,11 +25,11 @@ from api.serializers.library import (
 )
 from api.views.base import ApiViewSet, started_by
 from api.views.docs import errors
+from common.text import size_text
 from core.queue import BrokerUnavailable
 from library import selectors, services
 from library.models import DiscoveryStatus, TrackDiscovery, Tracklist
 from providers.base import ProviderError
-from tracks.keys import size_text
 
 VIEW, ADD, CHANGE = "library.view_tracklist", "library.add_tracklist", "library.change_tracklist"
 LINE_VIEW, LINE_CHANGE = "library.view_trackdiscovery", "library.change_trackdiscovery"

@@ -45,7 +45,7 @@ from core.jobs.queueing import job_create, job_enqueue, job_retry_failed
 from core.jobs.resuming import jobs_resume_abandoned
 from core.jobs.running import job_record, job_run, job_run_here, run_budget_seconds
 from core.jobs.stopping import job_cancel, job_fail, job_release
-from core.jobs.waiting import duration_text, job_later, job_wait
+from core.jobs.waiting import job_later, job_wait
 
 __all__ = [
     "BatchOutcome",
@@ -55,7 +55,6 @@ __all__ = [
     "Later",
     "RunContext",
     "RunResult",
-    "duration_text",
     "handler_for",
     "heartbeat_seconds",
     "item_model_for",

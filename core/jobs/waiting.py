@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.utils import timezone
 
+from common.text import duration_text
 from core.jobs.outcomes import Later, RunResult
 from core.jobs.queueing import job_enqueue
 from core.jobs.stopping import job_fail
@@ -15,15 +16,6 @@ from core.models import Job, JobStatus
 from providers.base import RateLimited
 
 logger = logging.getLogger(__name__)
-
-
-def duration_text(seconds: float) -> str:
-    """Return a duration as a person says it: "6 h", "90 min", "45 s"."""
-    if seconds >= 3600 and seconds % 3600 == 0:
-        return f"{seconds // 3600:g} h"
-    if seconds >= 60:
-        return f"{round(seconds / 60):g} min"
-    return f"{round(seconds):g} s"
 
 
 def job_wait(*, model: type[Job], job_id, token: str, wait: RateLimited) -> RunResult:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from tracks import keys
+from common import text
 
 register = template.Library()
 
@@ -11,7 +11,7 @@ register = template.Library()
 def length_text(seconds) -> str:
     """Return seconds as m:ss (431 -> "7:11"); "" for anything that is not a whole number of seconds."""
     try:
-        return keys.duration_text(int(seconds))
+        return text.length_text(int(seconds))
     except (TypeError, ValueError):
         return ""
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from common.text import count_text
+from common.text import count_text, length_text
 from core.queue import BrokerUnavailable
 from crates import files, selectors
 from crates.management.commands._jobs import report_end, run_here
 from crates.models import FileMoveJob, FingerprintJob
-from tracks import keys
 
 
 class Command(BaseCommand):
@@ -51,7 +50,7 @@ class Command(BaseCommand):
                 label = "keep" if index == 0 else f"{each.bit_error_rate:.1%} apart"
                 bitrate = f"{track.file_bitrate} kbit/s" if track.file_bitrate else ""
                 self.stdout.write(f"  [{label}] {track.file_format.upper()} {bitrate} "
-                                  f"{keys.duration_text(track.file_duration)} {track.file_path}")
+                                  f"{length_text(track.file_duration)} {track.file_path}")
         if not keep_best or not groups:
             return
         try:

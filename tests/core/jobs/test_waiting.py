@@ -6,6 +6,7 @@ import time
 import pytest
 from django.utils import timezone
 
+from common.text import duration_text
 from core import jobs
 from core.jobs import ItemOutcome
 from tests.core.jobs.conftest import queued_job
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_duration_text_reads_as_a_person_says_it():
-    assert [jobs.duration_text(s) for s in (21600, 3600, 5400, 90, 4)] == ["6 h", "1 h", "90 min", "2 min", "4 s"]
+    assert [duration_text(s) for s in (21600, 3600, 5400, 90, 4)] == ["6 h", "1 h", "90 min", "2 min", "4 s"]
 
 
 @pytest.mark.django_db(transaction=True)
