@@ -202,7 +202,8 @@ def track_fields_fill(*, track: Track, values: dict[str, str], source: str) -> l
     that holds anything, or that a person cleared on purpose, is left alone. Return the fields filled."""
     sources = track.metadata_sources or {}
     filled = {
-        name: value for name, value in metadata.fitted({name: str(value) for name, value in values.items()}).items()
+        name: value
+        for name, value in metadata.fitted({name: str(value) for name, value in values.items() if value}).items()
         if value and not getattr(track, name) and metadata.source_of(sources.get(name)) != metadata.MANUAL
     }
     if not filled:

@@ -398,3 +398,31 @@ def test_a_musicbrainz_fetch_keeps_the_release_group_and_artist_ids_and_they_rea
     assert tags["MUSICBRAINZ_ALBUMID"] == ["b73786d3-6a0f-4683-bd49-e8274eb2d25d"]
     assert tags["MUSICBRAINZ_ARTISTID"] == ["bd13909f-1c29-4c27-a874-d4aaf27c5b1a"]
     assert tags["MUSICBRAINZ_ALBUMARTISTID"] == ["89ad4ac3-39f7-470e-963a-56509c546377"]
+
+
+# --- Creating tracks: the one constructor ----------------------------------------------------------------------------
+
+
+def test_a_new_track_is_cut_to_the_models_own_lengths_and_keeps_its_dates_precision():
+    from common import dates
+    from providers.base import TrackCandidate
+
+    long_title = "  Endless   " + "a" * 600
+    candidate = TrackCandidate(
+        source="musicbrainz", external_id="d2f5a4b6-0c1f-4a57-9d1b-4c9a3e2e7c11", title=long_title,
+        artists=("Artist",), label="L" * 400, isrc="GBAHT0500600", release_date=dates.ReleaseDate(1978, precision=dates.YEAR),
+    )
+    track, created = services.track_from_candidate(candidate=candidate)
+    track.refresh_from_db()
+    assert created and len(track.title) == Track._meta.get_field("title").max_length and track.title.startswith("Endless a")
+    assert len(track.label) == Track._meta.get_field("label").max_length
+    assert (track.release_date_precision, track.release_date_text) == ("year", "1978")
+    assert track.metadata_sources["title"]["source"] == "musicbrainz"
+    assert services.track_from_candidate(candidate=candidate) == (track, False)  # known by its id now
+
+
+def test_filling_a_tracks_empty_fields_skips_values_not_given():
+    track = TrackFactory(label="", catalog_number="")
+    filled = services.track_fields_fill(track=track, values={"label": "x" * 400, "catalog_number": None}, source="tracklist")
+    track.refresh_from_db()
+    assert filled == ["label"] and track.label == "x" * 300 and track.catalog_number == ""
