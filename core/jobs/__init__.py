@@ -40,7 +40,7 @@ from core.jobs.handlers import (
     model_for,
     unexpected_error,
 )
-from core.jobs.outcomes import BatchOutcome, ItemOutcome, Later, RunResult
+from core.jobs.outcomes import BatchOutcome, ItemOutcome, Later, RunOutcome, RunResult
 from core.jobs.queueing import job_create, job_enqueue, job_retry_failed
 from core.jobs.resuming import jobs_resume_abandoned
 from core.jobs.running import job_record, job_run, job_run_here, run_budget_seconds
@@ -54,6 +54,7 @@ __all__ = [
     "JobHandler",
     "Later",
     "RunContext",
+    "RunOutcome",
     "RunResult",
     "handler_for",
     "heartbeat_seconds",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,7 +46,18 @@ class Later:
     reason: str  # e.g. "waiting for peers' queues (3)"
 
 
+class RunOutcome(enum.StrEnum):
+    """How one run of a job ended."""
+
+    COMPLETED = "completed"  # no item left: the job is done
+    STOPPED = "stopped"  # cancelled, or another run took the job over
+    HANDED_BACK = "handed back"  # the run used its time; a new run carries on
+    WAITING = "waiting"  # put aside until a rate limit allows it, or until its items are due (Later)
+    FAILED = "failed"  # failed for good (it waited too long)
+    NOT_CLAIMED = "not claimed"  # another run has it, or the message is stale
+
+
 @dataclass
 class RunResult:
-    outcome: str  # "completed", "cancelled", "handed back", "waiting", "failed", "not claimed", ...
+    outcome: RunOutcome
     detail: str = ""

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from core.jobs.claiming import Heartbeat, job_claim, lease_seconds
 from core.jobs.handlers import RunContext, handler_for, item_model_for, label_of, unexpected_error
-from core.jobs.outcomes import ItemOutcome, RunResult
+from core.jobs.outcomes import ItemOutcome, RunOutcome, RunResult
 from core.jobs.queueing import job_enqueue
 from core.jobs.waiting import job_later, job_wait
 from core.models import FINISHED_STATUSES, ItemStatus, Job, JobStatus
@@ -46,7 +46,7 @@ def job_run(*, model: type[Job], job_id, celery_id: str | None = None) -> RunRes
     try:
         while True:
             if ctx.should_stop() or not model.objects.filter(pk=job_id, run_token=token, status=JobStatus.RUNNING).exists():
-                return RunResult("stopped", "cancelled or taken over")
+                return RunResult(RunOutcome.STOPPED, "cancelled or taken over")
             if time.monotonic() > deadline:
                 return _hand_back(model, job_id, token, "the run used its time; a new run carries on")
             pending = item_model.objects.filter(job_id=job_id, status=ItemStatus.PENDING).order_by("position")
@@ -68,7 +68,7 @@ def job_run(*, model: type[Job], job_id, celery_id: str | None = None) -> RunRes
         finished = model.objects.filter(pk=job_id, run_token=token, status=JobStatus.RUNNING).update(
             status=JobStatus.COMPLETED, finished_at=timezone.now(), run_token="", worker="", waiting_since=None
         )
-        return RunResult("completed" if finished else "stopped")
+        return RunResult(RunOutcome.COMPLETED if finished else RunOutcome.STOPPED)
     except SoftTimeLimitExceeded:
         # Never an item's error: the item in flight stays pending and a new run takes it.
         return _hand_back(model, job_id, token, "the run reached its time limit; a new run carries on")
@@ -83,17 +83,17 @@ def _hand_back(model: type[Job], job_id, token: str, why: str) -> RunResult:
     if released:
         logger.info("Job %s: %s", job_id, why)
         job_enqueue(model=model, job_id=job_id, started=True)
-    return RunResult("handed back", why)
+    return RunResult(RunOutcome.HANDED_BACK, why)
 
 
 def _not_claimed(model: type[Job], job_id, celery_id: str | None) -> RunResult:
     row = model.objects.filter(pk=job_id).values("status", "celery_task_id", "heartbeat_at").first()
     if row is None:
-        return RunResult("not claimed", "the job was deleted")
+        return RunResult(RunOutcome.NOT_CLAIMED, "the job was deleted")
     if row["status"] in FINISHED_STATUSES:
-        return RunResult("not claimed", f"the job is {row['status']}")
+        return RunResult(RunOutcome.NOT_CLAIMED, f"the job is {row['status']}")
     if celery_id is not None and row["celery_task_id"] != celery_id:
-        return RunResult("not claimed", "a stale message: the job is queued under another")
+        return RunResult(RunOutcome.NOT_CLAIMED, "a stale message: the job is queued under another")
     # This message's job runs elsewhere under a live lease (a redelivery while the
     # first run is still working): look again when the lease would lapse.
     heartbeat = row["heartbeat_at"] or timezone.now()
@@ -104,7 +104,7 @@ def _not_claimed(model: type[Job], job_id, celery_id: str | None) -> RunResult:
         enqueue(run_job, label_of(model), str(job_id), task_id=celery_id, countdown=max(1.0, lapse + 1))
     except BrokerUnavailable:
         pass  # the sweep of abandoned jobs finds it when the lease lapses
-    return RunResult("not claimed", f"running elsewhere; looking again in {max(1, round(lapse + 1))} s")
+    return RunResult(RunOutcome.NOT_CLAIMED, f"running elsewhere; looking again in {max(1, round(lapse + 1))} s")
 
 
 class _WriteFailed(Exception):
@@ -185,7 +185,7 @@ def job_run_here(*, model: type[Job], job_id, on_progress: Callable[[Job], None]
             on_progress(job)
         if job.is_finished:
             return job
-        if result.outcome == "waiting" and job.waiting_until is not None:
+        if result.outcome == RunOutcome.WAITING and job.waiting_until is not None:
             time.sleep(max(0.0, (job.waiting_until - timezone.now()).total_seconds()))
-        elif result.outcome in ("not claimed", "stopped"):
+        elif result.outcome in (RunOutcome.NOT_CLAIMED, RunOutcome.STOPPED):
             time.sleep(0.5)  # another run holds it: wait for that run to finish or hand it back

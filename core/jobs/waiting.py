@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from common.text import duration_text
-from core.jobs.outcomes import Later, RunResult
+from core.jobs.outcomes import Later, RunOutcome, RunResult
 from core.jobs.queueing import job_enqueue
 from core.jobs.stopping import job_fail
 from core.models import Job, JobStatus
@@ -33,7 +33,7 @@ def job_wait(*, model: type[Job], job_id, token: str, wait: RateLimited) -> RunR
             reason=f"Gave up after waiting {duration_text(settings.JOB_MAX_WAIT)} for {who}'s rate limit; "
             "retry the job later.",
         )
-        return RunResult("failed", "waited too long")
+        return RunResult(RunOutcome.FAILED, "waited too long")
     seconds = max(1.0, float(wait.retry_after))
     until = now + datetime.timedelta(seconds=seconds)
     reason = f"waiting for {who} until {timezone.localtime(until):%H:%M:%S} (rate limit)"
@@ -44,7 +44,7 @@ def job_wait(*, model: type[Job], job_id, token: str, wait: RateLimited) -> RunR
     if moved:
         logger.info("Job %s: %s", job_id, reason)
         job_enqueue(model=model, job_id=job_id, countdown=seconds, started=True)
-    return RunResult("waiting", reason)
+    return RunResult(RunOutcome.WAITING, reason)
 
 
 def job_later(*, model: type[Job], job_id, token: str, later: Later) -> RunResult:
@@ -61,4 +61,4 @@ def job_later(*, model: type[Job], job_id, token: str, later: Later) -> RunResul
     if moved:
         logger.info("Job %s: %s", job_id, reason)
         job_enqueue(model=model, job_id=job_id, countdown=seconds or None, started=True)
-    return RunResult("waiting", reason)
+    return RunResult(RunOutcome.WAITING, reason)
