@@ -31,26 +31,40 @@ class DownloadState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
-S = DownloadState
 # Every move a download may make; anything else is refused. A failed candidate
 # sends the download back to QUEUED with the next one (or SEARCHING for another query).
 TRANSITIONS: dict[str, frozenset[str]] = {
-    S.PENDING: frozenset({S.SEARCHING, S.QUEUED, S.FAILED, S.CANCELLED}),
-    S.SEARCHING: frozenset({S.AWAITING_CHOICE, S.QUEUED, S.FAILED, S.CANCELLED}),
-    S.AWAITING_CHOICE: frozenset({S.SEARCHING, S.QUEUED, S.FAILED, S.CANCELLED}),
-    S.QUEUED: frozenset({S.DOWNLOADING, S.VERIFYING, S.QUEUED, S.AWAITING_CHOICE, S.FAILED, S.CANCELLED}),
-    S.DOWNLOADING: frozenset({S.VERIFYING, S.QUEUED, S.AWAITING_CHOICE, S.FAILED, S.CANCELLED}),
-    S.VERIFYING: frozenset({S.FILING, S.QUEUED, S.AWAITING_CHOICE, S.FAILED, S.CANCELLED}),
+    DownloadState.PENDING: frozenset({
+        DownloadState.SEARCHING, DownloadState.QUEUED, DownloadState.FAILED, DownloadState.CANCELLED,
+    }),
+    DownloadState.SEARCHING: frozenset({
+        DownloadState.AWAITING_CHOICE, DownloadState.QUEUED, DownloadState.FAILED, DownloadState.CANCELLED,
+    }),
+    DownloadState.AWAITING_CHOICE: frozenset({
+        DownloadState.SEARCHING, DownloadState.QUEUED, DownloadState.FAILED, DownloadState.CANCELLED,
+    }),
+    DownloadState.QUEUED: frozenset({
+        DownloadState.DOWNLOADING, DownloadState.VERIFYING, DownloadState.QUEUED, DownloadState.AWAITING_CHOICE,
+        DownloadState.FAILED, DownloadState.CANCELLED,
+    }),
+    DownloadState.DOWNLOADING: frozenset({
+        DownloadState.VERIFYING, DownloadState.QUEUED, DownloadState.AWAITING_CHOICE, DownloadState.FAILED,
+        DownloadState.CANCELLED,
+    }),
+    DownloadState.VERIFYING: frozenset({
+        DownloadState.FILING, DownloadState.QUEUED, DownloadState.AWAITING_CHOICE, DownloadState.FAILED,
+        DownloadState.CANCELLED,
+    }),
     # Filing is a moment's work on a verified file: too late to cancel, so the library never keeps an unrecorded file.
-    S.FILING: frozenset({S.COMPLETED, S.FAILED}),
-    S.COMPLETED: frozenset(),
-    S.FAILED: frozenset(),
-    S.CANCELLED: frozenset(),
+    DownloadState.FILING: frozenset({DownloadState.COMPLETED, DownloadState.FAILED}),
+    DownloadState.COMPLETED: frozenset(),
+    DownloadState.FAILED: frozenset(),
+    DownloadState.CANCELLED: frozenset(),
 }
-TERMINAL_STATES = frozenset({S.COMPLETED, S.FAILED, S.CANCELLED})
-ACTIVE_STATES = tuple(state for state in S.values if state not in TERMINAL_STATES)
+TERMINAL_STATES = frozenset({DownloadState.COMPLETED, DownloadState.FAILED, DownloadState.CANCELLED})
+ACTIVE_STATES = tuple(state for state in DownloadState.values if state not in TERMINAL_STATES)
 # States in which a worker is moving the download (a person waits in AWAITING_CHOICE).
-WORKING_STATES = tuple(state for state in ACTIVE_STATES if state != S.AWAITING_CHOICE)
+WORKING_STATES = tuple(state for state in ACTIVE_STATES if state != DownloadState.AWAITING_CHOICE)
 
 
 class Download(models.Model):

@@ -54,7 +54,6 @@ from providers.base import DownloadCandidate, ProviderDisabled, ProviderError, R
 from tracks.models import Track
 
 logger = logging.getLogger(__name__)
-S = DownloadState
 # Seconds until the next look at a transfer that moves, at one waiting in a peer's queue (which can take hours on
 # Soulseek), and at a search collecting answers. A download that waits holds no worker: its job comes back then.
 POLL_SECONDS = 1.0
@@ -235,8 +234,8 @@ def download_fail(*, download: Download, reason: str) -> bool:
     for _ in range(5):
         if download.state in TERMINAL_STATES:
             return False
-        searching = download.state == S.SEARCHING
-        if download_move(download=download, to=S.FAILED, error=reason[:2000], speed=0):
+        searching = download.state == DownloadState.SEARCHING
+        if download_move(download=download, to=DownloadState.FAILED, error=reason[:2000], speed=0):
             if searching:
                 _search_let_go(download)
             return True
@@ -246,11 +245,13 @@ def download_fail(*, download: Download, reason: str) -> bool:
 def download_cancel(*, download: Download, note: str = "") -> bool:
     """Cancel the download in any state (terminal and idempotent); also cancel its transfer at the source."""
     for _ in range(5):
-        if S.CANCELLED not in TRANSITIONS[download.state]:
+        if DownloadState.CANCELLED not in TRANSITIONS[download.state]:
             return False  # finished, or being filed: too late
-        had_transfer = download.state in (S.QUEUED, S.DOWNLOADING) and bool(download.enqueued_at)
-        searching = download.state == S.SEARCHING
-        if download_move(download=download, to=S.CANCELLED, speed=0, error=note):
+        had_transfer = (
+            download.state in (DownloadState.QUEUED, DownloadState.DOWNLOADING) and bool(download.enqueued_at)
+        )
+        searching = download.state == DownloadState.SEARCHING
+        if download_move(download=download, to=DownloadState.CANCELLED, speed=0, error=note):
             if had_transfer:
                 _cancel_transfer(download)
             if searching:
@@ -292,13 +293,13 @@ def download_choose(*, download: Download, username: str, filename: str, started
             "users: slskd's request would be refused. Nothing was changed; choose another file or search again."
         )
     with transaction.atomic():
-        if download.state != S.AWAITING_CHOICE or not download_move(
-            download=download, to=S.QUEUED, chosen=picked, source=picked.get("source", "slskd"),
+        if download.state != DownloadState.AWAITING_CHOICE or not download_move(
+            download=download, to=DownloadState.QUEUED, chosen=picked, source=picked.get("source", "slskd"),
             chosen_by_person=True, **_fresh_transfer(),
         ):
             raise ValueError(f"The download is {download.get_state_display().lower()} now; nothing was changed.")
         job = _job_for([download], started_by)
-    return _queued_or_undone(job, download, back_to=S.AWAITING_CHOICE)
+    return _queued_or_undone(job, download, back_to=DownloadState.AWAITING_CHOICE)
 
 
 def download_search_again(*, download: Download, query: str, started_by: str = "") -> DownloadJob:
@@ -307,15 +308,15 @@ def download_search_again(*, download: Download, query: str, started_by: str = "
     if not query:
         raise ValueError("Type what to search for.")
     with transaction.atomic():
-        if download.state != S.AWAITING_CHOICE or not download_move(
-            download=download, to=S.SEARCHING, query=query, candidates=[], candidates_found=0, chosen={},
+        if download.state != DownloadState.AWAITING_CHOICE or not download_move(
+            download=download, to=DownloadState.SEARCHING, query=query, candidates=[], candidates_found=0, chosen={},
             error="", search={}, **_fresh_transfer(),
         ):
             raise ValueError(f"The download is {download.get_state_display().lower()} now; nothing was changed.")
         Download.objects.filter(pk=download.pk).update(queries=[*download.queries, {"query": query, "manual": True}])
         download.refresh_from_db()
         job = _job_for([download], started_by)
-    return _queued_or_undone(job, download, back_to=S.AWAITING_CHOICE)
+    return _queued_or_undone(job, download, back_to=DownloadState.AWAITING_CHOICE)
 
 
 def _fresh_transfer() -> dict[str, Any]:
@@ -333,7 +334,7 @@ def download_step(*, download: Download, job_id=None) -> float | None:
     with it (finished, waiting for a person, or moved on by a later job than job_id).
     Transient source failures are retried with backoff."""
     download.refresh_from_db()
-    if download.state in TERMINAL_STATES or download.state == S.AWAITING_CHOICE:
+    if download.state in TERMINAL_STATES or download.state == DownloadState.AWAITING_CHOICE:
         return None
     if job_id is not None and download.job_id not in (None, job_id):
         return None
@@ -376,11 +377,11 @@ def download_waiting_for(download: Download) -> tuple[str, str]:
         return "a turn to search", "turns to search"
     if note.startswith("Waiting for "):
         return "a rate limit", "rate limits"
-    if download.state in (S.PENDING, S.SEARCHING):
+    if download.state in (DownloadState.PENDING, DownloadState.SEARCHING):
         return "a search's answers", "searches' answers"
-    if download.state == S.QUEUED:
+    if download.state == DownloadState.QUEUED:
         return "a peer's queue", "peers' queues"
-    if download.state == S.DOWNLOADING:
+    if download.state == DownloadState.DOWNLOADING:
         return "a transfer", "transfers"
     return "its next step", "their next steps"
 
@@ -400,7 +401,7 @@ def _backoff(download: Download, exc: ProviderError) -> float | None:
 
 
 def _start(download: Download) -> float:
-    download_move(download=download, to=S.SEARCHING, error="", search={})
+    download_move(download=download, to=DownloadState.SEARCHING, error="", search={})
     return 0.0
 
 
@@ -488,17 +489,18 @@ def _search(download: Download) -> float | None:
     if best is not None:
         picked = {**best.as_dict(), "lossless_elsewhere": choice.lossless_elsewhere(ranked)}
         download_move(
-            download=download, to=S.QUEUED, chosen=picked, source=best.candidate.source, chosen_by_person=False,
-            **common, **_fresh_transfer(),
+            download=download, to=DownloadState.QUEUED, chosen=picked, source=best.candidate.source,
+            chosen_by_person=False, **common, **_fresh_transfer(),
         )
         return 0.0
     if shown:
         download_move(
-            download=download, to=S.AWAITING_CHOICE, error=_why_not_sure(len(found)), **common,
+            download=download, to=DownloadState.AWAITING_CHOICE, error=_why_not_sure(len(found)), **common,
         )
         return None
     download_move(
-        download=download, to=S.FAILED, error=f"Nothing found for {' / '.join(queries) or 'this track'}.", **common,
+        download=download, to=DownloadState.FAILED,
+        error=f"Nothing found for {' / '.join(queries) or 'this track'}.", **common,
     )
     return None
 
@@ -559,7 +561,7 @@ def _search_at(
 
 
 def _unless_cancelled(download: Download, src, search_id: str, *, delay: float) -> tuple[None, float]:
-    if Download.objects.filter(pk=download.pk, state=S.SEARCHING).exists():
+    if Download.objects.filter(pk=download.pk, state=DownloadState.SEARCHING).exists():
         return None, delay
     src.search_end(search_id)  # cancelled while slskd was being asked: its slot is ours to give back
     return None, -1
@@ -601,14 +603,14 @@ def _transfer(download: Download) -> float | None:
                 download_note(download=download, enqueued_at=None)
                 raise
             return _next_candidate(download, str(exc.message))
-        if Download.objects.filter(pk=download.pk, state=S.CANCELLED).exists():
+        if Download.objects.filter(pk=download.pk, state=DownloadState.CANCELLED).exists():
             # Cancelled while the source was being asked: its transfer is ours to cancel now.
             download.refresh_from_db()
             _cancel_transfer(download)
             return None
     else:
         status = src.status(candidate, download_id=str(download.pk), on_progress=_progress_writer(download))
-        if status.state == "failed" and download.state == S.QUEUED and not download.transfer_id:
+        if status.state == "failed" and download.state == DownloadState.QUEUED and not download.transfer_id:
             # The run before this one died between writing its intent and slskd's answer: ask now.
             try:
                 status = src.start(candidate)
@@ -631,11 +633,11 @@ def _follow(download: Download, status: TransferStatus) -> float | None:
     if moved_bytes or download.last_progress_at is None:
         changes["last_progress_at"] = now
     if status.state == "done":
-        download_move(download=download, to=S.VERIFYING, **{**changes, "progress": 100, "speed": 0})
+        download_move(download=download, to=DownloadState.VERIFYING, **{**changes, "progress": 100, "speed": 0})
         return 0.0
-    if status.state == "downloading" and download.state == S.QUEUED:
+    if status.state == "downloading" and download.state == DownloadState.QUEUED:
         # The wait in the peer's queue is not a stall: the clock starts when the transfer does.
-        download_move(download=download, to=S.DOWNLOADING, **{**changes, "last_progress_at": now})
+        download_move(download=download, to=DownloadState.DOWNLOADING, **{**changes, "last_progress_at": now})
         return POLL_SECONDS
     if status.state == "downloading":
         stalled_for = (now - (changes.get("last_progress_at") or download.last_progress_at)).total_seconds()
@@ -685,7 +687,7 @@ def _verify(download: Download) -> float | None:
         where = f" (kept in {kept})" if kept else ""
         return _next_candidate(download, f"rejected: {exc}{where}")
     download_move(
-        download=download, to=S.FILING, file_format=info.format, file_bitrate=info.bitrate,
+        download=download, to=DownloadState.FILING, file_format=info.format, file_bitrate=info.bitrate,
         file_duration=info.duration, chosen={**download.chosen, "local_path": str(path)},
     )
     return 0.0
@@ -717,7 +719,9 @@ def _file(download: Download) -> float | None:
             return _next_candidate(download, "the downloaded file disappeared before filing")
         info = probe(filed_path)
     with transaction.atomic():
-        if not download_move(download=download, to=S.COMPLETED, file_path=str(filed_path), progress=100, error=""):
+        if not download_move(
+            download=download, to=DownloadState.COMPLETED, file_path=str(filed_path), progress=100, error="",
+        ):
             return None
         track_file_record(track=track, path=filed_path, info=info)
     _tags_write(track)
@@ -783,34 +787,39 @@ def _next_candidate(download: Download, reason: str) -> float | None:
     skip = {(t.get("username"), t.get("filename")) for t in tried}
     if len(tried) >= settings.DOWNLOAD_MAX_CANDIDATES:
         reasons = "; ".join(f"{Path(str(t.get('filename', '')).replace(chr(92), '/')).name}: {t['reason']}" for t in tried)
-        download_move(download=download, to=S.FAILED, tried=tried, error=f"Tried {len(tried)} files: {reasons}"[:2000])
+        download_move(
+            download=download, to=DownloadState.FAILED, tried=tried,
+            error=f"Tried {len(tried)} files: {reasons}"[:2000],
+        )
         return None
     remaining = [c for c in download.candidates if (c.get("username"), c.get("filename")) not in skip]
     nxt = next((c for c in remaining if c.get("confident")), None)
     if nxt is not None and not download.chosen_by_person:
         download_move(
-            download=download, to=S.QUEUED, source=nxt.get("source", "slskd"), tried=tried,
+            download=download, to=DownloadState.QUEUED, source=nxt.get("source", "slskd"), tried=tried,
             chosen={**nxt, "lossless_elsewhere": download.chosen.get("lossless_elsewhere", True)},
             error=f"Trying the next file: {reason}"[:2000], **_fresh_transfer(),
         )
         return 0.0
     if remaining:
         download_move(
-            download=download, to=S.AWAITING_CHOICE, tried=tried, candidates=remaining, speed=0,
+            download=download, to=DownloadState.AWAITING_CHOICE, tried=tried, candidates=remaining, speed=0,
             error=f"The chosen file failed ({reason}); choose another or search again."[:2000],
         )
         return None
-    download_move(download=download, to=S.FAILED, tried=tried, error=f"No file left to try: {reason}"[:2000])
+    download_move(
+        download=download, to=DownloadState.FAILED, tried=tried, error=f"No file left to try: {reason}"[:2000],
+    )
     return None
 
 
 _STEPS = {
-    S.PENDING: _start,
-    S.SEARCHING: _search,
-    S.QUEUED: _transfer,
-    S.DOWNLOADING: _transfer,
-    S.VERIFYING: _verify,
-    S.FILING: _file,
+    DownloadState.PENDING: _start,
+    DownloadState.SEARCHING: _search,
+    DownloadState.QUEUED: _transfer,
+    DownloadState.DOWNLOADING: _transfer,
+    DownloadState.VERIFYING: _verify,
+    DownloadState.FILING: _file,
 }
 
 

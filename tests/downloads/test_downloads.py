@@ -18,7 +18,6 @@ from tests.factories import TrackFactory
 from tests.slskd_standin import SharedFile, standin_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-S = DownloadState
 FOLDER = "@@music\\Daft Punk\\Discovery"
 
 
@@ -65,7 +64,7 @@ def test_best_downloads_the_lossless_file_verifies_it_and_files_it(slskd, settin
     track = one_more_time()
     download = run(track)
 
-    assert download.state == S.COMPLETED, download.error
+    assert download.state == DownloadState.COMPLETED, download.error
     assert download.chosen["username"] == "flacpeer" and download.source == "slskd"
     filed = Path(download.file_path)
     assert filed == Path(settings.MUSIC_ROOT) / "Daft Punk" / "Discovery" / "Daft Punk - One More Time.flac"
@@ -85,38 +84,39 @@ def test_best_takes_a_320_mp3_when_no_lossless_file_exists(slskd):
     slskd.share(shared("Daft Punk - One More Time", "mp3", bitrate=320),
                 shared("Daft Punk - One More Time", "mp3", "low", bitrate=128))
     download = run(one_more_time())
-    assert download.state == S.COMPLETED and download.file_format == "mp3" and download.file_bitrate >= 315
+    assert download.state == DownloadState.COMPLETED and download.file_format == "mp3" and download.file_bitrate >= 315
 
 
 def test_good_takes_v0_over_128_and_any_takes_what_there_is(slskd):
     slskd.share(shared("Daft Punk - One More Time", "mp3", "low", bitrate=128),
                 shared("Daft Punk - One More Time", "mp3", "v0", bitrate=245, vbr=True))
     download = run(one_more_time(), quality="good")
-    assert download.state == S.COMPLETED and download.chosen["username"] == "v0"
+    assert download.state == DownloadState.COMPLETED and download.chosen["username"] == "v0"
 
     slskd.share(shared("Daft Punk - Aerodynamic", "ogg", "oggpeer", bitrate=128))
     other = run(one_more_time(title="Aerodynamic"), quality="any")
-    assert other.state == S.COMPLETED and other.file_format == "ogg"
+    assert other.state == DownloadState.COMPLETED and other.file_format == "ogg"
 
 
 def test_the_version_less_query_runs_only_when_the_first_finds_nothing(slskd):
     slskd.share(shared("Daft Punk - One More Time (Romanthony Remix)", "flac"))
     download = run(one_more_time(version="Romanthony Remix"))
-    assert download.state == S.COMPLETED
+    assert download.state == DownloadState.COMPLETED
     assert slskd.searches == ["Daft Punk One More Time Romanthony Remix"]
 
     slskd.share(shared("Daft Punk - Digital Love", "flac", "dl"))
     second = run(one_more_time(title="Digital Love", version="Extended Mix"))
     # The first query found nothing; the second finds the original, which is not the version wanted.
     assert slskd.searches[-2:] == ["Daft Punk Digital Love Extended Mix", "Daft Punk Digital Love"]
-    assert second.state == S.AWAITING_CHOICE and "version differs" in " ".join(second.candidates[0]["reasons"])
+    assert second.state == DownloadState.AWAITING_CHOICE
+    assert "version differs" in " ".join(second.candidates[0]["reasons"])
 
 
 def test_no_sure_file_waits_for_a_person_who_picks_one(slskd):
     slskd.share(shared("Daft Punk - One More Time (Romanthony Remix)", "flac", "remixer"))
     slskd.add_search_results("one more time", shared("track01", "flac", "unnamed"))
     download = run(one_more_time())
-    assert download.state == S.AWAITING_CHOICE and download.candidates_found == 2
+    assert download.state == DownloadState.AWAITING_CHOICE and download.candidates_found == 2
     assert "choose one or search again" in download.error and slskd.enqueued == []
     job = services.download_choose(
         download=download, username="unnamed", filename=f"{FOLDER}\\track01.flac", started_by="test"
@@ -124,7 +124,7 @@ def test_no_sure_file_waits_for_a_person_who_picks_one(slskd):
     # The job was queued for a worker; run it here instead.
     job_run_here(model=DownloadJob, job_id=job.pk)
     download.refresh_from_db()
-    assert download.state == S.COMPLETED and download.chosen_by_person
+    assert download.state == DownloadState.COMPLETED and download.chosen_by_person
     assert slskd.enqueued == [("unnamed", f"{FOLDER}\\track01.flac")]
 
 
@@ -132,7 +132,7 @@ def test_a_stalled_peer_is_abandoned_for_the_next_file(slskd):
     slskd.share(shared("Daft Punk - One More Time", "flac", "stuck", behaviour="stall", transfer_seconds=2),
                 shared("Daft Punk - One More Time", "flac", "fine", free_slot=False, queue_length=3))
     download = run(one_more_time())
-    assert download.state == S.COMPLETED and download.chosen["username"] == "fine"
+    assert download.state == DownloadState.COMPLETED and download.chosen["username"] == "fine"
     assert [t["username"] for t in download.tried] == ["stuck"] and "stalled" in download.tried[0]["reason"]
     assert ("stuck", f"{FOLDER}\\Daft Punk - One More Time.flac") in slskd.cancelled
 
@@ -142,7 +142,7 @@ def test_a_bad_file_is_quarantined_with_the_reason_and_the_next_is_tried(slskd, 
     slskd.share(shared("Daft Punk - One More Time", "flac", "bad", behaviour=behaviour),
                 shared("Daft Punk - One More Time", "flac", "good", free_slot=False))
     download = run(one_more_time())
-    assert download.state == S.COMPLETED and download.chosen["username"] == "good"
+    assert download.state == DownloadState.COMPLETED and download.chosen["username"] == "good"
     assert "rejected" in download.tried[0]["reason"]
     kept = [p for p in Path(settings.DOWNLOAD_QUARANTINE_DIR).rglob("*") if p.is_file()]
     assert any(p.suffix == ".flac" for p in kept) and any(p.name.endswith(".reason.txt") for p in kept)
@@ -155,7 +155,7 @@ def test_a_wrong_length_file_is_not_chosen_and_fails_verification_if_mislisted(s
     slskd.share(shared("Daft Punk - One More Time", "flac", "long", seconds=8, reported_length=3),
                 shared("Daft Punk - One More Time", "flac", "ok", free_slot=False))
     download = run(one_more_time())
-    assert download.state == S.COMPLETED and download.chosen["username"] == "ok"
+    assert download.state == DownloadState.COMPLETED and download.chosen["username"] == "ok"
     assert "long" in download.tried[0]["reason"] or "track is" in download.tried[0]["reason"]
 
 
@@ -165,7 +165,7 @@ def test_every_candidate_failing_fails_the_download_with_each_reason(slskd, sett
                 shared("Daft Punk - One More Time", "flac", "b", behaviour="offline"),
                 shared("Daft Punk - One More Time", "flac", "c"))
     download = run(one_more_time())
-    assert download.state == S.FAILED and download.error.startswith("Tried 2 files")
+    assert download.state == DownloadState.FAILED and download.error.startswith("Tried 2 files")
     assert len(download.tried) == 2
 
 
@@ -201,7 +201,7 @@ def test_slskd_answering_503_is_retried_with_backoff(slskd):
     slskd.fail_next(6, 503)  # more than the HTTP client's own retries: the download backs off too
     job_run_here(model=DownloadJob, job_id=requested.job.pk)
     download = Download.objects.get()
-    assert download.state == S.COMPLETED and download.retries == 0
+    assert download.state == DownloadState.COMPLETED and download.retries == 0
 
 
 def test_a_source_down_for_good_fails_the_download_with_the_reason(slskd, settings):
@@ -211,20 +211,22 @@ def test_a_source_down_for_good_fails_the_download_with_the_reason(slskd, settin
     slskd.set_down(True)
     job_run_here(model=DownloadJob, job_id=requested.job.pk)
     download = Download.objects.get()
-    assert download.state == S.FAILED and download.error.startswith("Gave up after 3 tries")
+    assert download.state == DownloadState.FAILED and download.error.startswith("Gave up after 3 tries")
 
 
-@pytest.mark.parametrize("state", [S.PENDING, S.AWAITING_CHOICE, S.QUEUED, S.DOWNLOADING])
+@pytest.mark.parametrize(
+    "state", [DownloadState.PENDING, DownloadState.AWAITING_CHOICE, DownloadState.QUEUED, DownloadState.DOWNLOADING]
+)
 def test_cancel_works_in_each_state_is_terminal_and_idempotent(slskd, state):
-    slow = {"queued_seconds": 60} if state == S.QUEUED else {"transfer_seconds": 60}
-    name = "track01" if state == S.AWAITING_CHOICE else "Daft Punk - One More Time"
+    slow = {"queued_seconds": 60} if state == DownloadState.QUEUED else {"transfer_seconds": 60}
+    name = "track01" if state == DownloadState.AWAITING_CHOICE else "Daft Punk - One More Time"
     slskd.add_search_results("one more time", shared(name, "flac", **slow))
     track = one_more_time()
     requested = services.downloads_request(tracks=[track], quality="best", enqueue_now=False)
     download = requested.created[0]
     for _ in range(100):
         # In QUEUED, once slskd has been asked for the file.
-        if download.state == state and (state != S.QUEUED or download.enqueued_at):
+        if download.state == state and (state != DownloadState.QUEUED or download.enqueued_at):
             break
         services.download_step(download=download)
         download.refresh_from_db()
@@ -232,41 +234,41 @@ def test_cancel_works_in_each_state_is_terminal_and_idempotent(slskd, state):
     assert services.download_cancel(download=download) is True
     assert services.download_cancel(download=download) is False
     download.refresh_from_db()
-    assert download.state == S.CANCELLED and download.finished_at is not None
+    assert download.state == DownloadState.CANCELLED and download.finished_at is not None
     assert services.download_step(download=download) is None  # a worker's next look does nothing
-    if state in (S.QUEUED, S.DOWNLOADING):
+    if state in (DownloadState.QUEUED, DownloadState.DOWNLOADING):
         assert slskd.cancelled == [("peer", f"{FOLDER}\\{name}.flac")]
         # Cancelled with remove=true: slskd forgets the transfer.
         assert ("peer", f"{FOLDER}\\{name}.flac") not in slskd.transfer_states()
 
 
-@pytest.mark.parametrize("state", [S.SEARCHING, S.VERIFYING])
+@pytest.mark.parametrize("state", [DownloadState.SEARCHING, DownloadState.VERIFYING])
 def test_cancel_in_the_short_states_stops_the_worker_at_its_next_move(slskd, state):
     download = Download.objects.create(track=one_more_time(), state=state, source="slskd")
     assert services.download_cancel(download=download)
     # A worker that read the download before the cancel cannot move it on.
     stale = Download.objects.get(pk=download.pk)
     stale.state = state
-    assert services.download_move(download=stale, to=S.FAILED) is False
-    assert Download.objects.get(pk=download.pk).state == S.CANCELLED
+    assert services.download_move(download=stale, to=DownloadState.FAILED) is False
+    assert Download.objects.get(pk=download.pk).state == DownloadState.CANCELLED
 
 
 def test_a_download_being_filed_is_too_late_to_cancel(slskd):
-    download = Download.objects.create(track=one_more_time(), state=S.FILING, source="slskd")
+    download = Download.objects.create(track=one_more_time(), state=DownloadState.FILING, source="slskd")
     assert services.download_cancel(download=download) is False
-    assert Download.objects.get(pk=download.pk).state == S.FILING
+    assert Download.objects.get(pk=download.pk).state == DownloadState.FILING
 
 
 def test_a_pick_is_taken_once_and_a_broker_outage_puts_the_download_back(slskd, broker_down):
     slskd.add_search_results("one more time", shared("track01", "flac", "unnamed"))
     download = run(one_more_time())
-    assert download.state == S.AWAITING_CHOICE
+    assert download.state == DownloadState.AWAITING_CHOICE
     from core.queue import BrokerUnavailable
 
     with pytest.raises(BrokerUnavailable):
         services.download_choose(download=download, username="unnamed", filename=f"{FOLDER}\\track01.flac")
     download.refresh_from_db()
-    assert download.state == S.AWAITING_CHOICE and download.job is None
+    assert download.state == DownloadState.AWAITING_CHOICE and download.job is None
 
 
 def test_a_double_click_or_a_stale_page_picks_nothing_twice(slskd):
@@ -287,14 +289,14 @@ def test_remote_names_that_try_to_escape_land_inside_the_folders(slskd, settings
     slskd.share(SharedFile("peer", nasty, "flac", transfer_seconds=0.2))
     track = one_more_time(artists=["../../etc"], album="C:\\Windows\\System32", title="One More Time")
     download = run(track, quality="any")
-    assert download.state in (S.COMPLETED, S.AWAITING_CHOICE), download.error
-    if download.state == S.AWAITING_CHOICE:
+    assert download.state in (DownloadState.COMPLETED, DownloadState.AWAITING_CHOICE), download.error
+    if download.state == DownloadState.AWAITING_CHOICE:
         first = download.candidates[0]
         job = services.download_choose(download=download, username=first["username"], filename=first["filename"])
         job_run_here(model=DownloadJob, job_id=job.pk)
         download.refresh_from_db()
     filed = Path(download.file_path).resolve()
-    assert download.state == S.COMPLETED
+    assert download.state == DownloadState.COMPLETED
     assert filed.is_relative_to(Path(settings.MUSIC_ROOT).resolve())
     assert all(path.resolve().is_relative_to(Path(settings.SLSKD_DOWNLOADS_DIR).resolve())
                for path in Path(settings.SLSKD_DOWNLOADS_DIR).rglob("*"))
@@ -388,9 +390,9 @@ def test_a_peer_file_name_holding_a_nul_never_fails_a_download_on_postgresql(sls
     unsure = run(one_more_time(title="Aerodynamic"))
 
     # The peer's answer is stored, the hostile name with U+FFFD where the NUL was; the download goes on.
-    assert sure.state == S.COMPLETED and sure.chosen["username"] == "good", sure.error
+    assert sure.state == DownloadState.COMPLETED and sure.chosen["username"] == "good", sure.error
     assert "@@evil\\Music\\Dre\ufffdams.flac" in [c["filename"] for c in sure.candidates]
-    assert unsure.state == S.AWAITING_CHOICE, unsure.error
+    assert unsure.state == DownloadState.AWAITING_CHOICE, unsure.error
     assert {c["filename"] for c in unsure.candidates} == {"@@evil\\Music\\Dre\ufffdams.flac", f"{FOLDER}\\track02.flac"}
     from django.urls import reverse
 

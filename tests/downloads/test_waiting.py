@@ -24,7 +24,6 @@ from tests.factories import TrackFactory
 from tests.slskd_standin import SharedFile, standin_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-S = DownloadState
 FOLDER = "@@music\\Daft Punk\\Discovery"
 HOUR = 3600.0
 
@@ -91,7 +90,7 @@ def test_a_download_in_a_peers_queue_hands_its_worker_back_and_the_job_says_what
     job = DownloadJob.objects.get(pk=requested.job.pk)
     download = Download.objects.get()
     assert result.outcome == "waiting"
-    assert (download.state, download.place_in_queue) == (S.QUEUED, 7) and download.enqueued_at is not None
+    assert (download.state, download.place_in_queue) == (DownloadState.QUEUED, 7) and download.enqueued_at is not None
     assert job.status == "waiting" and job.waiting_until is not None
     looking_again = timezone.localtime(job.waiting_until)
     assert job.waiting_reason == f"waiting for a peer's queue; looking again at {looking_again:%H:%M:%S}"
@@ -106,7 +105,7 @@ def test_a_download_in_a_peers_queue_hands_its_worker_back_and_the_job_says_what
     # Due again: the next run looks at the transfer (never asking for the file twice) and hands back again.
     Download.objects.filter(pk=download.pk).update(next_step_at=timezone.now())
     assert run_once(job).outcome == "waiting"
-    assert len(slskd.enqueued) == 1 and Download.objects.get().state == S.QUEUED
+    assert len(slskd.enqueued) == 1 and Download.objects.get().state == DownloadState.QUEUED
 
 
 def test_downloads_that_only_wait_leave_their_place_in_the_batch_to_the_next(slskd, settings):
@@ -120,7 +119,7 @@ def test_downloads_that_only_wait_leave_their_place_in_the_batch_to_the_next(sls
     assert run_once(requested.job).outcome == "waiting"
 
     # Five downloads in a batch of two: the three beyond it started as soon as the first ones only waited.
-    assert sorted(Download.objects.values_list("state", flat=True)) == [S.QUEUED] * 5
+    assert sorted(Download.objects.values_list("state", flat=True)) == [DownloadState.QUEUED] * 5
     assert len(slskd.enqueued) == 5 and len(slskd.searches) == 5
     job = DownloadJob.objects.get()
     assert job.waiting_reason.startswith("waiting for peers' queues (5); looking again at")
@@ -135,7 +134,7 @@ def test_searches_take_turns_and_the_one_waiting_says_so(slskd):
     job = DownloadJob.objects.get()
     assert job.waiting_reason.startswith("waiting for a search's answers, a turn to search; looking again at")
     second = Download.objects.get(track__title="Aerodynamic")
-    assert second.state == S.SEARCHING and second.error.startswith("Waiting for a turn to search")
+    assert second.state == DownloadState.SEARCHING and second.error.startswith("Waiting for a turn to search")
     assert len(slskd.searches) == 1
 
     job = job_run_here(model=DownloadJob, job_id=job.pk)
@@ -155,13 +154,13 @@ def test_a_run_that_resumes_carries_on_with_the_search_on_the_row_and_never_star
     assert run_once(requested.job).outcome == "waiting"
     download = Download.objects.get()
     search_id = download.search["id"]
-    assert download.state == S.SEARCHING and slskd.search_log()[0][0] == search_id
+    assert download.state == DownloadState.SEARCHING and slskd.search_log()[0][0] == search_id
     holder = search_slot_holder()
     assert holder is not None and holder[0] == f"slskd search {search_id}"
 
     # Whatever run comes next (the worker was killed, another took the job) looks at that same search.
     job = job_run_here(model=DownloadJob, job_id=requested.job.pk)
-    assert job.status == "completed" and Download.objects.get().state == S.COMPLETED
+    assert job.status == "completed" and Download.objects.get().state == DownloadState.COMPLETED
     assert [entry[0] for entry in slskd.search_log()] == [search_id]
     assert search_slot_holder() is None
 
@@ -173,14 +172,14 @@ def test_a_search_whose_run_died_before_asking_slskd_is_started_under_the_id_on_
     # What a run killed between writing its intent and slskd's answer leaves behind.
     search_id = str(uuid.uuid4())
     until = timezone.now() + datetime.timedelta(seconds=5)
-    Download.objects.filter(pk=download.pk).update(state=S.SEARCHING, search={
+    Download.objects.filter(pk=download.pk).update(state=DownloadState.SEARCHING, search={
         "source": "slskd", "query": "Daft Punk One More Time", "id": search_id, "until": until.isoformat(),
         "restarts": 0, "found": [], "failure": None, "used_query": "Daft Punk One More Time",
     })
 
     job = job_run_here(model=DownloadJob, job_id=requested.job.pk)
 
-    assert job.status == "completed" and Download.objects.get().state == S.COMPLETED
+    assert job.status == "completed" and Download.objects.get().state == DownloadState.COMPLETED
     assert [(entry[0], entry[1]) for entry in slskd.search_log()] == [(search_id, "Daft Punk One More Time")]
 
 
@@ -198,7 +197,7 @@ def test_cancelling_a_waiting_job_cancels_its_transfers_and_frees_the_search_slo
         assert job_cancel(job=DownloadJob.objects.get(pk=requested.job.pk))
 
     # No run comes to do it: the cancel itself let go of the transfer and of the search slot.
-    assert list(Download.objects.values_list("state", flat=True)) == [S.CANCELLED, S.CANCELLED]
+    assert list(Download.objects.values_list("state", flat=True)) == [DownloadState.CANCELLED, DownloadState.CANCELLED]
     assert slskd.cancelled == [("peer", f"{FOLDER}\\Daft Punk - One More Time.flac")]
     assert search_slot_holder() is None
     assert run_once(queued.job).outcome == "not claimed"
@@ -210,7 +209,7 @@ def test_cancelling_a_searching_download_frees_the_search_slot_and_its_job_finis
     requested = services.downloads_request(tracks=[track()], quality="best", enqueue_now=False)
     assert run_once(requested.job).outcome == "waiting"
     download = Download.objects.get()
-    assert download.state == S.SEARCHING and search_slot_holder() is not None
+    assert download.state == DownloadState.SEARCHING and search_slot_holder() is not None
 
     assert services.download_cancel(download=download)
 
@@ -229,7 +228,7 @@ def test_a_search_past_its_deadline_reads_what_arrived(slskd, settings):
     started = time.monotonic()
     job = job_run_here(model=DownloadJob, job_id=requested.job.pk)
 
-    assert job.status == "completed" and Download.objects.get().state == S.COMPLETED
+    assert job.status == "completed" and Download.objects.get().state == DownloadState.COMPLETED
     assert 1 <= time.monotonic() - started < 15
     assert search_slot_holder() is None
 
@@ -242,11 +241,11 @@ def test_retry_failed_after_a_cancel_downloads_afresh_what_the_cancel_stopped(sl
     assert run_once(requested.job).outcome == "waiting"
     assert job_cancel(job=DownloadJob.objects.get(pk=requested.job.pk))
     stopped = Download.objects.get()
-    assert (stopped.state, stopped.error) == (S.CANCELLED, services.CANCELLED_WITH_JOB)
+    assert (stopped.state, stopped.error) == (DownloadState.CANCELLED, services.CANCELLED_WITH_JOB)
 
     assert job_retry_failed(job=DownloadJob.objects.get(pk=requested.job.pk)) == 1
     assert run_once(requested.job).outcome == "waiting"
 
     fresh = Download.objects.exclude(pk=stopped.pk).get()
-    assert fresh.state == S.QUEUED and fresh.job_id == requested.job.pk
+    assert fresh.state == DownloadState.QUEUED and fresh.job_id == requested.job.pk
     assert len(slskd.enqueued) == 2 and len(slskd.cancelled) == 1
