@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from audio import services
+from audio import services, tagging
 from audio.models import ScanJob, ScanJobItem, TagWriteJob
 from core import selectors
 from core.admin import JobAdmin, job_link, started_by
@@ -151,7 +151,7 @@ def start_tag_writes(modeladmin, request: HttpRequest, tracks) -> TagWriteJob | 
     """Start a tag write job over the tracks and say so (how many had no file) on the page."""
     tracks = list(tracks)
     try:
-        job = services.tag_write_jobs_create(tracks=tracks, started_by=started_by(request))
+        job = tagging.tag_write_jobs_create(tracks=tracks, started_by=started_by(request))
     except BrokerUnavailable as exc:
         modeladmin.message_user(request, str(exc), messages.ERROR)
         return None
@@ -178,7 +178,7 @@ def tags_after_edit(modeladmin, request: HttpRequest, track, changed: list[str] 
     are out of date until it has run), and say so once the edit is committed; a broker that is down is said in
     words, the edit kept."""
     try:
-        outcome = services.track_tags_after_edit(
+        outcome = tagging.track_tags_after_edit(
             track=track, changed=changed, in_background=True, started_by=started_by(request),
         )
     except BrokerUnavailable as exc:  # known at once when the save is not inside a transaction

@@ -38,11 +38,11 @@ class TagWriteHandler(JobHandler):
         return queryset.select_related("track")
 
     def process_item(self, job, item, ctx: RunContext) -> ItemOutcome:
-        from audio import services
+        from audio import tagging
         from audio.tags import TagWriteError
 
         try:
-            path = services.track_tags_write(track=item.track, with_artwork=job.with_artwork)
+            path = tagging.track_tags_write(track=item.track, with_artwork=job.with_artwork)
         except TagWriteError as exc:
             return ItemOutcome(error=exc.reason)
         return ItemOutcome(result={"file": str(path)})

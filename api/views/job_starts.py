@@ -6,6 +6,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from audio import services as audio_services
+from audio import tagging as audio_tagging
 from common.text import count_text
 from config.schema import PROVIDER_NAMES
 from tracks import services as track_services
@@ -81,7 +82,7 @@ def jobs_start(*, data: dict, started_by: str) -> StartOutcome:
     if kind == "tag_write":
         tracks = list(Track.objects.filter(pk__in=data["track_ids"]))
         _all_known(data["track_ids"], [track.pk for track in tracks], "track")
-        job = audio_services.tag_write_jobs_create(tracks=tracks, started_by=started_by)
+        job = audio_tagging.tag_write_jobs_create(tracks=tracks, started_by=started_by)
         if job is None:
             raise ValueError("None of them has a file; no tags to write.")
         return StartOutcome([job], True, f"Writing the tags of {count_text(job.total, 'file')}.")

@@ -28,7 +28,7 @@ from api.serializers.tracks import (
 )
 from api.views.base import ApiView, ApiViewSet, started_by
 from api.views.docs import errors
-from audio import services as audio_services
+from audio import tagging as audio_tagging
 from core.queue import BrokerUnavailable
 from downloads import services as download_services
 from downloads.quality import Quality
@@ -97,7 +97,7 @@ class TrackViewSet(ApiViewSet):
             if changed:
                 services.track_fields_mark_manual(track=track, fields=changed)
                 track = form.save()
-        tags = audio_services.track_tags_after_edit(track=track, changed=changed) if changed else None
+        tags = audio_tagging.track_tags_after_edit(track=track, changed=changed) if changed else None
         track.refresh_from_db()
         if not changed:
             message = "Nothing changed: the track already says that."

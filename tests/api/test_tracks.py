@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from audio import services as audio_services
+from audio import tagging as audio_tagging
 from audio.tags import read_tags
 from downloads.models import Download, DownloadJob
 from tests.api.conftest import error_of
@@ -84,7 +84,7 @@ def filed(settings, tmp_path):
     path = make_audio(tmp_path / "music" / "Daft Punk - One More Time.flac", format="flac", seconds=2)
     track = TrackFactory(title="One More Time", artists=["Daft Punk"], credit_name="Daft Punk", album="Discovery",
                          isrc="GBDUW0000059", file_path=str(path), file_format="flac")
-    audio_services.track_tags_write(track=track)
+    audio_tagging.track_tags_write(track=track)
     return track
 
 

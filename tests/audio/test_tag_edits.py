@@ -10,7 +10,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from audio import services
+from audio import tagging
 from audio.models import TagWriteJob
 from audio.tags import read_tags
 from core.jobs import job_run_here
@@ -27,7 +27,7 @@ def filed(settings, tmp_path):
     path = make_audio(tmp_path / "music" / "Daft Punk - One More Time.flac", format="flac", seconds=2)
     track = TrackFactory(title="One More Time", artists=["Daft Punk"], credit_name="Daft Punk", album="Discovery",
                          isrc="GBDUW0000059", file_path=str(path), file_format="flac")
-    services.track_tags_write(track=track)
+    tagging.track_tags_write(track=track)
     return track
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from audio import services
+from audio import tagging
 from audio.models import TagWriteJob
 from audio.tags import read_tags
 from core.jobs import job_run_here
@@ -20,7 +20,7 @@ def test_an_edit_in_the_admin_reaches_the_file(admin_page, settings, tmp_path):
     path = make_audio(tmp_path / "music" / "Bicep - Glue.mp3", format="mp3", seconds=2)
     track = TrackFactory(title="Glue", artists=["Bicep"], credit_name="Bicep", album="Isles", file_path=str(path),
                          file_format="mp3", file_bitrate=320)
-    services.track_tags_write(track=track)
+    tagging.track_tags_write(track=track)
     page = admin_page
     page.goto(f"{page.live_server_url}/admin/tracks/track/{track.pk}/change/")
     page.fill("#id_version", "Hammer Remix")

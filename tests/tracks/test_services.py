@@ -370,7 +370,7 @@ def test_a_musicbrainz_fetch_keeps_the_release_group_and_artist_ids_and_they_rea
                                                                                                 tmp_path):
     from mutagen.flac import FLAC
 
-    from audio.services import track_tags_write
+    from audio.tagging import track_tags_write
     from tests.audio_factory import make_audio
 
     settings.METADATA_PROVIDERS = ["musicbrainz"]
