@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from audio import services, tagging
 from audio.models import ScanJob, ScanJobItem, TagWriteJob
+from audio.selectors import OUTCOMES, scan_summary
 from core import selectors
 from core.admin import JobAdmin, job_link, started_by
 from core.models import JobStatus
@@ -57,10 +58,10 @@ class ScanJobAdmin(JobAdmin):
         job = self.get_object(request, object_id)
         extra = {}
         if job is not None:
-            summary = services.scan_summary(job=job)
+            summary = scan_summary(job=job)
             extra = {
                 "scan": summary,
-                "scan_counts": [(label, summary.counts.get(name, 0)) for name, label in services.OUTCOMES.items()
+                "scan_counts": [(label, summary.counts.get(name, 0)) for name, label in OUTCOMES.items()
                                 if summary.counts.get(name) or name in ("new", "updated", "unchanged", "missing",
                                                                          "unreadable", "not_audio")],
                 "can_review": self.has_change_permission(request, job) and self.may_scan(request),

@@ -23,7 +23,7 @@ from common import dates
 from common.text import count_text
 from core import jobs
 from core.jobs import ItemOutcome
-from core.models import ACTIVE_STATUSES, ItemStatus
+from core.models import ACTIVE_STATUSES
 from library import services as library_services
 from library.models import LibraryTrack
 from providers.base import TrackCandidate, as_decimal, normalise_isrc
@@ -63,12 +63,6 @@ LISTED_PER_ITEM = 200
 CANDIDATES_KEPT = 8
 MBID_LENGTH = 36
 
-# Outcomes counted on the job page and by the command, in the order they are shown.
-OUTCOMES = {
-    "new": "new", "updated": "updated", "unchanged": "unchanged", "missing": "missing", "unreadable": "unreadable",
-    "not_audio": "not audio", "duplicate": "duplicate", "identified": "identified by sound",
-    "needs_review": "needs review", "not_identified": "not identified", "analysed": "analysed",
-}
 FILE_FIELDS = (
     "file_path", "file_format", "file_bitrate", "file_duration", "file_sample_rate", "file_bit_depth", "file_size",
     "file_mtime_ns", "file_missing", "file_scanned_at",
@@ -806,62 +800,3 @@ def scan_analyse(*, job: ScanJob, item: ScanJobItem) -> ItemOutcome:
         }
 
     return ItemOutcome(write=write)
-
-
-# --- What the job page and the command show (reads) --------------------------------------------------------------
-
-
-@dataclass
-class ScanSummary:
-    counts: dict[str, int]
-    problems: list[dict[str, str]]
-    reviews: list[dict[str, Any]]
-    notes: list[str]
-    folders: int = 0
-    files: int = 0
-    not_listed: int = 0
-
-    def counts_text(self) -> str:
-        """Return the counts as the command prints them: "new: 3, updated: 0, ..."."""
-        shown = ("new", "updated", "unchanged", "missing", "unreadable", "not_audio")
-        extra = [name for name in OUTCOMES if name not in shown and self.counts.get(name)]
-        return ", ".join(f"{OUTCOMES[name]}: {self.counts.get(name, 0)}" for name in (*shown, *extra))
-
-
-def scan_summary(*, job: ScanJob, problems_limit: int = 1000) -> ScanSummary:
-    """Return the scan's counts by outcome, the files it could not take (with why), those waiting for a person, notes."""
-    counts: Counter = Counter({name: 0 for name in OUTCOMES})
-    problems: list[dict[str, str]] = []
-    reviews: list[dict[str, Any]] = []
-    notes: list[str] = []
-    summary = ScanSummary({}, problems, reviews, notes)
-    rows = ScanJobItem.objects.filter(job_id=job.pk).order_by("position").values_list(
-        "pk", "kind", "status", "result", "path", "track_id", "error",
-    )
-    for pk, kind, status, result, path, track_id, error in rows.iterator(chunk_size=500):
-        result = result if isinstance(result, dict) else {}
-        for name, count in (result.get("counts") or {}).items():
-            if isinstance(count, int):
-                counts[name] += count
-        summary.folders += int(result.get("folders") or 0)
-        summary.files += int(result.get("files") or 0) if kind == ScanItemKind.WALK else 0
-        summary.not_listed += int(result.get("problems_not_listed") or 0)
-        for problem in result.get("problems") or []:
-            if len(problems) < problems_limit:
-                outcome = str(problem.get("outcome", ""))
-                problems.append({**problem, "label": OUTCOMES.get(outcome, outcome.replace("_", " "))})
-            else:
-                summary.not_listed += 1
-        for note in result.get("notes") or []:
-            if note not in notes:
-                notes.append(note)
-        if kind == ScanItemKind.IDENTIFY and result.get("status") == "needs_review":
-            reviews.append({"item": pk, "file": path, "track_id": track_id, "candidates": result.get("candidates") or [],
-                            "confidence": result.get("confidence")})
-        if status == ItemStatus.FAILED and kind in (ScanItemKind.IDENTIFY, ScanItemKind.ANALYSE):
-            label = "not identified" if kind == ScanItemKind.IDENTIFY else "not analysed"
-            problems.append({**_problem(path, label, error), "label": label})
-    # Files that need a look first; the covers and playlists beside the music last.
-    problems.sort(key=lambda problem: problem.get("outcome") == "not_audio")
-    summary.counts = dict(counts)
-    return summary

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from audio import services
+from audio import selectors, services
 from audio.models import ScanItemKind, ScanJob, ScanJobItem
 from common.redact import RedactingFormatter
 from core import jobs
@@ -102,7 +102,7 @@ def test_an_untagged_file_is_linked_to_the_recording_its_sound_clearly_matches(a
     assert track.metadata_sources["title"]["source"] == "acoustid"
     assert track.metadata_sources["musicbrainz_recording_id"]["source"] == "acoustid"
     assert LibraryTrack.objects.get(track=track).is_provisional is False
-    summary = services.scan_summary(job=job)
+    summary = selectors.scan_summary(job=job)
     assert summary.counts["new"] == 1 and summary.counts["identified"] == 1
     [request] = acoustid.requests()
     assert request.args["client"] == KEY and request.args["meta"] == "recordings releasegroups compress"
@@ -116,7 +116,7 @@ def test_a_close_call_waits_for_a_person_who_picks_a_candidate_on_the_scan_page(
     assert (track.title, track.musicbrainz_recording_id) == ("Track 07", "")  # known from its name only
     entry = LibraryTrack.objects.get(track=track)
     assert entry.is_provisional and "AcoustID: a close call" in entry.notes
-    summary = services.scan_summary(job=job)
+    summary = selectors.scan_summary(job=job)
     assert summary.counts["needs_review"] == 1
     [review] = summary.reviews
     assert [c["title"] for c in review["candidates"]] == ["Hocus Pocus", "Hocus Pocus", "Nina"]
@@ -150,7 +150,7 @@ def test_an_answer_that_matches_nothing_well_leaves_the_track_as_it_was(acoustid
     acoustid.serve("/v2/lookup", body=json.dumps(body))
     job = scan(untagged)
     assert Track.objects.get().title == "Track 07"
-    assert services.scan_summary(job=job).counts["not_identified"] == 1
+    assert selectors.scan_summary(job=job).counts["not_identified"] == 1
 
 
 def test_the_key_never_appears_in_errors_logs_or_pages(acoustid, untagged, caplog, admin_client):
@@ -176,7 +176,7 @@ def test_without_a_key_no_lookup_is_made_and_the_job_says_so(replay, untagged, s
     job = scan(untagged)
     assert job.failed == 0 and replay.requests() == []
     assert not ScanJobItem.objects.filter(kind=ScanItemKind.IDENTIFY).exists()
-    [note] = services.scan_summary(job=job).notes
+    [note] = selectors.scan_summary(job=job).notes
     assert "The look-up by sound (AcoustID) was skipped: ACOUSTID_API_KEY is not set" in note
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audio import analysis, services
+from audio import analysis, selectors, services
 from audio.models import ScanItemKind, ScanJob, ScanJobItem
 from audio.tags import TagValues, write_tags
 from core import jobs
@@ -118,7 +118,7 @@ def test_a_scan_fills_the_missing_bpm_and_key_from_the_audio_as_analysis(song):
     assert track.key in A_MINOR_OR_RELATIVE and track.key_wheel == keys.wheel_index(track.key)
     assert track.metadata_sources["bpm"]["source"] == "analysis"
     assert track.metadata_sources["key"]["source"] == "analysis"
-    assert services.scan_summary(job=job).counts["analysed"] == 1
+    assert selectors.scan_summary(job=job).counts["analysed"] == 1
     # A later scan of the unchanged file analyses nothing again.
     again = scan(song.parent)
     assert not ScanJobItem.objects.filter(job=again, kind=ScanItemKind.ANALYSE).exists()

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from audio import services
+from audio import selectors, services
 from audio.models import ScanItemKind, ScanJob, ScanJobItem
 from audio.tags import TagValues, read_tags, write_tags
 from core import jobs
@@ -47,7 +47,7 @@ def scan(root: Path, **options) -> ScanJob:
 
 
 def counts(job: ScanJob) -> dict[str, int]:
-    found = services.scan_summary(job=job).counts
+    found = selectors.scan_summary(job=job).counts
     return {name: count for name, count in found.items() if count}
 
 
@@ -91,7 +91,7 @@ def test_a_scan_makes_a_track_and_library_entry_of_each_audio_file_and_lists_the
     # Every track with a file is in the library; one tied to a MusicBrainz recording is not provisional.
     entries = {entry.track.title: entry.is_provisional for entry in LibraryTrack.objects.select_related("track")}
     assert entries == {"Strobe": True, "Sombre Tones": False, "Glue": True}
-    summary = services.scan_summary(job=job)
+    summary = selectors.scan_summary(job=job)
     problems = {Path(problem["file"]).name: (problem["label"], problem["reason"]) for problem in summary.problems}
     assert problems["broken.mp3"][0] == "unreadable" and "damaged or not audio" in problems["broken.mp3"][1]
     assert problems["notes.txt"] == ("not audio", "not an audio file (.txt files are not read)")
@@ -154,7 +154,7 @@ def test_a_deleted_file_is_flagged_missing_not_deleted_and_found_again_when_it_i
     assert counts(job)["missing"] == 1
     sombre = Track.objects.get(title="Sombre Tones")
     assert sombre.file_missing is True and sombre.file_path == str(path)
-    assert any(problem["label"] == "missing" for problem in services.scan_summary(job=job).problems)
+    assert any(problem["label"] == "missing" for problem in selectors.scan_summary(job=job).problems)
     shutil.move(kept, path)
     job = scan(library)
     assert counts(job)["updated"] == 1
@@ -171,7 +171,7 @@ def test_files_behind_a_link_the_scan_does_not_follow_are_not_called_missing(lib
     job = scan(library)
     behind.refresh_from_db()
     assert behind.file_missing is False and "missing" not in counts(job)
-    assert any(problem["label"] == "skipped" for problem in services.scan_summary(job=job).problems)
+    assert any(problem["label"] == "skipped" for problem in selectors.scan_summary(job=job).problems)
 
 
 def test_a_moved_file_keeps_its_track(library):
@@ -197,7 +197,7 @@ def test_links_that_leave_the_folder_are_not_followed_and_a_loop_does_not_hang(t
     os.symlink(root / "sub" / "nowhere", root / "dangling.mp3")
     job = scan(root)
     assert list(Track.objects.values_list("title", flat=True)) == ["Inside"]
-    summary = services.scan_summary(job=job)
+    summary = selectors.scan_summary(job=job)
     reasons = {Path(problem["file"]).name: problem["reason"] for problem in summary.problems}
     assert reasons["to-elsewhere"].startswith("a link that leads outside the folder")
     assert reasons["outside-file.mp3"].startswith("a link that leads outside the folder")
@@ -291,7 +291,7 @@ def test_a_second_copy_of_a_recording_with_a_file_is_listed_as_a_duplicate(tmp_p
     tagged(tmp_path / "b.flac", "flac", title="Strobe", artists=("deadmau5",), musicbrainz_recording_id=STROBE_MBID)
     job = scan(tmp_path)
     assert counts(job) == {"new": 1, "duplicate": 1}
-    problem = next(p for p in services.scan_summary(job=job).problems if p["outcome"] == "duplicate")
+    problem = next(p for p in selectors.scan_summary(job=job).problems if p["outcome"] == "duplicate")
     assert problem["file"].endswith("b.flac") and "another copy of" in problem["reason"]
 
 

@@ -6,7 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audio import services
+from audio import selectors, services
 from audio.models import ScanJob
 from core import jobs
 from core.queue import BrokerUnavailable
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         )
         if show:
             self.stderr.write("")
-        summary = services.scan_summary(job=finished, problems_limit=PROBLEMS_PRINTED)
+        summary = selectors.scan_summary(job=finished, problems_limit=PROBLEMS_PRINTED)
         self.stdout.write(f"scanned {finished.root}: {summary.counts_text()}")
         for problem in summary.problems:
             self.stdout.write(f"  {problem['label']}: {problem['file']}: {problem['reason']}")
