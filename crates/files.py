@@ -20,8 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from audio import fingerprint
+from audio.file_matching import track_fingerprint_store
 from audio.probe import EXTENSIONS
-from audio.services import track_fingerprint_store
 from common.files import FilingFailed, move_into_place, numbered_names
 from common.paths import UnsafePath
 from core import jobs

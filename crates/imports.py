@@ -27,8 +27,8 @@ from django.utils import timezone
 
 import matching
 from audio import scan
+from audio.file_matching import track_file_fields
 from audio.probe import AudioError
-from audio.services import track_file_fields
 from common import dates
 from core import jobs
 from core.jobs import ItemOutcome

@@ -31,8 +31,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audio.file_matching import track_file_fields
 from audio.probe import EXTENSIONS, AudioError, AudioInfo, probe
-from audio.services import track_file_fields
 from audio.tagging import track_tags_write
 from audio.tags import TagWriteError
 from common.files import numbered_names

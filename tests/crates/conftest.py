@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from audio.file_matching import track_file_fields
 from audio.probe import probe
-from audio.services import track_file_fields
 from library.models import LibraryTrack
 from tracks.models import Track
 
