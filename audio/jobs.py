@@ -17,7 +17,7 @@ class ScanHandler(JobHandler):
         return queryset.select_related("track")
 
     def process_item(self, job, item, ctx: RunContext) -> ItemOutcome:
-        from audio import services
+        from audio import analysing, services
         from audio.models import ScanItemKind
 
         if item.kind == ScanItemKind.WALK:
@@ -27,7 +27,7 @@ class ScanHandler(JobHandler):
         if item.kind == ScanItemKind.IDENTIFY:
             return services.scan_identify(job=job, item=item)
         if item.kind == ScanItemKind.ANALYSE:
-            return services.scan_analyse(job=job, item=item)
+            return analysing.scan_analyse(job=job, item=item)
         return ItemOutcome(error=f"Unknown kind of scan step {item.kind!r}.")
 
 

@@ -1,4 +1,4 @@
-"""Every write of the music folder: scanning a folder into the library, identifying files by sound, analysing them."""
+"""Every write of the music folder still here: scanning a folder into the library, identifying files by sound."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from audio import scan
 from audio.file_matching import (
     _FOLLOWS,
     ACOUSTID_SOURCE,
-    ANALYSIS_SOURCE,
     FILE_FIELDS,
     REPLACEABLE_BY_ACOUSTID,
     TAGS_SOURCE,
@@ -486,41 +485,3 @@ def scan_review_accept(*, item: ScanJobItem, index: int, chosen_by: str = "") ->
     result["counts"] = {"identified": 1} if result["status"] == "identified" else {"duplicate": 1}
     ScanJobItem.objects.filter(pk=item.pk).update(result=result)
     return result
-
-
-# --- BPM and key from the audio -------------------------------------------------------------------------------------
-
-
-def scan_analyse(*, job: ScanJob, item: ScanJobItem) -> ItemOutcome:
-    """Compute the BPM and key the track lacks from its file; a provider's or a person's value is never replaced."""
-    from audio import analysis
-
-    track = item.track
-    if track is None:
-        return ItemOutcome(result={"status": "skipped", "reason": "the track was deleted"})
-    need_bpm, need_key = track.bpm is None, not track.key
-    if not (need_bpm or need_key):
-        return ItemOutcome(result={"status": "skipped", "reason": "BPM and key are known"})
-    try:
-        found = analysis.analyse(item.path, duration=track.file_duration, bpm=need_bpm, key=need_key)
-    except analysis.AnalysisError as exc:
-        return ItemOutcome(error=f"{item.path}: {exc}")
-
-    def write() -> dict[str, Any]:
-        current = Track.objects.select_for_update().get(pk=track.pk)
-        updated = []
-        if found.bpm is not None and current.bpm is None:
-            current.bpm = found.bpm
-            updated.append("bpm")
-        if found.key and not current.key:
-            current.key = found.key
-            updated.append("key")
-        if updated:
-            metadata.sources_set(current, updated, ANALYSIS_SOURCE, timezone.now())
-            current.save(update_fields=[*updated, "metadata_sources", "updated_at"])
-        return {
-            "status": "analysed", "bpm": str(found.bpm) if found.bpm is not None else "", "key": found.key,
-            "counts": {"analysed": 1} if updated else {},
-        }
-
-    return ItemOutcome(write=write)
