@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from audio import services, tagging
+from audio import identify, services, tagging
 from audio.models import ScanJob, ScanJobItem, TagWriteJob
 from audio.selectors import OUTCOMES, scan_summary
 from core import selectors
@@ -105,7 +105,7 @@ class ScanJobAdmin(JobAdmin):
             return back
         item = get_object_or_404(ScanJobItem, pk=item_id, job=job)
         try:
-            result = services.scan_review_accept(item=item, index=index, chosen_by=started_by(request))
+            result = identify.scan_review_accept(item=item, index=index, chosen_by=started_by(request))
         except ValueError as exc:
             self.message_user(request, str(exc), messages.WARNING)
             return back

@@ -17,7 +17,7 @@ class ScanHandler(JobHandler):
         return queryset.select_related("track")
 
     def process_item(self, job, item, ctx: RunContext) -> ItemOutcome:
-        from audio import analysing, services
+        from audio import analysing, identify, services
         from audio.models import ScanItemKind
 
         if item.kind == ScanItemKind.WALK:
@@ -25,7 +25,7 @@ class ScanHandler(JobHandler):
         if item.kind == ScanItemKind.FILES:
             return services.scan_files(job=job, item=item)
         if item.kind == ScanItemKind.IDENTIFY:
-            return services.scan_identify(job=job, item=item)
+            return identify.scan_identify(job=job, item=item)
         if item.kind == ScanItemKind.ANALYSE:
             return analysing.scan_analyse(job=job, item=item)
         return ItemOutcome(error=f"Unknown kind of scan step {item.kind!r}.")
