@@ -6,9 +6,9 @@
 Each labelled line (bench/data/identification/lines.json, built by build.py beside it; its README says how) is the
 text a DJ pastes and the candidates a provider search would return, taken from real recorded answers (the shared
 corpus, or bench/data/identification/recorded/). The line goes through the path the app takes in
-`library.services.discoveries_identify`: `library.parsing.parse_text`, the line's TrackDiscovery as
-`tracklist_lines_replace` makes it (`_discovery_of`), `query_of`, every recorded item mapped by its provider's own
-`map_candidate`, `tracks.metadata.recording_from`, then `matching.decide`.
+`library.identification.discoveries_identify`: `library.parsing.parse_text`, the line's TrackDiscovery as
+`library.tracklists.tracklist_lines_set` makes it (`_discovery_of`), `query_of`, every recorded item mapped by its
+provider's own `map_candidate`, `tracks.metadata.recording_from`, then `matching.decide`.
 
 Each line's label is the set of acceptable external ids (any listing of the right recording), or none ("nothing
 there, or several recordings fit alike: must not accept"); `ambiguous` marks a line where a person asking is right
@@ -145,14 +145,14 @@ class Result:
 
 def query_for(text: str):
     """Return (the parsed line, the matching query) the app would build for one pasted line."""
-    from library import parsing, services
+    from library import identification, parsing, tracklists
     from library.models import Tracklist
 
     parsed = parsing.parse_text(text).lines
     if len(parsed) != 1 or parsed[0].status != parsing.LineStatus.PARSED:
         raise ValueError(f"the parser did not read {text!r} as one track line: {parsed}")
-    discovery = services._discovery_of(Tracklist(name="bench"), parsed[0])
-    return parsed[0], services.query_of(discovery)
+    discovery = tracklists._discovery_of(Tracklist(name="bench"), parsed[0])
+    return parsed[0], identification.query_of(discovery)
 
 
 def identify(line: dict[str, Any], corpus: Path = DEFAULT_CORPUS) -> Result:

@@ -53,7 +53,7 @@ if HTTPS:
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# A pasted tracklist may be as large as an uploaded one (5 MB, library.services.TRACKLIST_MAX_BYTES): the form,
+# A pasted tracklist may be as large as an uploaded one (5 MB, library.tracklists.TRACKLIST_MAX_BYTES): the form,
 # not Django's bare 400 page, says when a paste is too large; past this, the tracklist page still says so.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 

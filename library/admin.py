@@ -21,16 +21,19 @@ from core.admin import CrateListAdmin, CrateModelAdmin, JobAdmin, job_link, star
 from core.exports import ExportActionsMixin
 from core.queue import BrokerUnavailable
 from library import exports as library_exports
-from library import selectors, services
+from library import selectors
+from library.discovery_jobs import discovery_jobs_create
+from library.entries import library_tracks_merge, library_tracks_merge_survivor
 from library.forms import TracklistForm
 from library.models import DiscoveryJob, DiscoveryStatus, LibraryTrack, Tracklist
+from library.tracklists import TRACKLIST_MAX_TEXT, tracklist_lines_set, tracklists_create_from_mixes
 from tracks import keys, player
 from tracks.admin_filters import CachedValuesFilter
 
 
 def _start_discovery(model_admin, request, tracklists, force_refresh=False):
     try:
-        created = services.discovery_jobs_create(
+        created = discovery_jobs_create(
             tracklists=tracklists, started_by=started_by(request), force_refresh=force_refresh,
         )
     except BrokerUnavailable as exc:
@@ -107,7 +110,7 @@ class TracklistAdmin(CrateModelAdmin):
         try:
             request.POST  # noqa: B018 - read here, so a paste over Django's own limit is a message, not a bare 400
         except RequestDataTooBig:
-            self.message_user(request, f"That tracklist is larger than {services.TRACKLIST_MAX_TEXT}, the most a tracklist "
+            self.message_user(request, f"That tracklist is larger than {TRACKLIST_MAX_TEXT}, the most a tracklist "
                                        "may be; nothing was saved. Split it into smaller ones.", messages.ERROR)
             return HttpResponseRedirect(request.path)
         return super().changeform_view(request, object_id, form_url, extra_context)
@@ -115,11 +118,11 @@ class TracklistAdmin(CrateModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if not change or "raw_text" in form.changed_data or form.cleaned_data.get("upload"):
-            change = services.tracklist_lines_set(tracklist=obj, lines=form.mixes[0].lines)
+            change = tracklist_lines_set(tracklist=obj, lines=form.mixes[0].lines)
             self.message_user(request, str(change), messages.SUCCESS)
         # A file of several mixes: the others become tracklists of their own, as an import of the file makes them
         # (each named by its own title line, else by this one's name).
-        for created in services.tracklists_create_from_mixes(mixes=form.mixes[1:], stem=obj.name, **form.given):
+        for created in tracklists_create_from_mixes(mixes=form.mixes[1:], stem=obj.name, **form.given):
             self.message_user(request, format_html("The file holds another mix too: imported as {}.", created), messages.INFO)
 
     @admin.action(description="Discover tracks (identify every line)", permissions=["change"])
@@ -240,8 +243,8 @@ class LibraryTrackAdmin(ExportActionsMixin, CrateListAdmin):
         if len(chosen) < 2:
             self.message_user(request, "Select two or more library tracks that are one recording.", messages.INFO)
             return
-        survivor = services.library_tracks_merge_survivor(chosen)
-        merged = services.library_tracks_merge(survivor=survivor, others=chosen)
+        survivor = library_tracks_merge_survivor(chosen)
+        merged = library_tracks_merge(survivor=survivor, others=chosen)
         self.message_user(request, f"Merged {count_text(merged, 'duplicate')} into “{survivor}”: their sightings and want-list "
                                    "entries moved to it.", messages.SUCCESS)
 

@@ -13,9 +13,15 @@ from django.views.decorators.http import require_POST
 
 from common.text import count_text
 from core.admin import CrateModelAdmin, object_tools
-from library import selectors, services
+from library import selectors
 from library.forms import ReviewSearchForm
 from library.models import DiscoveryStatus, LineToReview, TrackDiscovery
+from library.review import (
+    discoveries_accept_duplicates,
+    discovery_accept,
+    discovery_mark_unidentifiable,
+    discovery_search_again,
+)
 from providers.base import ProviderError, RateLimited
 from providers.registry import provider_label
 from tracks import player
@@ -127,7 +133,7 @@ class TrackDiscoveryAdmin(CrateModelAdmin):
         if refused:
             return refused
         try:
-            library_track = services.discovery_accept(discovery=discovery, index=index)
+            library_track = discovery_accept(discovery=discovery, index=index)
         except ValueError as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:library_trackdiscovery_change", args=[pk]))
@@ -144,7 +150,7 @@ class TrackDiscoveryAdmin(CrateModelAdmin):
             self.message_user(request, "Give an artist and a title to search for.", messages.ERROR)
             return back
         try:
-            status = services.discovery_search_again(discovery=discovery, **form.cleaned_data)
+            status = discovery_search_again(discovery=discovery, **form.cleaned_data)
         except RateLimited as exc:
             self.message_user(request, f"{exc.provider} asks to wait {exc.retry_after:g} s; search again then.", messages.WARNING)
             return back
@@ -163,7 +169,7 @@ class TrackDiscoveryAdmin(CrateModelAdmin):
         discovery, refused = self._line(request, pk)
         if refused:
             return refused
-        services.discovery_mark_unidentifiable(discovery=discovery)
+        discovery_mark_unidentifiable(discovery=discovery)
         self.message_user(request, f"Line {discovery.position} is marked unidentifiable; it will never be guessed.",
                           messages.SUCCESS)
         return self._next(discovery)
@@ -191,7 +197,7 @@ class LineToReviewAdmin(TrackDiscoveryAdmin):
 
     @admin.action(description="Accept the best where only listings of one recording compete", permissions=["change"])
     def accept_duplicates(self, request, queryset):
-        done = services.discoveries_accept_duplicates(discoveries=queryset.select_related("tracklist"))
+        done = discoveries_accept_duplicates(discoveries=queryset.select_related("tracklist"))
         if done.accepted:
             self.message_user(request, f"Accepted {count_text(done.accepted, 'line')}: no other recording or version "
                                        "came close to its best candidate.", messages.SUCCESS)

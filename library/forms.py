@@ -12,8 +12,9 @@ from unfold.widgets import (
 )
 
 from common.text import size_text, storable
-from library import parsing, services
+from library import parsing
 from library.models import Tracklist
+from library.tracklists import TRACKLIST_MAX_BYTES, TRACKLIST_MAX_TEXT
 
 
 class TracklistForm(forms.ModelForm):
@@ -26,7 +27,7 @@ class TracklistForm(forms.ModelForm):
     upload = forms.FileField(
         required=False, label="Or upload a file", widget=UnfoldAdminFileFieldWidget,
         help_text="A .txt (one track per line), a .csv with artist and title columns (as MixesDB gives), or a .cue "
-        f"sheet, at most {services.TRACKLIST_MAX_TEXT}. It replaces the text above.",
+        f"sheet, at most {TRACKLIST_MAX_TEXT}. It replaces the text above.",
     )
 
     class Meta:
@@ -41,7 +42,7 @@ class TracklistForm(forms.ModelForm):
         self.fields["raw_text"].help_text = (
             "Paste the tracklist: any of “01. Artist - Title (X Remix) [Label]”, “[00:12:34] Artist - Title”, "
             "“Artist feat. B - Title”, “ID - ID”… Blank and header lines are skipped; a line that cannot be read "
-            f"is kept as unparsed. At most {services.TRACKLIST_MAX_TEXT}, pasted or uploaded."
+            f"is kept as unparsed. At most {TRACKLIST_MAX_TEXT}, pasted or uploaded."
         )
         # Text from outside is made storable (a NUL shown as �), not refused: the rest of the paste is good.
         self.fields["raw_text"].validators = [
@@ -49,13 +50,13 @@ class TracklistForm(forms.ModelForm):
         ]
         self.mixes: list[parsing.ParsedTracklist] = []
         # The DJ, date and link as the person gave them, before the mix's own fill what they left empty: what the
-        # file's other mixes are given too (services.tracklists_create_from_mixes).
+        # file's other mixes are given too (library.tracklists.tracklists_create_from_mixes).
         self.given: dict = {}
 
     def clean_raw_text(self) -> str:
         text = storable(self.cleaned_data.get("raw_text") or "")
-        if len(text.encode("utf-8", "replace")) > services.TRACKLIST_MAX_BYTES:
-            raise forms.ValidationError(f"A tracklist is at most {services.TRACKLIST_MAX_TEXT}; this one is "
+        if len(text.encode("utf-8", "replace")) > TRACKLIST_MAX_BYTES:
+            raise forms.ValidationError(f"A tracklist is at most {TRACKLIST_MAX_TEXT}; this one is "
                                         f"{size_text(len(text.encode('utf-8', 'replace')))}. Split it into smaller ones.")
         return text
 
@@ -64,8 +65,8 @@ class TracklistForm(forms.ModelForm):
         self.given = {"dj": cleaned.get("dj") or "", "date": cleaned.get("date"), "source_url": cleaned.get("source_url") or ""}
         upload = cleaned.get("upload")
         if upload is not None:
-            if upload.size > services.TRACKLIST_MAX_BYTES:
-                raise forms.ValidationError({"upload": f"A tracklist is at most {services.TRACKLIST_MAX_TEXT}; this file "
+            if upload.size > TRACKLIST_MAX_BYTES:
+                raise forms.ValidationError({"upload": f"A tracklist is at most {TRACKLIST_MAX_TEXT}; this file "
                                                        f"is {size_text(upload.size)}. Split it into smaller ones."})
             try:
                 self.mixes = [mix for mix in parsing.parse_file(upload.name, upload.read()) if mix.lines]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from core.jobs import BatchOutcome, ItemOutcome, JobHandler, RunContext
-from library import services
+from library import identification
 from library.models import DiscoveryJob, DiscoveryJobItem
 
 # Lines handed to the providers at once: small, so that a cancel or a rate-limit wait takes effect soon.
@@ -24,7 +24,7 @@ class DiscoveryHandler(JobHandler):
         return self.process_batch(job, [item], ctx).done.get(item.pk, ItemOutcome(error="Not identified."))
 
     def process_batch(self, job: DiscoveryJob, items: Sequence[DiscoveryJobItem], ctx: RunContext) -> BatchOutcome:
-        identified = services.discoveries_identify(
+        identified = identification.discoveries_identify(
             discoveries=[item.discovery for item in items], force_refresh=job.force_refresh, should_stop=ctx.should_stop,
         )
         outcome = BatchOutcome(wait=identified.wait, interrupted=identified.interrupted)
@@ -36,7 +36,7 @@ class DiscoveryHandler(JobHandler):
                 if result.get("created_track"):
                     if not new_tracks:
                         # One metadata fetch for the batch's new tracks, once its lines are committed.
-                        transaction.on_commit(lambda: services.new_tracks_enrich(track_ids=list(new_tracks)))
+                        transaction.on_commit(lambda: identification.new_tracks_enrich(track_ids=list(new_tracks)))
                     new_tracks.append(result["created_track"])
                 return result
             return run

@@ -221,7 +221,7 @@ def track_fields_fill(*, track: Track, values: dict[str, str], source: str) -> l
 # Every Track row is made here, from a provider's candidate, a file's tags, a tracklist line or a want-list row, or
 # a collection from DJ software: `track_build` is the one constructor, so every track is fitted to its fields, keeps
 # its release date's precision and records where each value came from the same way. Where a track and its library
-# entry are made together, the caller (library, audio, wantlist, crates) calls this module, then library.services.
+# entry are made together, the caller (library, audio, wantlist, crates) calls this module, then library.entries.
 
 # The fields whose source a new track records: what a provider or a file may give.
 SOURCED_FIELDS = frozenset({*metadata.FIELD_MAP.values(), "version", "remixers", *PROVIDER_ID_FIELDS})

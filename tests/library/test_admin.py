@@ -7,8 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from library import services
+from library.entries import library_tracks_merge_survivor
 from library.models import DiscoveryJob, DiscoveryStatus, LibraryTrack, Tracklist
+from library.review import discovery_accept, discovery_mark_unidentifiable
+from library.tracklists import TRACKLIST_MAX_BYTES, tracklist_create, tracklists_import
 from tests.factories import LibraryTrackFactory, LineToReviewFactory, UserFactory
 from tests.services import clear_test_cache
 
@@ -72,7 +74,7 @@ def test_an_uploads_mixes_are_made_as_an_import_of_the_file_makes_them(admin_cli
     made = facts(Tracklist.objects.all())
     Tracklist.objects.all().delete()
     assert len(made) == 2 and all(dj == "Richie Hawtin" and lines for _, dj, _, _, lines in made)
-    assert made == facts(services.tracklists_import(filename="hawtin.csv", data=data, dj="Richie Hawtin"))
+    assert made == facts(tracklists_import(filename="hawtin.csv", data=data, dj="Richie Hawtin"))
 
 
 def test_an_empty_or_binary_upload_says_what_is_wrong(admin_client):
@@ -93,7 +95,7 @@ def test_an_empty_or_binary_upload_says_what_is_wrong(admin_client):
 
 def test_discover_starts_a_job_with_a_progress_bar(admin_client, settings):
     settings.METADATA_PROVIDERS = []
-    tracklist = services.tracklist_create(name="Mix", raw_text="A - B\nC - D")
+    tracklist = tracklist_create(name="Mix", raw_text="A - B\nC - D")
     response = admin_client.post(reverse("admin:library_tracklist_discover", args=[tracklist.pk]), follow=True)
     job = DiscoveryJob.objects.get()
     assert job.total == 2 and job.tracklist == tracklist
@@ -137,15 +139,15 @@ def _change(admin_client, tracklist, raw_text):
 
 def test_editing_a_tracklist_keeps_every_unchanged_line_and_a_persons_choices(admin_client):
     text = "01. Trevino - Sombre Tones\n02. Ben Klock - Subzero\n03. Oscar Mulero - Horses\n04. DVS1 - Pressure\n"
-    tracklist = services.tracklist_create(name="Mix", raw_text=text)
+    tracklist = tracklist_create(name="Mix", raw_text=text)
     sombre, subzero, horses, pressure = tracklist.discoveries.order_by("position")
     # A person accepted a candidate for one line and refused another.
     LineToReviewFactory._meta.model.objects.filter(pk=subzero.pk).update(
         status=DiscoveryStatus.NEEDS_REVIEW, candidates=LineToReviewFactory.build().candidates,
     )
     subzero.refresh_from_db()
-    accepted = services.discovery_accept(discovery=subzero, index=0)
-    services.discovery_mark_unidentifiable(discovery=horses)
+    accepted = discovery_accept(discovery=subzero, index=0)
+    discovery_mark_unidentifiable(discovery=horses)
     # One line inserted at the top (renumbering the rest), one removed, one changed.
     edited = ("01. Surgeon - Klonk\n02. Trevino - Sombre Tones\n03. Ben Klock - Subzero\n04. Oscar Mulero - Horses\n"
               "05. DVS1 - Pressure (Planetary Assault Systems Remix)\n")
@@ -165,12 +167,12 @@ def test_editing_a_tracklist_keeps_every_unchanged_line_and_a_persons_choices(ad
 
 
 def test_removing_the_only_sighting_of_a_track_recounts_it(admin_client):
-    tracklist = services.tracklist_create(name="Mix", raw_text="A - B\nC - D")
+    tracklist = tracklist_create(name="Mix", raw_text="A - B\nC - D")
     line = tracklist.discoveries.get(title="B")
     line.status = DiscoveryStatus.NEEDS_REVIEW
     line.candidates = LineToReviewFactory.build().candidates
     line.save()
-    accepted = services.discovery_accept(discovery=line, index=0)
+    accepted = discovery_accept(discovery=line, index=0)
     accepted.refresh_from_db()
     assert accepted.discovery_count == 1
     response = _change(admin_client, tracklist, "C - D")
@@ -247,7 +249,7 @@ def test_the_queue_accepts_in_bulk_only_where_listings_of_one_recording_compete(
 
 def test_a_paste_over_the_limit_gets_a_message_on_the_form_whatever_its_size(admin_client, settings):
     line = "01. Artist - A Title That Goes On (Somebody's Extended Remix) [Label - CAT 001]\n"
-    for size in (services.TRACKLIST_MAX_BYTES + 1024, settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024):
+    for size in (TRACKLIST_MAX_BYTES + 1024, settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1024):
         text = line * (size // len(line) + 1)
         response = admin_client.post(reverse("admin:library_tracklist_add"), {
             "name": "Archive", "raw_text": text, "discoveries-TOTAL_FORMS": "0", "discoveries-INITIAL_FORMS": "0",
@@ -261,7 +263,7 @@ def test_a_paste_over_the_limit_gets_a_message_on_the_form_whatever_its_size(adm
 
 @pytest.mark.django_db(transaction=True)
 def test_discovery_with_the_broker_down_says_so_once(admin_client, broker_down):
-    tracklist = services.tracklist_create(name="Mix", raw_text="A - B")
+    tracklist = tracklist_create(name="Mix", raw_text="A - B")
     response = admin_client.post(reverse("admin:library_tracklist_discover", args=[tracklist.pk]), follow=True)
     [said] = messages_of(response)
     assert said.count("Could not queue the job") == 1 and "is unreachable (" in said
@@ -270,7 +272,7 @@ def test_discovery_with_the_broker_down_says_so_once(admin_client, broker_down):
 
 def test_a_long_tracklists_lines_are_paged_and_filtered_by_status(admin_client):
     text = "\n".join(f"{n:03d}. Artist {n} - Title {n}" for n in range(1, 251)) + "\n251. ID - ID"
-    tracklist = services.tracklist_create(name="Marathon", raw_text=text)
+    tracklist = tracklist_create(name="Marathon", raw_text=text)
     url = reverse("admin:library_tracklist_change", args=[tracklist.pk])
     first = admin_client.get(url).content.decode()
     assert first.count('<tr class="line">') == 100 and "Lines 1–100 of 251" in first
@@ -304,9 +306,9 @@ def test_merging_duplicates_keeps_the_most_discovered_then_the_first_added(admin
     first, most, later = (LibraryTrackFactory(discovery_count=count) for count in (2, 5, 2))
     LibraryTrack.objects.filter(pk=later.pk).update(added_at=first.added_at + datetime.timedelta(minutes=1))
     later.refresh_from_db()
-    # The rule is the library's (services.library_tracks_merge_survivor); the action asks it, whatever the list's order.
-    assert services.library_tracks_merge_survivor([later, first, most]) == most
-    assert services.library_tracks_merge_survivor([later, first]) == first
+    # The rule is the library's (library.entries.library_tracks_merge_survivor); the action asks it, whatever the list's order.
+    assert library_tracks_merge_survivor([later, first, most]) == most
+    assert library_tracks_merge_survivor([later, first]) == first
     response = admin_client.post(reverse("admin:library_librarytrack_changelist"), {
         "action": "merge_duplicates", "_selected_action": [str(later.pk), str(first.pk), str(most.pk)],
     }, follow=True)

@@ -3,8 +3,12 @@ for a person, other versions are never accepted, "ID - ID" is never guessed, and
 
 import pytest
 
-from library import services
+from library.discovery_jobs import discovery_jobs_create
+from library.entries import library_tracks_merge
+from library.identification import searched_title
 from library.models import DiscoveryJob, DiscoveryStatus, LibraryTrack, TrackDiscovery
+from library.review import discovery_accept, discovery_mark_unidentifiable
+from library.tracklists import tracklist_create
 from tests.services import clear_test_cache
 from tests.tracks.conftest import serve_spotify_token
 from tracks.models import Track
@@ -30,8 +34,8 @@ def spotify(replay, settings):
 
 
 def identify(text: str, name: str = "A mix") -> list[TrackDiscovery]:
-    tracklist = services.tracklist_create(name=name, raw_text=text)
-    [job] = services.discovery_jobs_create(tracklists=[tracklist], enqueue_now=False)
+    tracklist = tracklist_create(name=name, raw_text=text)
+    [job] = discovery_jobs_create(tracklists=[tracklist], enqueue_now=False)
     from core import jobs
 
     finished = jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
@@ -83,11 +87,11 @@ def test_unknown_lines_are_never_guessed_and_ask_no_provider(spotify):
 
 def test_the_same_tracklist_identified_twice_counts_each_mix_once_and_asks_no_provider_again(spotify):
     text = "Mark Ronson feat. Bruno Mars - Uptown Funk\nSomebody Nobody Knows - A Track Nobody Has"
-    tracklist = services.tracklist_create(name="Mix", raw_text=text)
+    tracklist = tracklist_create(name="Mix", raw_text=text)
     from core import jobs
 
     for _ in range(2):
-        [job] = services.discovery_jobs_create(tracklists=[tracklist], enqueue_now=False)
+        [job] = discovery_jobs_create(tracklists=[tracklist], enqueue_now=False)
         jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
         if _ == 0:
             asked = searches(spotify)
@@ -97,8 +101,8 @@ def test_the_same_tracklist_identified_twice_counts_each_mix_once_and_asks_no_pr
     assert LibraryTrack.objects.count() == 2
     assert [entry.discovery_count for entry in LibraryTrack.objects.order_by("added_at")] == [1, 1]
     # Heard in a second mix: now two.
-    second = services.tracklist_create(name="Another mix", raw_text="Mark Ronson ft. Bruno Mars - Uptown Funk")
-    [job] = services.discovery_jobs_create(tracklists=[second], enqueue_now=False)
+    second = tracklist_create(name="Another mix", raw_text="Mark Ronson ft. Bruno Mars - Uptown Funk")
+    [job] = discovery_jobs_create(tracklists=[second], enqueue_now=False)
     jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
     entry = found.library_track
     entry.refresh_from_db()
@@ -110,18 +114,18 @@ def test_a_person_accepts_a_candidate_from_the_review_queue(replay, settings):
     settings.METADATA_PROVIDERS = ["musicbrainz"]
     replay.serve("/ws/2/recording", MB_FLEETWOOD)
     [line] = identify("Fleetwood Mac - Black Magic Woman")
-    library_track = services.discovery_accept(discovery=line, index=0)
+    library_track = discovery_accept(discovery=line, index=0)
     line.refresh_from_db()
     assert (line.status, line.method, line.library_track) == (DiscoveryStatus.IDENTIFIED, "manual", library_track)
     assert library_track.track.musicbrainz_recording_id == line.candidates[0]["external_id"]
     with pytest.raises(ValueError, match="no longer on this line"):
-        services.discovery_accept(discovery=line, index=99)
+        discovery_accept(discovery=line, index=99)
 
 
 def test_a_line_marked_unidentifiable_loses_its_sighting(spotify):
     [line] = identify("Mark Ronson feat. Bruno Mars - Uptown Funk")
     entry = line.library_track
-    services.discovery_mark_unidentifiable(discovery=line)
+    discovery_mark_unidentifiable(discovery=line)
     line.refresh_from_db()
     entry.refresh_from_db()
     assert line.status == DiscoveryStatus.UNIDENTIFIABLE and line.library_track is None
@@ -135,10 +139,10 @@ def test_duplicates_merge_with_their_sightings_and_want_list_entry(spotify):
     survivor = line.library_track
     duplicate_track = Track.objects.create(title="Uptown Funk", credit_name="Mark Ronson")
     duplicate = LibraryTrack.objects.create(track=duplicate_track, is_provisional=True)
-    other_mix = services.tracklist_create(name="Two", raw_text="Mark Ronson - Uptown Funk")
+    other_mix = tracklist_create(name="Two", raw_text="Mark Ronson - Uptown Funk")
     TrackDiscovery.objects.filter(tracklist=other_mix).update(library_track=duplicate, status=DiscoveryStatus.PROVISIONAL)
     WantList.objects.create(library_track=duplicate, priority=1)
-    assert services.library_tracks_merge(survivor=survivor, others=[duplicate]) == 1
+    assert library_tracks_merge(survivor=survivor, others=[duplicate]) == 1
     survivor.refresh_from_db()
     assert survivor.discovery_count == 2 and WantList.objects.get().library_track == survivor
     assert not Track.objects.filter(pk=duplicate_track.pk).exists()
@@ -165,10 +169,10 @@ def test_a_provider_that_hangs_on_one_line_fails_that_line_and_never_stops_the_r
         return Response(body, content_type="application/json")
 
     replay.server.expect_request("/v1/search").respond_with_handler(search)
-    tracklist = services.tracklist_create(name="Mix", raw_text=(
+    tracklist = tracklist_create(name="Mix", raw_text=(
         "Mark Ronson feat. Bruno Mars - Uptown Funk\nSomeone - Hangs Forever\nMark Ronson ft. Bruno Mars - Uptown Funk"
     ))
-    [job] = services.discovery_jobs_create(tracklists=[tracklist], enqueue_now=False, force_refresh=True)
+    [job] = discovery_jobs_create(tracklists=[tracklist], enqueue_now=False, force_refresh=True)
     finished = jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
     assert (finished.status, finished.processed, finished.successful, finished.failed) == ("completed", 3, 2, 1)
     failure = finished.items.get(status="failed")
@@ -178,14 +182,14 @@ def test_a_provider_that_hangs_on_one_line_fails_that_line_and_never_stops_the_r
 
 
 def test_a_trailing_note_in_square_brackets_is_searched_and_compared_without_it():
-    assert services.searched_title("Uptown Funk [Columbia]") == "Uptown Funk"
-    assert services.searched_title("Loop [Locked Groove] [Side A]") == "Loop"
-    assert services.searched_title("[Untitled]") == "[Untitled]"  # a title that is only a bracket stays itself
-    assert services.searched_title("Strobe (Club Edit)") == "Strobe (Club Edit)"
+    assert searched_title("Uptown Funk [Columbia]") == "Uptown Funk"
+    assert searched_title("Loop [Locked Groove] [Side A]") == "Loop"
+    assert searched_title("[Untitled]") == "[Untitled]"  # a title that is only a bracket stays itself
+    assert searched_title("Strobe (Club Edit)") == "Strobe (Club Edit)"
 
 
 def test_a_tracklist_made_from_text_takes_its_own_title_line_dj_and_date():
-    made = services.tracklist_create(name="", raw_text="Ben Klock @ Berghain - Klubnacht 2017-10-22\n01. A - B\n")
+    made = tracklist_create(name="", raw_text="Ben Klock @ Berghain - Klubnacht 2017-10-22\n01. A - B\n")
     assert made.dj == "Ben Klock" and made.date is not None and "Klubnacht" in made.name
     assert made.discoveries.count() == 1
 
@@ -209,6 +213,6 @@ def test_a_year_only_release_date_stays_a_year_when_a_person_picks_the_candidate
     [line] = identify("Fleetwood Mac - Black Magic Woman")
     assert line.status == DiscoveryStatus.NEEDS_REVIEW
     index, kept = next((index, kept) for index, kept in enumerate(line.candidates) if kept["release_date"] == "2008")
-    track = services.discovery_accept(discovery=line, index=index).track
+    track = discovery_accept(discovery=line, index=index).track
     assert track.musicbrainz_recording_id == kept["external_id"]
     assert (track.release_date_precision, track.release_date_text) == ("year", "2008")

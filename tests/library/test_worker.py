@@ -6,8 +6,9 @@ import time
 import pytest
 from werkzeug import Response
 
-from library import services
+from library.discovery_jobs import discovery_jobs_create
 from library.models import DiscoveryJob, DiscoveryStatus, LibraryTrack
+from library.tracklists import tracklist_create
 from tests.replay import FIXTURES
 from tests.services import WorkerProcess, clear_test_cache, wait_for
 from tracks.models import Track
@@ -40,11 +41,11 @@ def test_a_killed_worker_resumes_the_discovery_without_counting_a_sighting_twice
     spellings = ["Mark Ronson feat. Bruno Mars", "Mark Ronson ft. Bruno Mars", "MARK RONSON FEAT. BRUNO MARS",
                  "Mark Ronson & Bruno Mars"]
     text = "\n".join(f"{spellings[n % 4]} - Uptown Funk" for n in range(12))
-    tracklist = services.tracklist_create(name="Twelve times", raw_text=text)
+    tracklist = tracklist_create(name="Twelve times", raw_text=text)
     first = WorkerProcess(tmp_path / "first.log", extra_env=spotify_stand_in).start()
     try:
         # Bypassing the cache and the library: every line asks Spotify, slowly.
-        [job] = services.discovery_jobs_create(tracklists=[tracklist], started_by="test", force_refresh=True)
+        [job] = discovery_jobs_create(tracklists=[tracklist], started_by="test", force_refresh=True)
         wait_for(lambda: DiscoveryJob.objects.get(pk=job.pk).processed >= 3, timeout=60,
                  message=f"three lines; log:\n{first.log_text()[-2000:]}")
     finally:

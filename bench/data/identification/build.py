@@ -421,7 +421,7 @@ def pick(text: str, sources: list[tuple], search: str, corpus: Path, limit: int)
 
 
 def build(corpus: Path) -> dict:
-    from library.services import SEARCH_LIMIT
+    from library.identification import SEARCH_LIMIT
 
     lines = []
     for spec in SPECS:

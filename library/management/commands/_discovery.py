@@ -10,14 +10,14 @@ from django.core.management.base import CommandError
 from common.text import count_text
 from core import jobs
 from core.queue import BrokerUnavailable
-from library import services
+from library.discovery_jobs import discovery_jobs_create
 from library.models import DiscoveryJob, TrackDiscovery
 
 
 def discover(command, tracklists, *, sync: bool, quiet: bool = False) -> None:
     """Identify the tracklists' lines: here with a progress bar (--sync), or as jobs for the workers."""
     try:
-        created = services.discovery_jobs_create(tracklists=tracklists, started_by="command", enqueue_now=not sync)
+        created = discovery_jobs_create(tracklists=tracklists, started_by="command", enqueue_now=not sync)
     except BrokerUnavailable as exc:
         raise CommandError(f"{exc} Run with --sync to identify here instead.") from None
     for job in created:

@@ -9,10 +9,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from common.text import count_text
-from library import services
 from library.management.commands._discovery import discover as discover_lines
 from library.management.commands._discovery import lines_json
 from library.models import DiscoveryStatus
+from library.tracklists import TRACKLIST_MAX_BYTES, TRACKLIST_MAX_TEXT, TracklistError, tracklists_import
 
 
 class Command(BaseCommand):
@@ -35,8 +35,8 @@ class Command(BaseCommand):
         day = self._date(date)
         filename, data = self._read(path)
         try:
-            tracklists = services.tracklists_import(filename=filename, data=data, name=name, dj=dj, date=day)
-        except services.TracklistError as exc:
+            tracklists = tracklists_import(filename=filename, data=data, name=name, dj=dj, date=day)
+        except TracklistError as exc:
             raise CommandError(str(exc)) from None
         if not json:
             for tracklist in tracklists:
@@ -60,7 +60,7 @@ class Command(BaseCommand):
 
     def _read(self, path: str) -> tuple[str, bytes]:
         if path == "-":
-            data = sys.stdin.buffer.read(services.TRACKLIST_MAX_BYTES + 1)
+            data = sys.stdin.buffer.read(TRACKLIST_MAX_BYTES + 1)
             filename = "stdin.txt"
         else:
             file = Path(path)
@@ -68,9 +68,9 @@ class Command(BaseCommand):
                 raise CommandError(f"{path} is a folder; give a tracklist file in it (.txt, .csv or .cue).")
             if not file.is_file():
                 raise CommandError(f"No such file: {path}")
-            if file.stat().st_size > services.TRACKLIST_MAX_BYTES:
-                raise CommandError(f"{path} is larger than {services.TRACKLIST_MAX_TEXT}, the most a tracklist may be.")
+            if file.stat().st_size > TRACKLIST_MAX_BYTES:
+                raise CommandError(f"{path} is larger than {TRACKLIST_MAX_TEXT}, the most a tracklist may be.")
             data, filename = file.read_bytes(), file.name
-        if len(data) > services.TRACKLIST_MAX_BYTES:
-            raise CommandError(f"The tracklist is larger than {services.TRACKLIST_MAX_TEXT}, the most a tracklist may be.")
+        if len(data) > TRACKLIST_MAX_BYTES:
+            raise CommandError(f"The tracklist is larger than {TRACKLIST_MAX_TEXT}, the most a tracklist may be.")
         return filename, data
