@@ -16,7 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from audio import identify, services, tagging
+from audio import identify, scanning, tagging
 from audio.models import ScanJob, ScanJobItem, TagWriteJob
 from audio.selectors import OUTCOMES, scan_summary
 from core import selectors
@@ -78,11 +78,11 @@ class ScanJobAdmin(JobAdmin):
             )
             return back
         try:
-            job = services.scan_job_create(started_by=started_by(request))
-        except services.ScanAlreadyRunning as exc:
+            job = scanning.scan_job_create(started_by=started_by(request))
+        except scanning.ScanAlreadyRunning as exc:
             self.message_user(request, format_html("{} Its page: {}.", str(exc), job_link(exc.job)), messages.INFO)
             return HttpResponseRedirect(selectors.job_admin_url(exc.job))
-        except services.ScanError as exc:
+        except scanning.ScanError as exc:
             self.message_user(request, f"Nothing was scanned: {exc} (the music folder is the MUSIC_ROOT setting)",
                               messages.ERROR)
             return back

@@ -17,13 +17,13 @@ class ScanHandler(JobHandler):
         return queryset.select_related("track")
 
     def process_item(self, job, item, ctx: RunContext) -> ItemOutcome:
-        from audio import analysing, identify, services
+        from audio import analysing, identify, scanning
         from audio.models import ScanItemKind
 
         if item.kind == ScanItemKind.WALK:
-            return services.scan_walk(job=job)
+            return scanning.scan_walk(job=job)
         if item.kind == ScanItemKind.FILES:
-            return services.scan_files(job=job, item=item)
+            return scanning.scan_files(job=job, item=item)
         if item.kind == ScanItemKind.IDENTIFY:
             return identify.scan_identify(job=job, item=item)
         if item.kind == ScanItemKind.ANALYSE:

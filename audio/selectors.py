@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from audio.models import ScanItemKind, ScanJob, ScanJobItem, TagWriteJob
-from audio.services import _problem
+from audio.scanning import _problem
 from core.models import ACTIVE_STATUSES, ItemStatus
 
 # Outcomes counted on the job page and by the command, in the order they are shown.

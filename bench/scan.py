@@ -100,11 +100,11 @@ def reset() -> None:
 
 
 def run_scan(folder: Path):
-    from audio import selectors, services
+    from audio import scanning, selectors
     from audio.models import ScanJob
     from core import jobs
 
-    job = services.scan_job_create(root=str(folder), analyse=False, enqueue_now=False, started_by="bench")
+    job = scanning.scan_job_create(root=str(folder), analyse=False, enqueue_now=False, started_by="bench")
     job = jobs.job_run_here(model=ScanJob, job_id=job.pk)
     return job, selectors.scan_summary(job=job, problems_limit=10)
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from mutagen.flac import FLAC
 
 import matching
-from audio import services as audio_services
+from audio import scanning as audio_scanning
 from audio.models import ScanJob
 from common.text import REPLACEMENT
 from core import jobs
@@ -69,7 +69,7 @@ def test_a_scanned_file_whose_tags_hold_a_nul_is_read_with_the_nul_shown(tmp_pat
     tags = FLAC(path)
     tags["title"], tags["artist"], tags["label"] = ["Dre\x00ams"], ["Ev\x00il"], ["La\x00bel"]
     tags.save()
-    job = audio_services.scan_job_create(root=str(root), enqueue_now=False, analyse=False, started_by="test")
+    job = audio_scanning.scan_job_create(root=str(root), enqueue_now=False, analyse=False, started_by="test")
     job = jobs.job_run_here(model=ScanJob, job_id=job.pk)
     assert job.failed == 0, job.last_error
     track = Track.objects.get(file_path=str(path))

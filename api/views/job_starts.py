@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from audio import services as audio_services
+from audio import scanning as audio_scanning
 from audio import tagging as audio_tagging
 from common.text import count_text
 from config.schema import PROVIDER_NAMES
@@ -88,10 +88,10 @@ def jobs_start(*, data: dict, started_by: str) -> StartOutcome:
         return StartOutcome([job], True, f"Writing the tags of {count_text(job.total, 'file')}.")
     if kind == "scan":
         try:
-            job = audio_services.scan_job_create(started_by=started_by)
-        except audio_services.ScanAlreadyRunning as exc:
+            job = audio_scanning.scan_job_create(started_by=started_by)
+        except audio_scanning.ScanAlreadyRunning as exc:
             return StartOutcome([exc.job], False, str(exc))
-        except audio_services.ScanError as exc:
+        except audio_scanning.ScanError as exc:
             raise ValueError(f"Nothing was scanned: {exc} (the music folder is the MUSIC_ROOT setting)") from None
         return StartOutcome([job], True, "Scanning the music folder.")
     if data.get("want_ids"):

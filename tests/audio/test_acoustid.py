@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from audio import selectors, services
+from audio import scanning, selectors
 from audio.models import ScanItemKind, ScanJob, ScanJobItem
 from common.redact import RedactingFormatter
 from core import jobs
@@ -48,7 +48,7 @@ def untagged(tmp_path) -> Path:
 
 
 def scan(root: Path) -> ScanJob:
-    job = services.scan_job_create(root=str(root), enqueue_now=False, analyse=False)
+    job = scanning.scan_job_create(root=str(root), enqueue_now=False, analyse=False)
     return jobs.job_run_here(model=ScanJob, job_id=job.pk)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from audio import analysis, selectors, services
+from audio import analysis, scanning, selectors
 from audio.models import ScanItemKind, ScanJob, ScanJobItem
 from audio.tags import TagValues, write_tags
 from core import jobs
@@ -97,7 +97,7 @@ def test_audio_that_cannot_be_decoded_says_why(tmp_path):
 
 
 def scan(root: Path, analyse: bool = True) -> ScanJob:
-    job = services.scan_job_create(root=str(root), enqueue_now=False, analyse=analyse)
+    job = scanning.scan_job_create(root=str(root), enqueue_now=False, analyse=analyse)
     return jobs.job_run_here(model=ScanJob, job_id=job.pk)
 
 

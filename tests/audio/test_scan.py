@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from audio import selectors, services
+from audio import scanning, selectors
 from audio.models import ScanItemKind, ScanJob, ScanJobItem
 from audio.tags import TagValues, read_tags, write_tags
 from core import jobs
@@ -42,7 +42,7 @@ def touch_later(path: Path) -> None:
 
 
 def scan(root: Path, **options) -> ScanJob:
-    job = services.scan_job_create(root=str(root), enqueue_now=False, analyse=False, started_by="test", **options)
+    job = scanning.scan_job_create(root=str(root), enqueue_now=False, analyse=False, started_by="test", **options)
     return jobs.job_run_here(model=ScanJob, job_id=job.pk)
 
 
@@ -114,7 +114,7 @@ def test_an_unchanged_rescan_costs_the_same_few_queries_however_many_files_a_chu
     from django.test.utils import CaptureQueriesContext
 
     def rescan_queries() -> int:
-        job = services.scan_job_create(root=str(library), enqueue_now=False, analyse=False)
+        job = scanning.scan_job_create(root=str(library), enqueue_now=False, analyse=False)
         with CaptureQueriesContext(connection) as captured:
             jobs.job_run_here(model=ScanJob, job_id=job.pk)
         return len(captured)
@@ -206,10 +206,10 @@ def test_links_that_leave_the_folder_are_not_followed_and_a_loop_does_not_hang(t
 
 def test_a_folder_that_is_not_there_or_not_a_folder_is_refused_and_nothing_is_created(tmp_path):
     (tmp_path / "a-file.mp3").write_bytes(b"x")
-    with pytest.raises(services.ScanError, match="does not exist"):
-        services.scan_job_create(root=str(tmp_path / "nope"), enqueue_now=False)
-    with pytest.raises(services.ScanError, match="is a file, not a folder"):
-        services.scan_job_create(root=str(tmp_path / "a-file.mp3"), enqueue_now=False)
+    with pytest.raises(scanning.ScanError, match="does not exist"):
+        scanning.scan_job_create(root=str(tmp_path / "nope"), enqueue_now=False)
+    with pytest.raises(scanning.ScanError, match="is a file, not a folder"):
+        scanning.scan_job_create(root=str(tmp_path / "a-file.mp3"), enqueue_now=False)
     assert not ScanJob.objects.exists()
 
 
@@ -340,7 +340,7 @@ def test_the_command_refuses_a_missing_folder_or_a_file(tmp_path):
 
 
 def test_a_second_scan_of_a_folder_being_scanned_is_refused(library):
-    services.scan_job_create(root=str(library), enqueue_now=False)
+    scanning.scan_job_create(root=str(library), enqueue_now=False)
     with pytest.raises(CommandError, match="already under way"):
         call_command("scan_library", str(library), "--sync")
 
@@ -402,7 +402,7 @@ def test_someone_who_may_only_look_gets_no_button_and_cannot_start_a_scan(client
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_a_scan_runs_on_a_real_worker(celery_worker, library):
-    job = services.scan_job_create(root=str(library), analyse=False, started_by="test")
+    job = scanning.scan_job_create(root=str(library), analyse=False, started_by="test")
     wait_for(lambda: ScanJob.objects.get(pk=job.pk).is_finished, timeout=90,
              message=f"the scan to finish; worker log:\n{celery_worker.log_text()[-2000:]}")
     job.refresh_from_db()

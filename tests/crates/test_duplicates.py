@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from audio import fingerprint
-from audio import services as audio_services
+from audio import scanning as audio_scanning
 from audio.models import ScanJob
 from core import jobs
 from crates import files, selectors, services
@@ -125,7 +125,7 @@ def test_a_duplicates_folder_inside_the_music_folder_is_refused(copies, music, s
 
 def test_a_scan_keeps_a_fingerprint_while_the_file_is_unchanged_and_forgets_it_when_it_changes(music, tunes):
     path = tunes(music / "A" / "Song.flac", tune="a", codec="flac", seconds=6)
-    job = audio_services.scan_job_create(root=str(music), analyse=False, enqueue_now=False)
+    job = audio_scanning.scan_job_create(root=str(music), analyse=False, enqueue_now=False)
     jobs.job_run_here(model=ScanJob, job_id=job.pk)
     track = Track.objects.get()
     job = files.fingerprint_job_create(enqueue_now=False)
@@ -133,12 +133,12 @@ def test_a_scan_keeps_a_fingerprint_while_the_file_is_unchanged_and_forgets_it_w
     track.refresh_from_db()
     assert len(track.file_fingerprint_key) == 64 and track.file_fingerprint
     assert files.fingerprint_job_create(enqueue_now=False) is None  # nothing left to fingerprint
-    job = audio_services.scan_job_create(root=str(music), analyse=False, enqueue_now=False)
+    job = audio_scanning.scan_job_create(root=str(music), analyse=False, enqueue_now=False)
     jobs.job_run_here(model=ScanJob, job_id=job.pk)
     track.refresh_from_db()
     assert track.file_fingerprint_key
     shutil.copyfile(tunes(music.parent / "b.flac", tune="b", codec="flac", seconds=6), path)
-    job = audio_services.scan_job_create(root=str(music), analyse=False, enqueue_now=False)
+    job = audio_scanning.scan_job_create(root=str(music), analyse=False, enqueue_now=False)
     jobs.job_run_here(model=ScanJob, job_id=job.pk)
     track.refresh_from_db()
     assert track.file_fingerprint_key == "" and track.file_fingerprint == ""

@@ -6,7 +6,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audio import selectors, services
+from audio import scanning, selectors
 from audio.models import ScanJob
 from core import jobs
 from core.queue import BrokerUnavailable
@@ -31,10 +31,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: str | None, sync: bool, no_analysis: bool, **options):
         try:
-            job = services.scan_job_create(
+            job = scanning.scan_job_create(
                 root=path, analyse=not no_analysis, started_by="command", enqueue_now=not sync,
             )
-        except services.ScanError as exc:
+        except scanning.ScanError as exc:
             raise CommandError(str(exc)) from None
         except BrokerUnavailable as exc:
             raise CommandError(f"{exc} Run with --sync to scan here instead.") from None

@@ -1,4 +1,16 @@
-"""Every write of the music folder still here: scanning a folder into the library."""
+"""A scan of the music folder into the library: the job, its listing, its chunks of files, and their writes.
+
+A scan is a ScanJob on the job engine (`scan_job_create`; run by `audio.jobs.ScanHandler`). Its first item lists the
+folder (`scan_walk`, through audio.scan.walk), flags the tracks whose file is gone (file_missing, never deleted) and
+adds one item per chunk of about SCAN_CHUNK files. A chunk item (`scan_files`) stats its files, skips those whose
+size and mtime_ns equal the track's (one query for the chunk), reads the others (stream properties and tags),
+matches each to a track and writes them in bulk (`files_record`). It then adds an item per file whose tags say too
+little (an AcoustID look-up: audio.identify) and per track without BPM or key (an analysis: audio.analysing), so the
+slow work never holds up the chunks and fails, waits or is retried on its own.
+
+How a file is matched to a track (or becomes a new one) is audio.file_matching. Every track with a file has a
+library entry. What a scan found, for its page and the command, is audio.selectors.scan_summary.
+"""
 
 from __future__ import annotations
 
@@ -35,18 +47,6 @@ from tracks.models import Track
 
 logger = logging.getLogger(__name__)
 
-
-# --- Scanning -------------------------------------------------------------------------------------------------------
-#
-# A scan is a ScanJob on the job engine. Its first item lists the folder (audio.scan.walk), flags the tracks whose
-# file is gone (file_missing, never deleted) and adds one item per chunk of about SCAN_CHUNK files. A chunk item
-# stats its files, skips those whose size and mtime_ns equal the track's (one query for the chunk), reads the others
-# (stream properties and tags), matches each to a track and writes them in bulk. It then adds an item per file whose
-# tags say too little (an AcoustID look-up) and per track without BPM or key (an analysis), so the slow work never
-# holds up the chunks and fails, waits or is retried on its own.
-#
-# How a file is matched to a track (or becomes a new one) is audio.file_matching. Every track with a file has a
-# library entry.
 
 # Files listed by name on the job page per item (problems, missing files); the rest are counted.
 LISTED_PER_ITEM = 200
