@@ -137,8 +137,8 @@ def main() -> None:
     )
     from django.db import connection
 
-    from downloads import services
     from downloads.models import Download, DownloadJob, DownloadState
+    from downloads.requests import downloads_request
     from tracks.models import MetadataFetchTask, Track
 
     tracks_before = set(Track.objects.values_list("pk", flat=True))
@@ -155,7 +155,7 @@ def main() -> None:
         for title in titles:
             track = Track.objects.create(title=title, credit_name="Bench Artist", artists=["Bench Artist"],
                                          album="Bench Album", duration=1)
-            services.downloads_request(tracks=[track], quality="good", started_by="bench")
+            downloads_request(tracks=[track], quality="good", started_by="bench")
         queued = Download.objects.none()
         deadline = time.monotonic() + args.max_wait
         while time.monotonic() < deadline:

@@ -17,8 +17,9 @@ from common.text import length_text, size_text
 from core.admin import CrateModelAdmin, JobAdmin, html_table, job_link, started_by
 from core.queue import BrokerUnavailable
 from core.selectors import register_progress
-from downloads import services
 from downloads.models import Download, DownloadJob, DownloadState
+from downloads.moves import download_cancel
+from downloads.requests import SourceUnavailable, download_choose, download_search_again, downloads_request
 from tracks import player
 
 CHANGE = "downloads.change_download"
@@ -145,7 +146,7 @@ class DownloadAdmin(CrateModelAdmin):
             return refused
         download = get_object_or_404(Download, pk=pk)
         try:
-            job = services.download_choose(
+            job = download_choose(
                 download=download, username=request.POST.get("username", ""),
                 filename=request.POST.get("filename", ""), started_by=started_by(request),
             )
@@ -168,7 +169,7 @@ class DownloadAdmin(CrateModelAdmin):
             self.message_user(request, "Type what to search for.", messages.ERROR)
             return self._back(pk)
         try:
-            job = services.download_search_again(
+            job = download_search_again(
                 download=download, query=form.cleaned_data["query"], started_by=started_by(request)
             )
         except (ValueError, BrokerUnavailable) as exc:
@@ -183,7 +184,7 @@ class DownloadAdmin(CrateModelAdmin):
         if refused := self._refused(request, pk):
             return refused
         download = get_object_or_404(Download, pk=pk)
-        if services.download_cancel(download=download):
+        if download_cancel(download=download):
             self.message_user(request, "Cancelled the download.", messages.SUCCESS)
         else:
             self.message_user(request, f"The download had already {download.state}; nothing to cancel.", messages.INFO)
@@ -191,7 +192,7 @@ class DownloadAdmin(CrateModelAdmin):
 
     @admin.action(description="Cancel the selected downloads", permissions=["change"])
     def cancel_downloads(self, request, queryset):
-        cancelled = sum(services.download_cancel(download=download) for download in queryset)
+        cancelled = sum(download_cancel(download=download) for download in queryset)
         self.message_user(
             request, f"Cancelled {cancelled} download{'s' if cancelled != 1 else ''}"
             + (f"; {queryset.count() - cancelled} had already finished." if queryset.count() > cancelled else "."),
@@ -218,8 +219,8 @@ def request_and_say(modeladmin, request: HttpRequest, tracks, quality: str) -> N
         modeladmin.message_user(request, "Nothing to download: none of them has a track.", messages.WARNING)
         return
     try:
-        requested = services.downloads_request(tracks=tracks, quality=quality, started_by=started_by(request))
-    except (services.SourceUnavailable, BrokerUnavailable) as exc:
+        requested = downloads_request(tracks=tracks, quality=quality, started_by=started_by(request))
+    except (SourceUnavailable, BrokerUnavailable) as exc:
         modeladmin.message_user(request, f"No download was started: {exc}", messages.ERROR)
         return
     link = reverse("admin:downloads_download_changelist")

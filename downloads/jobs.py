@@ -1,6 +1,6 @@
 """How the engine runs a download job: the downloads that are due, stepped side by side, and none waited for.
 
-Each download moves one step at a time (`services.download_step`), which says
+Each download moves one step at a time (`downloads.steps.download_step`), which says
 when it wants to be looked at again; that time is kept on the download
 (`next_step_at`). A run steps the due downloads of its job, each again at once
 while it has more to do now, and hands its worker back as soon as every due one
@@ -28,12 +28,16 @@ from django.utils import timezone
 
 from core.jobs import BatchOutcome, ItemOutcome, JobHandler, Later, RunContext, unexpected_error
 from core.models import ItemStatus, JobStatus
-from downloads import services
 from downloads.models import WORKING_STATES, Download, DownloadJob, DownloadJobItem, DownloadState
+from downloads.moves import download_cancel, download_fail
+from downloads.requests import download_retry
+from downloads.steps import download_step, download_waiting_for
 
 # How long one batch keeps stepping downloads that have more to do at once before the engine takes over
 # (it records the batch, then carries on with whatever is due); never a wait.
 BATCH_SLICE = 60.0
+# The note of a download cancelled with its job: "Retry failed" on the job starts it afresh, as a failed one.
+CANCELLED_WITH_JOB = "Cancelled with its job."
 
 
 class DownloadHandler(JobHandler):
@@ -69,7 +73,7 @@ class DownloadHandler(JobHandler):
         """Cancel the downloads the job still moves: their transfers at slskd, and any search slot they hold."""
         pending = DownloadJobItem.objects.filter(job=job, status=ItemStatus.PENDING).values_list("download", flat=True)
         for download in Download.objects.filter(pk__in=list(pending), job=job, state__in=WORKING_STATES):
-            services.download_cancel(download=download, note=services.CANCELLED_WITH_JOB)
+            download_cancel(download=download, note=CANCELLED_WITH_JOB)
 
     def process_item(self, job: DownloadJob, item: DownloadJobItem, ctx: RunContext) -> ItemOutcome:
         return self.process_batch(job, [item], ctx).done.get(item.pk, ItemOutcome(error="Not finished."))
@@ -81,11 +85,11 @@ class DownloadHandler(JobHandler):
         due: dict = {}
         for item in items:
             if item.download.state == DownloadState.FAILED or (
-                item.download.state == DownloadState.CANCELLED and item.download.error == services.CANCELLED_WITH_JOB
+                item.download.state == DownloadState.CANCELLED and item.download.error == CANCELLED_WITH_JOB
             ):
                 # "Retry failed" on the job: a failed download (or one its cancel stopped) is final, so the retry is
                 # a fresh one of the track.
-                item.download = services.download_retry(download=item.download, job=job)
+                item.download = download_retry(download=item.download, job=job)
                 DownloadJobItem.objects.filter(pk=item.pk).update(download=item.download)
             if item.download.job_id not in (None, job.pk):
                 # A later job (a person's pick, a new search) moves this download now; this run leaves it alone.
@@ -97,7 +101,7 @@ class DownloadHandler(JobHandler):
             if ctx.should_stop():
                 if DownloadJob.objects.filter(pk=job.pk, status=JobStatus.CANCELLED).exists():
                     for pk in due:
-                        services.download_cancel(download=by_pk[pk].download, note=services.CANCELLED_WITH_JOB)
+                        download_cancel(download=by_pk[pk].download, note=CANCELLED_WITH_JOB)
                         outcome.done[pk] = _outcome(by_pk[pk])
                 return outcome
             pk = min(due, key=due.get)
@@ -105,12 +109,12 @@ class DownloadHandler(JobHandler):
                 break  # the rest wait (their next look is on the row), or the engine carries on with them
             item = by_pk[pk]
             try:
-                delay = services.download_step(download=item.download, job_id=job.pk)
+                delay = download_step(download=item.download, job_id=job.pk)
             except SoftTimeLimitExceeded:
                 outcome.interrupted = True  # the download stays where it is; a new run carries on from there
                 return outcome
             except Exception as exc:  # noqa: BLE001 - one download's bug never stops the others
-                services.download_fail(download=item.download, reason=unexpected_error(item, exc))
+                download_fail(download=item.download, reason=unexpected_error(item, exc))
                 delay = None
             if delay is None:
                 del due[pk]
@@ -128,7 +132,7 @@ class DownloadHandler(JobHandler):
 
 def waiting_reason(downloads: Sequence[Download]) -> str:
     """Return what the downloads wait for, as the job's page says it: "waiting for peers' queues (3), a transfer"."""
-    counts = Counter(services.download_waiting_for(download) for download in downloads)
+    counts = Counter(download_waiting_for(download) for download in downloads)
     parts = [one if count == 1 else f"{several} ({count})" for (one, several), count in counts.most_common()]
     return "waiting for " + ", ".join(parts)
 

@@ -1,7 +1,7 @@
 """Downloads: one attempt to get a verified audio file for a track, and the jobs that run them.
 
 A `Download` is a small state machine (see `TRANSITIONS`); every move is a
-conditional update made by `downloads.services`, so two workers never move one
+conditional update made by `downloads.moves`, so two workers never move one
 download. The job engine runs downloads as the items of a `DownloadJob`: one
 job per request (an admin action on 40 tracks is one job with 40 items), with
 the engine's claiming, heartbeats, cancel, resume after a crash and progress.

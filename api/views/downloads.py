@@ -22,8 +22,9 @@ from api.serializers.downloads import (
 from api.views.base import ApiViewSet, started_by
 from api.views.docs import errors
 from core.queue import BrokerUnavailable
-from downloads import services
 from downloads.models import Download, DownloadState
+from downloads.moves import download_cancel
+from downloads.requests import download_choose, download_search_again
 
 VIEW, CHANGE = "downloads.view_download", "downloads.change_download"
 
@@ -60,12 +61,12 @@ class DownloadViewSet(ApiViewSet):
         try:
             if "choice" in given.validated_data:
                 choice = given.validated_data["choice"]
-                job = services.download_choose(download=download, username=choice["username"],
-                                               filename=choice["filename"], started_by=started_by(request))
+                job = download_choose(download=download, username=choice["username"],
+                                      filename=choice["filename"], started_by=started_by(request))
                 message = f"Downloading “{download.chosen_name}”."
             else:
-                job = services.download_search_again(download=download, query=given.validated_data["query"],
-                                                     started_by=started_by(request))
+                job = download_search_again(download=download, query=given.validated_data["query"],
+                                            started_by=started_by(request))
                 message = f"Searching for “{download.query}”."
         except ValueError as exc:
             raise Conflict(str(exc)) from None
@@ -86,7 +87,7 @@ class DownloadViewSet(ApiViewSet):
     @idempotent
     def cancel(self, request, pk=None):
         download = self.get_object()
-        if services.download_cancel(download=download):
+        if download_cancel(download=download):
             download.refresh_from_db()
             return Response({"cancelled": True, "download": DownloadSerializer(download).data,
                              "message": "Cancelled the download."})

@@ -30,8 +30,8 @@ from api.views.base import ApiView, ApiViewSet, started_by
 from api.views.docs import errors
 from audio import tagging as audio_tagging
 from core.queue import BrokerUnavailable
-from downloads import services as download_services
 from downloads.quality import Quality
+from downloads.requests import SourceUnavailable, downloads_request
 from providers.base import ProviderError
 from tracks import services
 from tracks.forms import TrackForm
@@ -159,10 +159,10 @@ class TrackViewSet(ApiViewSet):
         if quality not in Quality.values:
             raise ValidationError({"quality": [f"Choose one of {', '.join(Quality.values)}."]})
         try:
-            requested = download_services.downloads_request(
+            requested = downloads_request(
                 tracks=[track], quality=quality, started_by=started_by(request),
             )
-        except download_services.SourceUnavailable as exc:
+        except SourceUnavailable as exc:
             raise ServiceUnavailable(f"No download was started: {exc}", code="source_unavailable") from None
         except BrokerUnavailable as exc:
             raise broker_unavailable(exc) from None

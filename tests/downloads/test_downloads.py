@@ -12,8 +12,11 @@ from django.core.management.base import CommandError
 from audio.probe import decoded_seconds, probe
 from audio.tags import read_tags
 from core.jobs import job_run_here
-from downloads import services
+from downloads import steps
 from downloads.models import Download, DownloadJob, DownloadState
+from downloads.moves import download_cancel, download_move
+from downloads.requests import SourceUnavailable, download_choose, downloads_request
+from downloads.steps import download_step
 from tests.factories import TrackFactory
 from tests.slskd_standin import SharedFile, standin_for
 
@@ -32,8 +35,8 @@ def slskd(settings, tmp_path, monkeypatch):
     settings.PROVIDER_BACKOFF_SECONDS = 0.01
     settings.PROVIDER_RATE_LIMITS = {}
     settings.DOWNLOAD_PROVIDERS = ["slskd"]
-    monkeypatch.setattr(services, "POLL_SECONDS", 0.1)
-    monkeypatch.setattr(services, "BACKOFF_MAX", 0.2)
+    monkeypatch.setattr(steps, "POLL_SECONDS", 0.1)
+    monkeypatch.setattr(steps, "BACKOFF_MAX", 0.2)
     standin = standin_for(settings, tmp_path)
     yield standin
     standin.close()
@@ -50,7 +53,7 @@ def shared(name: str, fmt: str, user: str = "peer", **options) -> SharedFile:
 
 
 def run(track, quality="best") -> Download:
-    requested = services.downloads_request(tracks=[track], quality=quality, started_by="test", enqueue_now=False)
+    requested = downloads_request(tracks=[track], quality=quality, started_by="test", enqueue_now=False)
     if requested.job is not None:
         job_run_here(model=DownloadJob, job_id=requested.job.pk)
     download = (requested.created or requested.existing)[0]
@@ -118,7 +121,7 @@ def test_no_sure_file_waits_for_a_person_who_picks_one(slskd):
     download = run(one_more_time())
     assert download.state == DownloadState.AWAITING_CHOICE and download.candidates_found == 2
     assert "choose one or search again" in download.error and slskd.enqueued == []
-    job = services.download_choose(
+    job = download_choose(
         download=download, username="unnamed", filename=f"{FOLDER}\\track01.flac", started_by="test"
     )
     # The job was queued for a worker; run it here instead.
@@ -171,11 +174,11 @@ def test_every_candidate_failing_fails_the_download_with_each_reason(slskd, sett
 
 def test_asking_twice_returns_the_download_under_way(slskd):
     track = one_more_time()
-    first = services.downloads_request(tracks=[track], quality="best", enqueue_now=False)
-    second = services.downloads_request(tracks=[track, track], quality="best", enqueue_now=False)
+    first = downloads_request(tracks=[track], quality="best", enqueue_now=False)
+    second = downloads_request(tracks=[track, track], quality="best", enqueue_now=False)
     assert second.created == [] and second.existing == first.created and second.job is None
     assert "already under way" in second.summary
-    other_quality = services.downloads_request(tracks=[track], quality="good", enqueue_now=False)
+    other_quality = downloads_request(tracks=[track], quality="good", enqueue_now=False)
     assert len(other_quality.created) == 1
     assert Download.objects.filter(track=track).count() == 2
 
@@ -183,12 +186,12 @@ def test_asking_twice_returns_the_download_under_way(slskd):
 def test_slskd_unreachable_or_refusing_the_key_is_said_in_words_and_leaves_nothing(slskd, settings):
     track = one_more_time()
     slskd.set_down(True)
-    with pytest.raises(services.SourceUnavailable, match="cannot be reached"):
-        services.downloads_request(tracks=[track], quality="best")
+    with pytest.raises(SourceUnavailable, match="cannot be reached"):
+        downloads_request(tracks=[track], quality="best")
     slskd.set_down(False)
     settings.SLSKD_API_KEY = "wrong"
-    with pytest.raises(services.SourceUnavailable, match="refused the API key"):
-        services.downloads_request(tracks=[track], quality="best")
+    with pytest.raises(SourceUnavailable, match="refused the API key"):
+        downloads_request(tracks=[track], quality="best")
     assert not Download.objects.exists() and not DownloadJob.objects.exists()
     with pytest.raises(CommandError, match="refused the API key"):
         call_command("download_track", str(track.pk))
@@ -197,7 +200,7 @@ def test_slskd_unreachable_or_refusing_the_key_is_said_in_words_and_leaves_nothi
 def test_slskd_answering_503_is_retried_with_backoff(slskd):
     slskd.share(shared("Daft Punk - One More Time", "flac"))
     track = one_more_time()
-    requested = services.downloads_request(tracks=[track], quality="best", enqueue_now=False)
+    requested = downloads_request(tracks=[track], quality="best", enqueue_now=False)
     slskd.fail_next(6, 503)  # more than the HTTP client's own retries: the download backs off too
     job_run_here(model=DownloadJob, job_id=requested.job.pk)
     download = Download.objects.get()
@@ -207,7 +210,7 @@ def test_slskd_answering_503_is_retried_with_backoff(slskd):
 def test_a_source_down_for_good_fails_the_download_with_the_reason(slskd, settings):
     settings.DOWNLOAD_MAX_RETRIES = 2
     track = one_more_time()
-    requested = services.downloads_request(tracks=[track], quality="best", enqueue_now=False)
+    requested = downloads_request(tracks=[track], quality="best", enqueue_now=False)
     slskd.set_down(True)
     job_run_here(model=DownloadJob, job_id=requested.job.pk)
     download = Download.objects.get()
@@ -222,20 +225,20 @@ def test_cancel_works_in_each_state_is_terminal_and_idempotent(slskd, state):
     name = "track01" if state == DownloadState.AWAITING_CHOICE else "Daft Punk - One More Time"
     slskd.add_search_results("one more time", shared(name, "flac", **slow))
     track = one_more_time()
-    requested = services.downloads_request(tracks=[track], quality="best", enqueue_now=False)
+    requested = downloads_request(tracks=[track], quality="best", enqueue_now=False)
     download = requested.created[0]
     for _ in range(100):
         # In QUEUED, once slskd has been asked for the file.
         if download.state == state and (state != DownloadState.QUEUED or download.enqueued_at):
             break
-        services.download_step(download=download)
+        download_step(download=download)
         download.refresh_from_db()
     assert download.state == state
-    assert services.download_cancel(download=download) is True
-    assert services.download_cancel(download=download) is False
+    assert download_cancel(download=download) is True
+    assert download_cancel(download=download) is False
     download.refresh_from_db()
     assert download.state == DownloadState.CANCELLED and download.finished_at is not None
-    assert services.download_step(download=download) is None  # a worker's next look does nothing
+    assert download_step(download=download) is None  # a worker's next look does nothing
     if state in (DownloadState.QUEUED, DownloadState.DOWNLOADING):
         assert slskd.cancelled == [("peer", f"{FOLDER}\\{name}.flac")]
         # Cancelled with remove=true: slskd forgets the transfer.
@@ -245,17 +248,17 @@ def test_cancel_works_in_each_state_is_terminal_and_idempotent(slskd, state):
 @pytest.mark.parametrize("state", [DownloadState.SEARCHING, DownloadState.VERIFYING])
 def test_cancel_in_the_short_states_stops_the_worker_at_its_next_move(slskd, state):
     download = Download.objects.create(track=one_more_time(), state=state, source="slskd")
-    assert services.download_cancel(download=download)
+    assert download_cancel(download=download)
     # A worker that read the download before the cancel cannot move it on.
     stale = Download.objects.get(pk=download.pk)
     stale.state = state
-    assert services.download_move(download=stale, to=DownloadState.FAILED) is False
+    assert download_move(download=stale, to=DownloadState.FAILED) is False
     assert Download.objects.get(pk=download.pk).state == DownloadState.CANCELLED
 
 
 def test_a_download_being_filed_is_too_late_to_cancel(slskd):
     download = Download.objects.create(track=one_more_time(), state=DownloadState.FILING, source="slskd")
-    assert services.download_cancel(download=download) is False
+    assert download_cancel(download=download) is False
     assert Download.objects.get(pk=download.pk).state == DownloadState.FILING
 
 
@@ -266,7 +269,7 @@ def test_a_pick_is_taken_once_and_a_broker_outage_puts_the_download_back(slskd, 
     from core.queue import BrokerUnavailable
 
     with pytest.raises(BrokerUnavailable):
-        services.download_choose(download=download, username="unnamed", filename=f"{FOLDER}\\track01.flac")
+        download_choose(download=download, username="unnamed", filename=f"{FOLDER}\\track01.flac")
     download.refresh_from_db()
     assert download.state == DownloadState.AWAITING_CHOICE and download.job is None
 
@@ -274,11 +277,11 @@ def test_a_pick_is_taken_once_and_a_broker_outage_puts_the_download_back(slskd, 
 def test_a_double_click_or_a_stale_page_picks_nothing_twice(slskd):
     slskd.add_search_results("one more time", shared("track01", "flac", "unnamed"))
     download = run(one_more_time())
-    first = services.download_choose(download=download, username="unnamed", filename=f"{FOLDER}\\track01.flac")
+    first = download_choose(download=download, username="unnamed", filename=f"{FOLDER}\\track01.flac")
     with pytest.raises(ValueError, match="nothing was changed"):
-        services.download_choose(download=download, username="unnamed", filename=f"{FOLDER}\\track01.flac")
+        download_choose(download=download, username="unnamed", filename=f"{FOLDER}\\track01.flac")
     with pytest.raises(ValueError, match="no longer on the list"):
-        services.download_choose(download=download, username="someone", filename="else.flac")
+        download_choose(download=download, username="someone", filename="else.flac")
     assert Download.objects.get().job_id == first.pk
     job_run_here(model=DownloadJob, job_id=first.pk)
     assert slskd.enqueued == [("unnamed", f"{FOLDER}\\track01.flac")]
@@ -292,7 +295,7 @@ def test_remote_names_that_try_to_escape_land_inside_the_folders(slskd, settings
     assert download.state in (DownloadState.COMPLETED, DownloadState.AWAITING_CHOICE), download.error
     if download.state == DownloadState.AWAITING_CHOICE:
         first = download.candidates[0]
-        job = services.download_choose(download=download, username=first["username"], filename=first["filename"])
+        job = download_choose(download=download, username=first["username"], filename=first["filename"])
         job_run_here(model=DownloadJob, job_id=job.pk)
         download.refresh_from_db()
     filed = Path(download.file_path).resolve()
@@ -355,7 +358,7 @@ def test_retry_failed_on_a_download_job_downloads_the_track_afresh(slskd):
     from core.jobs import job_retry_failed
 
     track = one_more_time()
-    requested = services.downloads_request(tracks=[track], quality="best", enqueue_now=False)
+    requested = downloads_request(tracks=[track], quality="best", enqueue_now=False)
     job = job_run_here(model=DownloadJob, job_id=requested.job.pk)
     assert (job.status, job.failed) == ("completed", 1)  # nothing shared: nothing found
     slskd.share(shared("Daft Punk - One More Time", "flac"))

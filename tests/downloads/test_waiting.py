@@ -17,8 +17,11 @@ from django.db import connection
 from django.utils import timezone
 
 from core.jobs import RunResult, job_cancel, job_run, job_run_here
-from downloads import services
+from downloads import searching, steps
+from downloads.jobs import CANCELLED_WITH_JOB
 from downloads.models import Download, DownloadJob, DownloadState
+from downloads.moves import download_cancel
+from downloads.requests import downloads_request
 from providers import ratelimit
 from tests.factories import TrackFactory
 from tests.slskd_standin import SharedFile, standin_for
@@ -38,8 +41,8 @@ def slskd(settings, tmp_path, monkeypatch):
     settings.PROVIDER_BACKOFF_SECONDS = 0.01
     settings.PROVIDER_RATE_LIMITS = {}
     settings.DOWNLOAD_PROVIDERS = ["slskd"]
-    monkeypatch.setattr(services, "POLL_SECONDS", 0.1)
-    monkeypatch.setattr(services, "SEARCH_POLL_SECONDS", 0.2)
+    monkeypatch.setattr(steps, "POLL_SECONDS", 0.1)
+    monkeypatch.setattr(searching, "SEARCH_POLL_SECONDS", 0.2)
     # A slot key of this test's own: a search slot left by another test (or another run) never blocks this one.
     monkeypatch.setattr("providers.slskd.SEARCH_SLOT", f"slskd-search-{uuid.uuid4().hex[:8]}")
     standin = standin_for(settings, tmp_path)
@@ -83,7 +86,7 @@ def search_slot_holder():
 
 def test_a_download_in_a_peers_queue_hands_its_worker_back_and_the_job_says_what_it_waits_for(slskd):
     slskd.share(shared("One More Time", queued_seconds=HOUR, queue_length=7))
-    requested = services.downloads_request(tracks=[track()], quality="best", enqueue_now=False)
+    requested = downloads_request(tracks=[track()], quality="best", enqueue_now=False)
 
     result = run_once(requested.job)
 
@@ -97,7 +100,7 @@ def test_a_download_in_a_peers_queue_hands_its_worker_back_and_the_job_says_what
     assert job.status_text.startswith("Waiting for a peer's queue; looking again at")
     # Looked at again when the download is due: the queued message's countdown, not a sleep.
     assert abs((job.waiting_until - download.next_step_at).total_seconds()) < 1
-    assert 5 <= (job.waiting_until - timezone.now()).total_seconds() <= services.QUEUED_POLL_SECONDS
+    assert 5 <= (job.waiting_until - timezone.now()).total_seconds() <= steps.QUEUED_POLL_SECONDS
     # Not a rate limit: no wait that JOB_MAX_WAIT counts has started.
     assert job.waiting_since is None and job.celery_task_id
     assert slskd.enqueued == [("peer", f"{FOLDER}\\Daft Punk - One More Time.flac")]
@@ -113,8 +116,8 @@ def test_downloads_that_only_wait_leave_their_place_in_the_batch_to_the_next(sls
     titles = [f"Track {n}" for n in range(1, 6)]
     for title in titles:
         slskd.share(shared(title, queued_seconds=HOUR))
-    requested = services.downloads_request(tracks=[track(title) for title in titles], quality="best",
-                                           enqueue_now=False)
+    requested = downloads_request(tracks=[track(title) for title in titles], quality="best",
+                                  enqueue_now=False)
 
     assert run_once(requested.job).outcome == "waiting"
 
@@ -128,7 +131,7 @@ def test_downloads_that_only_wait_leave_their_place_in_the_batch_to_the_next(sls
 def test_searches_take_turns_and_the_one_waiting_says_so(slskd):
     slskd.search_delay = 1.5  # slskd collects answers this long
     slskd.share(shared("One More Time"), shared("Aerodynamic"))
-    requested = services.downloads_request(tracks=[track(), track("Aerodynamic")], quality="best", enqueue_now=False)
+    requested = downloads_request(tracks=[track(), track("Aerodynamic")], quality="best", enqueue_now=False)
 
     assert run_once(requested.job).outcome == "waiting"
     job = DownloadJob.objects.get()
@@ -149,7 +152,7 @@ def test_searches_take_turns_and_the_one_waiting_says_so(slskd):
 def test_a_run_that_resumes_carries_on_with_the_search_on_the_row_and_never_starts_another(slskd):
     slskd.search_delay = 1.0
     slskd.share(shared("One More Time"))
-    requested = services.downloads_request(tracks=[track()], quality="best", enqueue_now=False)
+    requested = downloads_request(tracks=[track()], quality="best", enqueue_now=False)
 
     assert run_once(requested.job).outcome == "waiting"
     download = Download.objects.get()
@@ -167,7 +170,7 @@ def test_a_run_that_resumes_carries_on_with_the_search_on_the_row_and_never_star
 
 def test_a_search_whose_run_died_before_asking_slskd_is_started_under_the_id_on_the_row(slskd):
     slskd.share(shared("One More Time"))
-    requested = services.downloads_request(tracks=[track()], quality="best", enqueue_now=False)
+    requested = downloads_request(tracks=[track()], quality="best", enqueue_now=False)
     download = requested.created[0]
     # What a run killed between writing its intent and slskd's answer leaves behind.
     search_id = str(uuid.uuid4())
@@ -185,11 +188,11 @@ def test_a_search_whose_run_died_before_asking_slskd_is_started_under_the_id_on_
 
 def test_cancelling_a_waiting_job_cancels_its_transfers_and_frees_the_search_slot(slskd):
     slskd.share(shared("One More Time", queued_seconds=HOUR))
-    queued = services.downloads_request(tracks=[track()], quality="best", enqueue_now=False)
+    queued = downloads_request(tracks=[track()], quality="best", enqueue_now=False)
     assert run_once(queued.job).outcome == "waiting"
     slskd.search_delay = HOUR
     slskd.share(shared("Aerodynamic"))
-    searching = services.downloads_request(tracks=[track("Aerodynamic")], quality="best", enqueue_now=False)
+    searching = downloads_request(tracks=[track("Aerodynamic")], quality="best", enqueue_now=False)
     assert run_once(searching.job).outcome == "waiting"
     assert search_slot_holder() is not None
 
@@ -206,12 +209,12 @@ def test_cancelling_a_waiting_job_cancels_its_transfers_and_frees_the_search_slo
 def test_cancelling_a_searching_download_frees_the_search_slot_and_its_job_finishes(slskd):
     slskd.search_delay = HOUR
     slskd.share(shared("One More Time"))
-    requested = services.downloads_request(tracks=[track()], quality="best", enqueue_now=False)
+    requested = downloads_request(tracks=[track()], quality="best", enqueue_now=False)
     assert run_once(requested.job).outcome == "waiting"
     download = Download.objects.get()
     assert download.state == DownloadState.SEARCHING and search_slot_holder() is not None
 
-    assert services.download_cancel(download=download)
+    assert download_cancel(download=download)
 
     assert search_slot_holder() is None
     Download.objects.filter(pk=download.pk).update(next_step_at=None)
@@ -223,7 +226,7 @@ def test_a_search_past_its_deadline_reads_what_arrived(slskd, settings):
     settings.SLSKD_SEARCH_TIMEOUT = 1
     slskd.search_delay = HOUR  # slskd never says it is complete
     slskd.share(shared("One More Time"))
-    requested = services.downloads_request(tracks=[track()], quality="best", enqueue_now=False)
+    requested = downloads_request(tracks=[track()], quality="best", enqueue_now=False)
 
     started = time.monotonic()
     job = job_run_here(model=DownloadJob, job_id=requested.job.pk)
@@ -237,11 +240,11 @@ def test_retry_failed_after_a_cancel_downloads_afresh_what_the_cancel_stopped(sl
     from core.jobs import job_retry_failed
 
     slskd.share(shared("One More Time", queued_seconds=HOUR))
-    requested = services.downloads_request(tracks=[track()], quality="best", enqueue_now=False)
+    requested = downloads_request(tracks=[track()], quality="best", enqueue_now=False)
     assert run_once(requested.job).outcome == "waiting"
     assert job_cancel(job=DownloadJob.objects.get(pk=requested.job.pk))
     stopped = Download.objects.get()
-    assert (stopped.state, stopped.error) == (DownloadState.CANCELLED, services.CANCELLED_WITH_JOB)
+    assert (stopped.state, stopped.error) == (DownloadState.CANCELLED, CANCELLED_WITH_JOB)
 
     assert job_retry_failed(job=DownloadJob.objects.get(pk=requested.job.pk)) == 1
     assert run_once(requested.job).outcome == "waiting"

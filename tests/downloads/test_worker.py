@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from downloads import services
 from downloads.models import Download, DownloadJob, DownloadState
+from downloads.requests import downloads_request
 from tests.factories import TrackFactory
 from tests.replay import FIXTURES
 from tests.services import WorkerProcess, wait_for
@@ -32,7 +32,7 @@ def test_a_killed_worker_resumes_the_download_with_exactly_one_enqueue(settings,
         track = TrackFactory(title="One More Time", artists=["Daft Punk"], album="Discovery", duration=3)
         first = WorkerProcess(tmp_path / "first.log", extra_env=env).start()
         try:
-            requested = services.downloads_request(tracks=[track], quality="best", started_by="test")
+            requested = downloads_request(tracks=[track], quality="best", started_by="test")
             download = requested.created[0]
             wait_for(lambda: Download.objects.get(pk=download.pk).progress >= 10, timeout=60,
                      message=f"the transfer to move; log:\n{first.log_text()[-2000:]}")
@@ -79,7 +79,7 @@ def test_a_worker_killed_mid_search_keeps_the_next_search_waiting_no_longer_than
         second_track = TrackFactory(title="Aerodynamic", artists=["Daft Punk"], album="Discovery", duration=3)
         first = WorkerProcess(tmp_path / "first.log", extra_env=env).start()
         try:
-            killed = services.downloads_request(tracks=[first_track], quality="best").created[0]
+            killed = downloads_request(tracks=[first_track], quality="best").created[0]
             wait_for(lambda: slskd.searches, timeout=60, message=f"the search POST; log:\n{first.log_text()[-2000:]}")
         finally:
             first.kill()
@@ -87,7 +87,7 @@ def test_a_worker_killed_mid_search_keeps_the_next_search_waiting_no_longer_than
         assert Download.objects.get(pk=killed.pk).search["id"] == slskd.search_log()[0][0]  # its id went first
         second = WorkerProcess(tmp_path / "second.log", concurrency=2, extra_env=env).start()
         try:
-            after = services.downloads_request(tracks=[second_track], quality="best").created[0]
+            after = downloads_request(tracks=[second_track], quality="best").created[0]
             wait_for(lambda: len(slskd.searches) >= 2, timeout=4 * lease,
                      message=f"the next search to start; log:\n{second.log_text()[-3000:]}")
             started_after = next(at for _, text, at in slskd.search_log() if "Aerodynamic" in text) - killed_at
@@ -134,7 +134,7 @@ def test_a_metadata_fetch_starts_within_seconds_while_twenty_downloads_wait_in_p
             # Twenty downloads asked for one by one, as a person clicking through a list: twenty jobs.
             for title in titles:
                 track = TrackFactory(title=title, artists=["Daft Punk"], album="Discovery", duration=1)
-                services.downloads_request(tracks=[track], quality="good")
+                downloads_request(tracks=[track], quality="good")
             wait_for(
                 lambda: Download.objects.filter(state=DownloadState.QUEUED, enqueued_at__isnull=False).count() == 20,
                 timeout=120, message=f"twenty downloads in the peer's queue; log:\n{worker.log_text()[-3000:]}",

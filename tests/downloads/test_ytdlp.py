@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from core.jobs import job_run_here
-from downloads import services
+from downloads import steps
 from downloads.models import Download, DownloadJob, DownloadState
+from downloads.requests import download_choose, download_search_again, downloads_request
 from providers import ytdlp
 from providers.base import ProviderError
 from tests.audio_factory import make_audio
@@ -44,27 +45,27 @@ def test_a_person_searches_again_with_a_link_and_picks_the_stream(media, setting
     settings.DOWNLOAD_WORK_DIR = str(tmp_path / "work")
     settings.SLSKD_SEARCHES_PER_WINDOW = 1000
     settings.SLSKD_SEARCH_TIMEOUT = 2
-    monkeypatch.setattr(services, "POLL_SECONDS", 0.1)
+    monkeypatch.setattr(steps, "POLL_SECONDS", 0.1)
     slskd = standin_for(settings, tmp_path)  # an empty network: nothing found there
     try:
         track = TrackFactory(title="Stream", artists=["Nobody"], duration=3)
-        requested = services.downloads_request(tracks=[track], quality="best", enqueue_now=False)
+        requested = downloads_request(tracks=[track], quality="best", enqueue_now=False)
         job_run_here(model=DownloadJob, job_id=requested.job.pk)
         download = Download.objects.get()
         assert download.state == DownloadState.FAILED and "Nothing found" in download.error
 
-        again = services.downloads_request(tracks=[track], quality="best", enqueue_now=False).created[0]
+        again = downloads_request(tracks=[track], quality="best", enqueue_now=False).created[0]
         # Awaiting a person: give it a link instead of words.
         again.state = DownloadState.AWAITING_CHOICE
         again.save(update_fields=["state"])
-        job = services.download_search_again(download=again, query=media, started_by="test")
+        job = download_search_again(download=again, query=media, started_by="test")
         job_run_here(model=DownloadJob, job_id=job.pk)
         again.refresh_from_db()
         # A stream copy never meets "best" on its own: it waits for the person...
         assert again.state == DownloadState.AWAITING_CHOICE and again.candidates[0]["source"] == "ytdlp"
         assert "lossy stream copy" in " ".join(again.candidates[0]["reasons"])
         first = again.candidates[0]
-        job = services.download_choose(
+        job = download_choose(
             download=again, username=first["username"], filename=first["filename"], started_by="test"
         )
         job_run_here(model=DownloadJob, job_id=job.pk)

@@ -9,15 +9,15 @@ from django.core.management.base import CommandError
 from common.text import count_text
 from core import jobs
 from core.queue import BrokerUnavailable
-from downloads import services
 from downloads.models import Download, DownloadJob
+from downloads.requests import Requested, SourceUnavailable
 
 
-def start(command, request, *, sync: bool, quiet: bool = False) -> services.Requested:
+def start(command, request, *, sync: bool, quiet: bool = False) -> Requested:
     """Call request(enqueue_now=...) and run the job here with --sync; errors become CommandError in words."""
     try:
         requested = request(enqueue_now=not sync)
-    except services.SourceUnavailable as exc:
+    except SourceUnavailable as exc:
         raise CommandError(str(exc)) from None
     except BrokerUnavailable as exc:
         raise CommandError(f"{exc} Run with --sync to download here instead.") from None

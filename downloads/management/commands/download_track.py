@@ -7,9 +7,9 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
-from downloads import services
 from downloads.management.commands._downloads import as_json, line, start
 from downloads.quality import Quality
+from downloads.requests import downloads_request
 from tracks.models import Track
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"No track has the id {track_id[:80]!r}.") from None
         requested = start(
             self,
-            lambda enqueue_now: services.downloads_request(
+            lambda enqueue_now: downloads_request(
                 tracks=[track], quality=quality, started_by="command", enqueue_now=enqueue_now
             ),
             sync=sync, quiet=json,

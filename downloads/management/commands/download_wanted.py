@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from downloads import services
 from downloads.management.commands._downloads import line, start
 from downloads.quality import Quality
+from downloads.requests import wanted_downloads_request
 
 
 def _positive(text: str) -> int:
@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, priority, limit, quality, sync, **options):
         requested = start(
             self,
-            lambda enqueue_now: services.wanted_downloads_request(
+            lambda enqueue_now: wanted_downloads_request(
                 priority=priority, limit=limit, quality=quality, started_by="command", enqueue_now=enqueue_now,
             ),
             sync=sync,
