@@ -138,7 +138,7 @@ def main() -> None:
     from django.db import connection
 
     from downloads.models import Download, DownloadJob, DownloadState
-    from downloads.requests import downloads_request
+    from downloads.starts import downloads_request
     from tracks.models import MetadataFetchTask, Track
 
     tracks_before = set(Track.objects.values_list("pk", flat=True))

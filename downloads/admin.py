@@ -19,7 +19,7 @@ from core.queue import BrokerUnavailable
 from core.selectors import register_progress
 from downloads.models import Download, DownloadJob, DownloadState
 from downloads.moves import download_cancel
-from downloads.requests import SourceUnavailable, download_choose, download_search_again, downloads_request
+from downloads.starts import SourceUnavailable, download_choose, download_search_again, downloads_request
 from tracks import player
 
 CHANGE = "downloads.change_download"

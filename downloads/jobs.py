@@ -30,7 +30,7 @@ from core.jobs import BatchOutcome, ItemOutcome, JobHandler, Later, RunContext, 
 from core.models import ItemStatus, JobStatus
 from downloads.models import WORKING_STATES, Download, DownloadJob, DownloadJobItem, DownloadState
 from downloads.moves import download_cancel, download_fail
-from downloads.requests import download_retry
+from downloads.starts import download_retry
 from downloads.steps import download_step, download_waiting_for
 
 # How long one batch keeps stepping downloads that have more to do at once before the engine takes over

@@ -5,7 +5,7 @@ it was read in to one `TRANSITIONS` allows, so two workers (or a worker and a
 person cancelling) never both move it; `download_note` records progress while it
 stays in its state, on the same terms. `download_fail` and `download_cancel`
 end it from any state it may leave, and give back what it holds at the source
-(its search slot, its transfer). Asking (`downloads.requests`) and the steps
+(its search slot, its transfer). Asking (`downloads.starts`) and the steps
 (`downloads.steps`, `downloads.searching`) write through these.
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from downloads.requests import wanted_downloads_request
+from downloads.starts import wanted_downloads_request
 
 
 @shared_task(verbose_name="Download wanted tracks")

@@ -284,7 +284,8 @@ def _heard(query: Recording, candidate: Recording, sound: float | None) -> Score
     agrees with what the file says: its title, artists and version when its tags give any (so another version stays
     under VERSION_MISMATCH_CAP), else its length alone."""
     agreement = score(query, candidate) if query.title or query.artists else _by_length(query, candidate)
-    heard = sound if isinstance(sound, int | float) and math.isfinite(sound) else 0.0
+    # AcoustID's score is 0 to 1; anything else (garbage in an answer) is read as the nearest end.
+    heard = min(1.0, max(0.0, float(sound))) if isinstance(sound, int | float) and math.isfinite(sound) else 0.0
     return replace(
         agreement, value=max(0.0, min(heard, agreement.value)), reasons=(f"sound {_percent(heard)}", *agreement.reasons),
     )

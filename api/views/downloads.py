@@ -24,7 +24,7 @@ from api.views.docs import errors
 from core.queue import BrokerUnavailable
 from downloads.models import Download, DownloadState
 from downloads.moves import download_cancel
-from downloads.requests import download_choose, download_search_again
+from downloads.starts import download_choose, download_search_again
 
 VIEW, CHANGE = "downloads.view_download", "downloads.change_download"
 

@@ -31,7 +31,7 @@ from api.views.docs import errors
 from audio import tagging as audio_tagging
 from core.queue import BrokerUnavailable
 from downloads.quality import Quality
-from downloads.requests import SourceUnavailable, downloads_request
+from downloads.starts import SourceUnavailable, downloads_request
 from providers.base import ProviderError
 from tracks import services
 from tracks.forms import TrackForm

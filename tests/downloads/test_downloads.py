@@ -15,7 +15,7 @@ from core.jobs import job_run_here
 from downloads import steps
 from downloads.models import Download, DownloadJob, DownloadState
 from downloads.moves import download_cancel, download_move
-from downloads.requests import SourceUnavailable, download_choose, downloads_request
+from downloads.starts import SourceUnavailable, download_choose, downloads_request
 from downloads.steps import download_step
 from tests.factories import TrackFactory
 from tests.slskd_standin import SharedFile, standin_for

@@ -21,7 +21,7 @@ from downloads import searching, steps
 from downloads.jobs import CANCELLED_WITH_JOB
 from downloads.models import Download, DownloadJob, DownloadState
 from downloads.moves import download_cancel
-from downloads.requests import downloads_request
+from downloads.starts import downloads_request
 from providers import ratelimit
 from tests.factories import TrackFactory
 from tests.slskd_standin import SharedFile, standin_for

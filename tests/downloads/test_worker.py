@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from downloads.models import Download, DownloadJob, DownloadState
-from downloads.requests import downloads_request
+from downloads.starts import downloads_request
 from tests.factories import TrackFactory
 from tests.replay import FIXTURES
 from tests.services import WorkerProcess, wait_for

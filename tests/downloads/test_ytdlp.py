@@ -9,7 +9,7 @@ import pytest
 from core.jobs import job_run_here
 from downloads import steps
 from downloads.models import Download, DownloadJob, DownloadState
-from downloads.requests import download_choose, download_search_again, downloads_request
+from downloads.starts import download_choose, download_search_again, downloads_request
 from providers import ytdlp
 from providers.base import ProviderError
 from tests.audio_factory import make_audio

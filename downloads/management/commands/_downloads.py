@@ -10,7 +10,7 @@ from common.text import count_text
 from core import jobs
 from core.queue import BrokerUnavailable
 from downloads.models import Download, DownloadJob
-from downloads.requests import Requested, SourceUnavailable
+from downloads.starts import Requested, SourceUnavailable
 
 
 def start(command, request, *, sync: bool, quiet: bool = False) -> Requested:

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from downloads.management.commands._downloads import as_json, line, start
 from downloads.quality import Quality
-from downloads.requests import downloads_request
+from downloads.starts import downloads_request
 from tracks.models import Track
 
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from downloads.management.commands._downloads import line, start
 from downloads.quality import Quality
-from downloads.requests import wanted_downloads_request
+from downloads.starts import wanted_downloads_request
 
 
 def _positive(text: str) -> int:
