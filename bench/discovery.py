@@ -187,7 +187,7 @@ def identification_section(args: argparse.Namespace) -> None:
             floor = asked / 1.0
             ratio = f"{elapsed / floor:.2f}" if floor else "-"
             print(f"{run:<6} {asked:>9} {asked / count:>9.2f} {elapsed:>8.1f} {floor:>8.1f} {ratio:>8}"
-                  f"   ({finished.status_text}, {finished.successful} lines decided)")
+                  f"   ({finished.status_text}, {finished.succeeded} lines decided)")
     finally:
         Tracklist.objects.filter(pk=tracklist.pk).delete()
         created = Track.objects.exclude(pk__in=tracks_before)

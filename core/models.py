@@ -48,7 +48,7 @@ class Job(models.Model):
     status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.PENDING, db_index=True)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
-    successful = models.PositiveIntegerField(default=0)
+    succeeded = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     started_by = models.CharField(
         max_length=150, blank=True, help_text='Who or what started it: a user name, "command", "schedule", "import".'
@@ -75,7 +75,7 @@ class Job(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(processed=F("successful") + F("failed")), name="%(app_label)s_%(class)s_processed_is_sum"
+                condition=Q(processed=F("succeeded") + F("failed")), name="%(app_label)s_%(class)s_processed_is_sum"
             ),
             models.CheckConstraint(condition=Q(processed__lte=F("total")), name="%(app_label)s_%(class)s_processed_lte_total"),
             models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="%(app_label)s_%(class)s_status_valid"),

@@ -70,7 +70,7 @@ def job_progress(job: Job, *, with_failures: bool = True) -> dict[str, Any]:
         "finished": job.is_finished,
         "total": job.total,
         "processed": job.processed,
-        "successful": job.successful,
+        "succeeded": job.succeeded,
         "failed": job.failed,
         "percent": job.progress_percent,
         "waiting_reason": job.waiting_reason if job.status == job.Status.WAITING else "",

@@ -78,7 +78,7 @@ def test_the_dashboard_shows_counts_running_jobs_failures_providers_and_charts(s
     cache.delete("dashboard:chart:tracks-by-genre")
     TrackFactory.create_batch(3, genre="Techno")
     TrackFactory(genre="House")
-    running = MetadataFetchTask.objects.create(total=4, processed=1, successful=1, status="running")
+    running = MetadataFetchTask.objects.create(total=4, processed=1, succeeded=1, status="running")
     MetadataFetchTask.objects.create(total=1, processed=1, failed=1, status="completed", last_error="soundcharts: 500")
     cache.set("providers:last_error:deezer", {"message": "deezer: GET /track/1: 503", "at": "2026-11-21T10:00:00"}, 60)
     response = superuser_client.get(reverse("admin:index"))

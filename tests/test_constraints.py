@@ -53,9 +53,9 @@ def test_negative_counters_are_rejected():
 
 def test_processed_must_equal_successful_plus_failed():
     task = MetadataFetchTaskFactory(total=5)
-    assert rejected(lambda: MetadataFetchTask.objects.filter(pk=task.pk).update(processed=2, successful=1))
-    MetadataFetchTask.objects.filter(pk=task.pk).update(processed=2, successful=1, failed=1)
-    assert rejected(lambda: MetadataFetchTask.objects.filter(pk=task.pk).update(processed=6, successful=6))
+    assert rejected(lambda: MetadataFetchTask.objects.filter(pk=task.pk).update(processed=2, succeeded=1))
+    MetadataFetchTask.objects.filter(pk=task.pk).update(processed=2, succeeded=1, failed=1)
+    assert rejected(lambda: MetadataFetchTask.objects.filter(pk=task.pk).update(processed=6, succeeded=6))
 
 
 def test_second_library_track_for_one_track_is_rejected():

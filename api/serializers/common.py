@@ -60,7 +60,7 @@ class JobSerializer(serializers.Serializer):
     status_text = serializers.CharField(help_text="The status in words: “Completed with 3 failures”, “Waiting for …”.")
     total = serializers.IntegerField()
     processed = serializers.IntegerField()
-    successful = serializers.IntegerField()
+    succeeded = serializers.IntegerField()
     failed = serializers.IntegerField()
     percent = serializers.IntegerField(min_value=0, max_value=100)
     finished = serializers.BooleanField()
@@ -83,7 +83,7 @@ class JobSerializer(serializers.Serializer):
         data = {
             "id": str(job.pk), "kind": job_kind(job), "kind_display": str(job._meta.verbose_name), "name": str(job),
             "status": job.status, "status_text": progress["status_text"], "total": job.total,
-            "processed": job.processed, "successful": job.successful, "failed": job.failed,
+            "processed": job.processed, "succeeded": job.succeeded, "failed": job.failed,
             "percent": progress["percent"], "finished": job.is_finished,
             "waiting_until": iso(job.waiting_until) if job.status == Job.Status.WAITING else None,
             "waiting_reason": progress["waiting_reason"], "last_error": job.last_error, "started_by": job.started_by,

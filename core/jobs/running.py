@@ -167,7 +167,7 @@ def _record(model: type[Job], job_id, items: Sequence, outcomes: dict[Any, ItemO
                 succeeded += 1
         if succeeded or failed:
             changes = {
-                "processed": F("processed") + succeeded + failed, "successful": F("successful") + succeeded,
+                "processed": F("processed") + succeeded + failed, "succeeded": F("succeeded") + succeeded,
                 "failed": F("failed") + failed, "heartbeat_at": now, "waiting_since": None,
             }
             if last_error:

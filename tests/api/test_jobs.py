@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_jobs_of_every_kind_are_listed_newest_first_in_pages(api):
-    fetch = MetadataFetchTaskFactory(status=JobStatus.RUNNING, processed=1, successful=1)
+    fetch = MetadataFetchTaskFactory(status=JobStatus.RUNNING, processed=1, succeeded=1)
     discovery = DiscoveryJobFactory()
-    links = PurchaseLinksJobFactory(status=JobStatus.COMPLETED, processed=1, successful=1)
+    links = PurchaseLinksJobFactory(status=JobStatus.COMPLETED, processed=1, succeeded=1)
     listed = api.get("/api/v1/jobs/").json()["results"]
     assert [job["id"] for job in listed] == [str(links.pk), str(discovery.pk), str(fetch.pk)]
     assert {job["kind"] for job in listed} == {"metadata_fetch", "discovery", "purchase_links"}

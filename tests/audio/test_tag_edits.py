@@ -64,7 +64,7 @@ def test_an_edit_in_the_admin_is_written_into_the_file_by_a_job(admin_client, fi
     assert filed.version == "Club Edit" and filed.tags_out_of_date
     assert "Out of date until its tag write job has run" in track_page(admin_client, filed)
     finished = run_tag_job()
-    assert (finished.status, finished.successful, finished.with_artwork) == ("completed", 1, False)
+    assert (finished.status, finished.succeeded, finished.with_artwork) == ("completed", 1, False)
     tags = read_tags(filed.file_path)
     assert tags.full_title == "One More Time (Club Edit)" and tags.label == "Virgin"
     assert float(tags.bpm) == 123 and tags.camelot == "8A" and tags.isrc == "GBDUW0000059"
@@ -146,7 +146,7 @@ def test_write_tags_on_a_selection_is_a_job_with_progress(admin_client, filed, t
     assert "Writing the tags of 1 file" in message and "1 without a file skipped" in message
     job = TagWriteJob.objects.get()
     finished = job_run_here(model=TagWriteJob, job_id=job.pk)
-    assert (finished.status, finished.successful, finished.total) == ("completed", 1, 1)
+    assert (finished.status, finished.succeeded, finished.total) == ("completed", 1, 1)
     filed.refresh_from_db()
     assert not filed.tags_out_of_date and read_tags(filed.file_path).album == "Homework"
     assert read_tags(filed.file_path).comment.startswith("Tagged by Cratedigger")

@@ -29,7 +29,7 @@ def test_the_dashboard_with_data(admin_page):
     cache.delete("dashboard:chart:tracks-by-genre")
     for genre, count in (("Techno", 5), ("House", 3), ("Ambient", 1)):
         TrackFactory.create_batch(count, genre=genre)
-    MetadataFetchTask.objects.create(total=40, processed=12, successful=11, failed=1, status="running",
+    MetadataFetchTask.objects.create(total=40, processed=12, succeeded=11, failed=1, status="running",
                                      started_by="admin", last_error="musicbrainz: GET /ws/2/recording: 503")
     admin_page.goto(f"{admin_page.live_server_url}/admin/")
     assert admin_page.is_visible("#running-jobs .job-progress")

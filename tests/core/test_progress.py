@@ -28,7 +28,7 @@ def test_a_running_job_says_about_how_long_is_left_from_the_pace_of_its_latest_i
         MetadataFetchTaskItem.objects.filter(pk=item.pk).update(
             status=ItemStatus.SUCCEEDED, processed_at=now - datetime.timedelta(seconds=6 * (9 - index)),
         )
-    MetadataFetchTask.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, processed=10, successful=10)
+    MetadataFetchTask.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, processed=10, succeeded=10)
     job.refresh_from_db()
     assert selectors.job_progress(job)["eta_text"] == "about 3 min left"
     MetadataFetchTask.objects.filter(pk=job.pk).update(status=JobStatus.WAITING)
@@ -39,7 +39,7 @@ def test_a_running_job_says_about_how_long_is_left_from_the_pace_of_its_latest_i
 def test_a_cancelled_job_offers_to_resume_what_is_left_and_says_how_much(client):
     client.force_login(UserFactory())
     job = job_of(5)
-    MetadataFetchTask.objects.filter(pk=job.pk).update(status=JobStatus.CANCELLED, processed=2, successful=2)
+    MetadataFetchTask.objects.filter(pk=job.pk).update(status=JobStatus.CANCELLED, processed=2, succeeded=2)
     job.refresh_from_db()
     assert selectors.job_progress(job)["retry_text"] == "Resume (3 left)"
     page = client.get(reverse("admin:tracks_metadatafetchtask_change", args=[job.pk])).content.decode()
@@ -47,7 +47,7 @@ def test_a_cancelled_job_offers_to_resume_what_is_left_and_says_how_much(client)
     MetadataFetchTask.objects.filter(pk=job.pk).update(processed=3, failed=1)
     job.refresh_from_db()
     assert selectors.job_progress(job)["retry_text"] == "Retry the 1 failed item and resume the 2 left"
-    MetadataFetchTask.objects.filter(pk=job.pk).update(processed=5, successful=3, failed=2, status=JobStatus.COMPLETED)
+    MetadataFetchTask.objects.filter(pk=job.pk).update(processed=5, succeeded=3, failed=2, status=JobStatus.COMPLETED)
     job.refresh_from_db()
     assert selectors.job_progress(job)["retry_text"] == "Retry the 2 failed items"
 

@@ -105,7 +105,7 @@ def seconds_until_it_carries_on(job, since: float, done: int, worker) -> float:
 
 def assert_each_counted_once(job, tracks):
     job = job_of(job)
-    assert (job.status, job.total, job.processed, job.successful, job.failed) == (
+    assert (job.status, job.total, job.processed, job.succeeded, job.failed) == (
         "completed", len(tracks), len(tracks), len(tracks), 0,
     ), job.last_error
     assert job.items.filter(status="succeeded").count() == len(tracks)

@@ -364,7 +364,7 @@ def test_retry_failed_on_a_download_job_downloads_the_track_afresh(slskd):
     slskd.share(shared("Daft Punk - One More Time", "flac"))
     assert job_retry_failed(job=job) == 1
     job = job_run_here(model=DownloadJob, job_id=job.pk)
-    assert (job.status, job.failed, job.successful) == ("completed", 0, 1)
+    assert (job.status, job.failed, job.succeeded) == ("completed", 0, 1)
     states = sorted(Download.objects.filter(track=track).values_list("state", flat=True))
     assert states == ["completed", "failed"]
 

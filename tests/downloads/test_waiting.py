@@ -141,7 +141,7 @@ def test_searches_take_turns_and_the_one_waiting_says_so(slskd):
     assert len(slskd.searches) == 1
 
     job = job_run_here(model=DownloadJob, job_id=job.pk)
-    assert (job.status, job.successful) == ("completed", 2)
+    assert (job.status, job.succeeded) == ("completed", 2)
     (first_id, _, first_at), (_, _, second_at) = slskd.search_log()
     # One search at a time: the second began once the first had its answers.
     assert second_at - first_at >= 1.5

@@ -54,7 +54,7 @@ def test_a_killed_worker_resumes_the_download_with_exactly_one_enqueue(settings,
         assert Path(download.file_path).is_file() and Path(download.file_path).is_relative_to(tmp_path / "music")
         job = DownloadJob.objects.get(pk=requested.job.pk)
         # A run per look at the transfer (the job hands its worker back in between), on both workers.
-        assert (job.status, job.successful) == ("completed", 1) and job.runs >= 2
+        assert (job.status, job.succeeded) == ("completed", 1) and job.runs >= 2
     finally:
         slskd.close()
 

@@ -174,7 +174,7 @@ def test_a_provider_that_hangs_on_one_line_fails_that_line_and_never_stops_the_r
     ))
     [job] = discovery_jobs_create(tracklists=[tracklist], enqueue_now=False, force_refresh=True)
     finished = jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
-    assert (finished.status, finished.processed, finished.successful, finished.failed) == ("completed", 3, 2, 1)
+    assert (finished.status, finished.processed, finished.succeeded, finished.failed) == ("completed", 3, 2, 1)
     failure = finished.items.get(status="failed")
     assert failure.error.startswith("Line 2: spotify") and "no answer within 1 s" in failure.error
     first, hung, third = tracklist.discoveries.order_by("position")

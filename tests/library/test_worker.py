@@ -58,7 +58,7 @@ def test_a_killed_worker_resumes_the_discovery_without_counting_a_sighting_twice
     finally:
         second.stop()
     job.refresh_from_db()
-    assert (job.status, job.processed, job.successful) == ("completed", 12, 12), job.last_error
+    assert (job.status, job.processed, job.succeeded) == ("completed", 12, 12), job.last_error
     assert set(tracklist.discoveries.values_list("status", flat=True)) == {DiscoveryStatus.IDENTIFIED}
     # One recording, one library track, one mix: however many lines and runs.
     assert Track.objects.filter(title="Uptown Funk").count() == 1

@@ -233,7 +233,7 @@ def test_one_failing_track_never_stops_a_job(replay, credentials, settings):
     bad = TrackFactory(title="Broken", soundcharts_uuid="00000000-0000-0000-0000-000000000000")
     [job] = create([bad, good], started_by="alice")
     job = run(job)
-    assert (job.status, job.total, job.processed, job.successful, job.failed) == ("completed", 2, 2, 1, 1)
+    assert (job.status, job.total, job.processed, job.succeeded, job.failed) == ("completed", 2, 2, 1, 1)
     assert job.status_text == "Completed with 1 failure" and job.started_by == "alice"
     errors = job_failures(job)
     assert [row["item"] for row in errors] == [str(bad)]
@@ -259,11 +259,11 @@ def test_a_rate_limit_makes_the_job_wait_and_a_rerun_carries_on_without_double_c
         result = jobs.job_run(model=MetadataFetchTask, job_id=job.pk)
     job.refresh_from_db()
     assert result.outcome == "waiting"
-    assert (job.status, job.processed, job.successful) == ("waiting", 1, 1)
+    assert (job.status, job.processed, job.succeeded) == ("waiting", 1, 1)
     assert job.status_text.startswith("Waiting for Soundcharts until ") and job.status_text.endswith("(rate limit)")
     assert 25 < (job.waiting_until - job.waiting_since).total_seconds() <= 31
     job = run(job)
-    assert (job.status, job.processed, job.successful, job.failed) == ("completed", 2, 2, 0)
+    assert (job.status, job.processed, job.succeeded, job.failed) == ("completed", 2, 2, 0)
     assert job.waiting_reason == "" and job.waiting_since is None
     song_requests = [r.path for r in replay.requests() if r.path.startswith("/api/v2.25/song/")]
     assert song_requests.count(f"/api/v2.25/song/{SOUNDCHARTS_UUID}") == 1
@@ -301,7 +301,7 @@ def test_retry_failed_runs_only_the_failed_tracks_again(replay, credentials, set
         assert jobs.job_retry_failed(job=job, started_by="bob") == 1
     assert len(queued) == 1
     job.refresh_from_db()
-    assert (job.status, job.processed, job.successful, job.failed, job.started_by) == ("pending", 1, 1, 0, "bob")
+    assert (job.status, job.processed, job.succeeded, job.failed, job.started_by) == ("pending", 1, 1, 0, "bob")
     assert list(job.items.filter(status="pending").values_list("track", flat=True)) == [bad.pk]
 
 

@@ -30,7 +30,7 @@
   function paint(root, job) {
     root.querySelector("progress").value = job.percent;
     text(root, ".job-counts", job.counts_text !== undefined ? job.counts_text
-      : `${job.processed} of ${job.total} (${job.percent}%) · ${job.successful} ok · ${job.failed} failed`);
+      : `${job.processed} of ${job.total} (${job.percent}%) · ${job.succeeded} ok · ${job.failed} failed`);
     text(root, ".job-status", job.status_text);
     text(root, ".job-eta", job.eta_text ? ` · ${job.eta_text}` : "");
     show(root.querySelector(".job-eta"), Boolean(job.eta_text));

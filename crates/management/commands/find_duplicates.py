@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 return
             if job is not None:
                 finished = run_here(self, FingerprintJob, job, what="files")
-                self.stdout.write(f"fingerprinted {count_text(finished.successful, 'file')}; failed: {finished.failed}")
+                self.stdout.write(f"fingerprinted {count_text(finished.succeeded, 'file')}; failed: {finished.failed}")
                 report_end(self, finished)
         groups = selectors.duplicate_groups()
         counts = selectors.fingerprint_counts()

@@ -20,17 +20,17 @@ def messages_of(response) -> list[str]:
 
 
 def test_progress_endpoint_reports_every_field(admin_client):
-    job = MetadataFetchTask.objects.create(total=4, processed=3, successful=2, failed=1, status="running")
+    job = MetadataFetchTask.objects.create(total=4, processed=3, succeeded=2, failed=1, status="running")
     bad = TrackFactory(title="Broken")
     job.items.create(track=bad, status="failed", error="soundcharts: 404", position=0)
     key = f"tracks.metadatafetchtask:{job.pk}"
     data = admin_client.get(reverse("admin:job_progress"), {"job": [key, "junk", "auth.user:1"], "detail": "1"}).json()
     assert list(data["jobs"]) == [key]
     progress = data["jobs"][key]
-    assert {k: progress[k] for k in ("status", "status_text", "finished", "total", "processed", "successful",
+    assert {k: progress[k] for k in ("status", "status_text", "finished", "total", "processed", "succeeded",
                                      "failed", "percent", "can_cancel", "can_retry")} == {
         "status": "running", "status_text": "Running", "finished": False, "total": 4, "processed": 3,
-        "successful": 2, "failed": 1, "percent": 75, "can_cancel": True, "can_retry": False,
+        "succeeded": 2, "failed": 1, "percent": 75, "can_cancel": True, "can_retry": False,
     }
     assert progress["failures"] == [{
         "item": str(bad), "url": reverse("admin:tracks_track_change", args=[bad.pk]), "error": "soundcharts: 404",

@@ -31,14 +31,14 @@ def test_one_items_failing_write_fails_that_item_alone_and_keeps_the_batch():
     }
     jobs.job_record(model=MetadataFetchTask, job_id=job.pk, items=items, outcomes=outcomes)
     job.refresh_from_db()
-    assert (job.processed, job.successful, job.failed) == (3, 2, 1)
+    assert (job.processed, job.succeeded, job.failed) == (3, 2, 1)
     assert [item.status for item in job.items.order_by("position")] == ["succeeded", "failed", "succeeded"]
     assert "OperationalError: disk I/O error" in job.items.get(pk=items[1].pk).error
     assert [item.track.title for item in job.items.select_related("track").order_by("position")][::2] == ["First", "Third"]
     # Recording the same outcomes again (a duplicate run) counts nothing twice.
     jobs.job_record(model=MetadataFetchTask, job_id=job.pk, items=items, outcomes=outcomes)
     job.refresh_from_db()
-    assert (job.processed, job.successful, job.failed) == (3, 2, 1)
+    assert (job.processed, job.succeeded, job.failed) == (3, 2, 1)
 
 
 def test_when_the_engine_itself_keeps_failing_the_job_fails_with_the_reason(settings, monkeypatch):

@@ -63,7 +63,7 @@ def test_a_handler_that_must_come_back_later_hands_its_worker_back_without_a_rat
 
     time.sleep(1.1)
     job = jobs.job_run_here(model=MetadataFetchTask, job_id=job.pk)
-    assert (job.status, job.processed, job.successful, job.last_error) == ("completed", 2, 2, "")
+    assert (job.status, job.processed, job.succeeded, job.last_error) == ("completed", 2, 2, "")
     assert batches[1] == batches[0][1:]  # only what was left
 
 
