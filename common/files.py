@@ -54,7 +54,8 @@ def os_error_words(exc: OSError, *, where: str = "", doing: str = "the write", a
     if exc.errno == errno.ENOSPC:
         return f"the disk{f' holding {where}' if where else ''} is full ({strerror}): free some space, then {again}"
     if exc.errno == errno.EDQUOT:
-        return f"the disk quota{f' for {where}' if where else ''} is used up ({strerror}): free some space, then {again}"
+        return (f"the disk quota{f' for {where}' if where else ''} is used up ({strerror}): "
+                f"free some space, then {again}")
     if exc.errno in (errno.EACCES, errno.EPERM):
         return (f"permission denied writing to {where or 'the file or its folder'} ({strerror}): let this user write "
                 "to the music folder")

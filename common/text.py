@@ -26,7 +26,8 @@ def storable(value: Any) -> Any:
 
 
 def count_text(number: int, noun: str, plural: str = "") -> str:
-    """Return "1 line", "2 lines", "1,204 lines"; plural for nouns that do not just take an s ("1 entry", "2 entries")."""
+    """Return "1 line", "2 lines", "1,204 lines"; plural for nouns that do not just take an s
+    ("1 entry", "2 entries")."""
     return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
 
 

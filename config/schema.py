@@ -208,7 +208,8 @@ def parse(setting: Setting, raw: str) -> Any:
         if setting.choices:
             unknown = [item for item in items if item not in setting.choices]
             if unknown:
-                raise _Invalid(f"a comma-separated list of {', '.join(setting.choices)} (unknown: {', '.join(unknown)})")
+                raise _Invalid(f"a comma-separated list of {', '.join(setting.choices)} "
+                               f"(unknown: {', '.join(unknown)})")
             if len(set(items)) != len(items):
                 raise _Invalid("a list naming each at most once")
         return items

@@ -262,7 +262,8 @@ CRATEDIGGER_DEFAULT_SCHEDULES = {
     "Store discovery statistics": {
         "task": "library.tasks.store_discovery_statistics",
         "crontab": {"minute": "15", "hour": "4"},
-        "description": "Store the daily, weekly, monthly and all-time discovery statistics of today, and close yesterday's.",
+        "description": "Store the daily, weekly, monthly and all-time discovery statistics of today, "
+        "and close yesterday's.",
     },
     "Refresh stale purchase links": {
         "task": "wantlist.tasks.refresh_stale_purchase_links",
@@ -396,12 +397,14 @@ API_PAGE_SIZE_MAX = 1000
 API_IDEMPOTENCY_HOURS = CONF["API_IDEMPOTENCY_HOURS"]
 REST_FRAMEWORK = {
     # Tokens (`manage.py api_token USERNAME`) for scripts; the session of a logged-in admin for the docs page.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication", "rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ModelPermissions"],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser", "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -394,7 +394,8 @@ class ExportCommand(BaseCommand):
             return None
         target = Path(output).expanduser()
         if target.is_dir():
-            raise CommandError(f"--output {output} is a folder; give a file name in it, e.g. {target / 'export'}.{fmt}.")
+            raise CommandError(f"--output {output} is a folder; give a file name in it, e.g. "
+                               f"{target / 'export'}.{fmt}.")
         if not target.parent.is_dir():
             raise CommandError(f"--output {output}: the folder {target.parent} does not exist; create it first.")
         return target

@@ -54,7 +54,8 @@ class Job(models.Model):
         max_length=150, blank=True, help_text='Who or what started it: a user name, "command", "schedule", "import".'
     )
     celery_task_id = models.CharField(
-        "Celery task id", max_length=255, blank=True, help_text="The queued message that may run it; any other is stale."
+        "Celery task id", max_length=255, blank=True,
+        help_text="The queued message that may run it; any other is stale."
     )
     run_token = models.CharField(max_length=32, blank=True, help_text="The claim of the run in progress.")
     worker = models.CharField(max_length=300, blank=True, help_text="The process running it: host, pid namespace, pid.")
@@ -77,8 +78,10 @@ class Job(models.Model):
             models.CheckConstraint(
                 condition=Q(processed=F("succeeded") + F("failed")), name="%(app_label)s_%(class)s_processed_is_sum"
             ),
-            models.CheckConstraint(condition=Q(processed__lte=F("total")), name="%(app_label)s_%(class)s_processed_lte_total"),
-            models.CheckConstraint(condition=Q(status__in=JobStatus.values), name="%(app_label)s_%(class)s_status_valid"),
+            models.CheckConstraint(condition=Q(processed__lte=F("total")),
+                                   name="%(app_label)s_%(class)s_processed_lte_total"),
+            models.CheckConstraint(condition=Q(status__in=JobStatus.values),
+                                   name="%(app_label)s_%(class)s_status_valid"),
         ]
 
     @property
@@ -120,5 +123,6 @@ class JobItem(models.Model):
         abstract = True
         ordering = ["job", "position"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=ItemStatus.values), name="%(app_label)s_%(class)s_status_valid"),
+            models.CheckConstraint(condition=Q(status__in=ItemStatus.values),
+                                   name="%(app_label)s_%(class)s_status_valid"),
         ]

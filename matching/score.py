@@ -245,7 +245,8 @@ def score(query: Recording, candidate: Recording) -> Score:
     versions_agree = same_version(wanted, found)
     if not versions_agree:
         value = min(value, VERSION_MISMATCH_CAP)
-        reasons.append(f"version differs: it is {found.version or 'the original'}, wanted {wanted.version or 'the original'}")
+        reasons.append(f"version differs: it is {found.version or 'the original'}, "
+                       f"wanted {wanted.version or 'the original'}")
     elif found.version_type and found.version_type != "original":
         reasons.append(f"same version: {found.version}")
 
@@ -287,7 +288,8 @@ def _heard(query: Recording, candidate: Recording, sound: float | None) -> Score
     # AcoustID's score is 0 to 1; anything else (garbage in an answer) is read as the nearest end.
     heard = min(1.0, max(0.0, float(sound))) if isinstance(sound, int | float) and math.isfinite(sound) else 0.0
     return replace(
-        agreement, value=max(0.0, min(heard, agreement.value)), reasons=(f"sound {_percent(heard)}", *agreement.reasons),
+        agreement, value=max(0.0, min(heard, agreement.value)),
+        reasons=(f"sound {_percent(heard)}", *agreement.reasons),
     )
 
 
@@ -364,8 +366,8 @@ def canonical(query: Recording, candidates: Sequence[Recording], group: Sequence
     """Return which of a group of duplicates to link, and the rule that chose it.
 
     The rule, in order: an ISRC the query or another provider's listing shares (the recording is corroborated),
-    then the earliest official album release (a compilation or bootleg copy comes later), then the most official releases,
-    then the higher score, then the provider's own order."""
+    then the earliest official album release (a compilation or bootleg copy comes later), then the most official
+    releases, then the higher score, then the provider's own order."""
     if len(group) == 1:
         return group[0], ""
     wanted_isrc = _fold_isrc(query.isrc)
@@ -435,7 +437,8 @@ def decide(
             Outcome.NOTHING, best_index, best, ranked=ranked,
             reason=f"the best candidate scores {_percent(best.value)}, too little to ask about",
         )
-    eligible = [(index, scored) for index, scored in ranked if scored.same_version and scored.value >= threshold - EPSILON]
+    eligible = [(index, scored) for index, scored in ranked
+                if scored.same_version and scored.value >= threshold - EPSILON]
     if not eligible:
         same = next(((index, scored) for index, scored in ranked if scored.same_version), None)
         shown_index, shown = same or (best_index, best)

@@ -242,7 +242,8 @@ def parse_title(title: str, credited: frozenset[str] | None = None) -> ParsedTit
             # each piece is read on its own, and taken when every piece is one or the other and both are there.
             pieces = [piece for piece in _DASH.split(inner) if piece.strip()]
             credits = [credit_of(piece) for piece in pieces]
-            versions = [_segments_of(piece) if credit is None else [] for piece, credit in zip(pieces, credits, strict=True)]
+            versions = [_segments_of(piece) if credit is None else []
+                        for piece, credit in zip(pieces, credits, strict=True)]
             readable = all(credit is not None or version for credit, version in zip(credits, versions, strict=True))
             if readable and any(versions) and any(credit is not None for credit in credits):
                 for credit in credits:
@@ -325,7 +326,8 @@ def _detail(version_type: str, text: str, remixer: str) -> str:
     if version_type in REMIXER_TYPES and remixer:
         # Who made it, and what else the mix's name says ("Lake People's Circle Motive Remix").
         rest = re.sub(re.escape(remixer) + r"(?:['’´`]s\b)?", " ", text, count=1, flags=re.IGNORECASE)
-        extras = {token for token in normalize_text(rest).split() if token not in _NOT_DETAIL and not _YEAR.match(token)}
+        extras = {token for token in normalize_text(rest).split()
+                  if token not in _NOT_DETAIL and not _YEAR.match(token)}
         return normalize_artist(remixer) + ("|" + " ".join(sorted(extras)) if extras else "")
     extras = {token for token in tokens if token not in _NOT_DETAIL and not _YEAR.match(token)}
     return " ".join(sorted(extras))

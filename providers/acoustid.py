@@ -63,7 +63,8 @@ def fingerprint_file(path: str) -> Fingerprint:
         )
     except FileNotFoundError:
         raise ProviderError(
-            "acoustid", FPCALC_ENDPOINT, "fpcalc is not installed (install Chromaprint: apt-get install libchromaprint-tools)"
+            "acoustid", FPCALC_ENDPOINT,
+            "fpcalc is not installed (install Chromaprint: apt-get install libchromaprint-tools)"
         ) from None
     except subprocess.TimeoutExpired:
         raise ProviderError("acoustid", FPCALC_ENDPOINT, f"fpcalc took more than {FPCALC_TIMEOUT} s") from None
@@ -168,18 +169,22 @@ def _candidate(recording: Any, score: float) -> TrackCandidate | None:
     if not _MBID.match(mbid) or not title:
         return None
     artists = tuple(
-        name for name in (_text(artist.get("name")) for artist in _list(recording.get("artists")) if isinstance(artist, dict))
+        name for name in (_text(artist.get("name")) for artist in _list(recording.get("artists"))
+                          if isinstance(artist, dict))
         if name
     )
     duration = recording.get("duration")
-    seconds = round(duration) if isinstance(duration, int | float) and not isinstance(duration, bool) and math.isfinite(duration) and duration > 0 else None
+    seconds = (round(duration) if isinstance(duration, int | float) and not isinstance(duration, bool)
+               and math.isfinite(duration) and duration > 0 else None)
     groups = [group for group in _list(recording.get("releasegroups")) if isinstance(group, dict)]
     # The first release group that is not a compilation names the album; else the first of any kind.
     album_group = next(
-        (group for group in groups if "Compilation" not in _list(group.get("secondarytypes"))), groups[0] if groups else {}
+        (group for group in groups if "Compilation" not in _list(group.get("secondarytypes"))),
+        groups[0] if groups else {}
     )
     return TrackCandidate(
-        source="acoustid", external_id=mbid, title=title[:500], artists=artists, album=_text(album_group.get("title"))[:500],
+        source="acoustid", external_id=mbid, title=title[:500], artists=artists,
+        album=_text(album_group.get("title"))[:500],
         duration=seconds if seconds is None or seconds < 10**6 else None, release_date=_earliest_release(groups),
         url=f"https://musicbrainz.org/recording/{mbid}", score=round(score, 4),
     )

@@ -47,7 +47,8 @@ class Beatport(Provider):
             kind="search",
             endpoint=endpoint,
         )
-        require(isinstance(body, dict) and isinstance(body.get("results"), list), self.name, endpoint, "no results list")
+        require(isinstance(body, dict) and isinstance(body.get("results"), list),
+                self.name, endpoint, "no results list")
         return self._valid_tracks(body["results"], endpoint)[:limit]
 
     # Reference: https://api.beatport.com/v4/docs/ (catalog: GET /catalog/search/)
@@ -218,7 +219,8 @@ def _names(items: Any) -> tuple[str, ...]:
 
 
 def _label(track: dict[str, Any]) -> str:
-    return _object(_object(track.get("release")).get("label")).get("name") or _object(track.get("label")).get("name") or ""
+    return (_object(_object(track.get("release")).get("label")).get("name")
+            or _object(track.get("label")).get("name") or "")
 
 
 def _release_date(track: dict[str, Any]):

@@ -33,7 +33,8 @@ class CoverArtArchive(Provider):
         except NotFound:
             return None
         require(isinstance(body, dict) and isinstance(body.get("images"), list), self.name, endpoint, "no images list")
-        require(all(isinstance(image, dict) for image in body["images"]), self.name, endpoint, "an image is not an object")
+        require(all(isinstance(image, dict) for image in body["images"]), self.name, endpoint,
+                "an image is not an object")
         return body
 
     def front_cover_url(self, release_mbid: str, size: int = 500, *, force_refresh: bool = False) -> str | None:

@@ -139,7 +139,8 @@ def _artists(track: dict[str, Any]) -> tuple[str, ...]:
     """Return every contributor where the answer lists them (a track lookup, an artist's top tracks), else the
     main artist (a search hit)."""
     artist = track.get("artist") if isinstance(track.get("artist"), dict) else {}
-    contributors = [item["name"] for item in track.get("contributors") or [] if isinstance(item, dict) and item.get("name")]
+    contributors = [item["name"] for item in track.get("contributors") or []
+                    if isinstance(item, dict) and item.get("name")]
     return tuple(dict.fromkeys(contributors)) or ((artist["name"],) if artist.get("name") else ())
 
 

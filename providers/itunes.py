@@ -50,7 +50,8 @@ class ITunes(Provider):
         return self._songs(body, "GET /lookup")
 
     def _songs(self, body: Any, endpoint: str) -> list[dict[str, Any]]:
-        require(isinstance(body, dict) and isinstance(body.get("results"), list), self.name, endpoint, "no results list")
+        require(isinstance(body, dict) and isinstance(body.get("results"), list),
+                self.name, endpoint, "no results list")
         return [item for item in body["results"] if isinstance(item, dict) and item.get("kind") == "song"]
 
     def search_tracks(self, query="", *, artist="", title="", limit=10, force_refresh=False) -> list[TrackCandidate]:
@@ -71,7 +72,8 @@ class ITunes(Provider):
     def purchase_links(self, *, artist, title, isrc="", external_id="", force_refresh=False) -> list[PurchaseLink]:
         if external_id:  # the track's own iTunes id: its page and price in ITUNES_COUNTRY, no search
             def by_id():
-                songs = [song for song in self._lookup(str(external_id)) if str(song.get("trackId")) == str(external_id)]
+                songs = [song for song in self._lookup(str(external_id))
+                         if str(song.get("trackId")) == str(external_id)]
                 return [map_purchase_link(song) for song in songs if song.get("trackViewUrl")]
 
             return cached(self.name, "purchase_links", ("id", str(external_id)), by_id, force_refresh=force_refresh)
@@ -94,7 +96,8 @@ def track_title(song: dict[str, Any]) -> str:
     differs otherwise (letters starred out) is not used."""
     name = song.get("trackName") or ""
     censored = song.get("trackCensoredName")
-    if isinstance(censored, str) and name and len(censored) > len(name) and censored.casefold().startswith(name.casefold()):
+    if (isinstance(censored, str) and name and len(censored) > len(name)
+            and censored.casefold().startswith(name.casefold())):
         return censored
     return name
 

@@ -60,7 +60,8 @@ class MusicBrainz(Provider):
             kind_of_body = response.headers.get("Content-Type", "no content type").split(";")[0]
             raise ProviderError(
                 self.name, endpoint,
-                f"expected MusicBrainz XML but got {kind_of_body} ({exc.__class__.__name__}): {excerpt(response.text)!r}",
+                f"expected MusicBrainz XML but got {kind_of_body} ({exc.__class__.__name__}): "
+                f"{excerpt(response.text)!r}",
             ) from None
         require(isinstance(message, dict), self.name, endpoint, "no <metadata> document")
         return message
@@ -169,7 +170,8 @@ def lucene_query(*, query: str = "", artist: str = "", title: str = "") -> str:
     Artist and title become phrase searches on their fields; otherwise the free
     query is searched as plain words (escaped: a tracklist line is not Lucene).
     """
-    fields = [f'{field}:"{lucene_escape(value)}"' for field, value in (("recording", title), ("artist", artist)) if value.strip()]
+    fields = [f'{field}:"{lucene_escape(value)}"'
+              for field, value in (("recording", title), ("artist", artist)) if value.strip()]
     return " AND ".join(fields) if fields else lucene_escape(query)
 
 

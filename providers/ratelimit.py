@@ -215,7 +215,10 @@ def _redis(url: str):
 
 class _RedisSlots:
     # Compare-and-set in one step, so a holder never extends or frees a slot someone else has taken meanwhile.
-    _EXTEND = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
+    _EXTEND = (
+        "if redis.call('get', KEYS[1]) == ARGV[1] then "
+        "return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0"
+    )
     _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0"
     _REPLACE = (
         "if redis.call('get', KEYS[1]) == ARGV[1] then "

@@ -93,7 +93,8 @@ class Slskd(Provider):
     def auth_headers(self) -> dict[str, str]:
         return {"X-API-Key": settings.SLSKD_API_KEY}
 
-    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Search/API/Controllers/SearchesController.cs (Post)
+    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Search/API/Controllers/SearchesController.cs
+    # (Post)
     def start_search(
         self, query: str, *, search_id: str | None = None, file_limit: int = 10000, response_limit: int = 100,
         search_timeout_ms: int = 15000,
@@ -116,13 +117,15 @@ class Slskd(Provider):
             self.http.request("POST", SEARCHES, json=body, kind="search", endpoint=START_SEARCH)
         return search_id
 
-    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Search/API/Controllers/SearchesController.cs (GetById)
+    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Search/API/Controllers/SearchesController.cs
+    # (GetById)
     def search_state(self, search_id: str) -> SearchState:
         """Return how far the search has got."""
         body = self._search(search_id, include_responses=False, endpoint=GET_SEARCH)
         return map_search_state(body)
 
-    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Search/API/Controllers/SearchesController.cs (GetById)
+    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Search/API/Controllers/SearchesController.cs
+    # (GetById)
     def search_responses(self, search_id: str) -> list[DownloadCandidate]:
         """Return every file the search has found so far.
 
@@ -139,9 +142,11 @@ class Slskd(Provider):
         )
         return [candidate for response in body["responses"] for candidate in map_response(response)]
 
-    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Search/API/Controllers/SearchesController.cs (GetById)
+    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Search/API/Controllers/SearchesController.cs
+    # (GetById)
     def search_lookup(self, search_id: str) -> SearchState | None:
-        """Return how far the search has got, or None when slskd has no such search (never started, or slskd restarted)."""
+        """Return how far the search has got, or None when slskd has no such search
+        (never started, or slskd restarted)."""
         try:
             body = self.http.get_json(
                 f"{SEARCHES}/{path_segment(search_id)}", params={"includeResponses": "false"}, kind="search",
@@ -223,7 +228,8 @@ class Slskd(Provider):
         finally:
             self.search_end(search_id)
 
-    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Transfers/API/Controllers/TransfersController.cs (EnqueueAsync)
+    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Transfers/API/Controllers/TransfersController.cs
+    # (EnqueueAsync)
     def enqueue(self, candidate: DownloadCandidate) -> None:
         """Ask slskd to download the candidate's file; raise ProviderError if it could not queue it."""
         response = self.http.request(
@@ -251,7 +257,8 @@ class Slskd(Provider):
                 "the user may be offline or refusing downloads; try another candidate",
             )
 
-    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Transfers/API/Controllers/TransfersController.cs (GetDownloadsAsync)
+    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Transfers/API/Controllers/TransfersController.cs
+    # (GetDownloadsAsync)
     def transfer(self, username: str, filename: str) -> Transfer | None:
         """Return the download of filename from username, or None if slskd is not tracking it."""
         try:
@@ -260,14 +267,16 @@ class Slskd(Provider):
             return None  # slskd answers 404 when it tracks nothing from this user
         return next((item for item in map_user_transfers(body) if item.filename == filename), None)
 
-    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Transfers/API/Controllers/TransfersController.cs (GetDownloadsAsync)
+    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Transfers/API/Controllers/TransfersController.cs
+    # (GetDownloadsAsync)
     def downloads(self) -> list[Transfer]:
         """Return every download slskd is tracking, from every user, in one call."""
         body = self.http.get_json(DOWNLOADS, kind="search", endpoint=ALL_DOWNLOADS)
         require(isinstance(body, list), NAME, ALL_DOWNLOADS, "not a list of users")
         return [item for user in body for item in map_user_transfers(user, ALL_DOWNLOADS)]
 
-    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Transfers/API/Controllers/TransfersController.cs (CancelDownloadAsync)
+    # Reference: https://github.com/slskd/slskd/blob/master/src/slskd/Transfers/API/Controllers/TransfersController.cs
+    # (CancelDownloadAsync)
     def cancel(self, username: str, transfer_id: str) -> None:
         """Cancel the download and have slskd forget it; a download already gone is fine."""
         try:

@@ -198,7 +198,8 @@ class Soundcharts(Provider):
             force_refresh=force_refresh,
         )
 
-    def artist_songs(self, artist_uuid: str, *, offset: int = 0, limit: int = 100, force_refresh=False) -> SongPage | None:
+    def artist_songs(self, artist_uuid: str, *, offset: int = 0, limit: int = 100,
+                     force_refresh=False) -> SongPage | None:
         """Return one page of the artist's songs; None if Soundcharts has no such artist."""
         limit = max(1, min(limit, ARTIST_SONGS_LIMIT_MAX))
         offset = max(0, offset)

@@ -45,7 +45,8 @@ class _Log:
 
 def _options(**extra: Any) -> dict[str, Any]:
     return {
-        "logger": _Log(), "quiet": True, "no_warnings": True, "noprogress": True, "noplaylist": True, "socket_timeout": 30,
+        "logger": _Log(), "quiet": True, "no_warnings": True, "noprogress": True,
+        "noplaylist": True, "socket_timeout": 30,
         # Containers mutagen reads (so the file can be verified and tagged) before any other.
         "format": "bestaudio[ext=m4a]/bestaudio[ext=mp3]/bestaudio[ext=opus]/bestaudio[ext=ogg]/bestaudio/best",
         "restrictfilenames": True, "cachedir": False, **extra,
@@ -97,7 +98,8 @@ def search(query: str) -> list[DownloadCandidate]:
     return [_candidate(entry, entry["url"]) for entry in entries]
 
 
-def download(url: str, folder: Path, *, on_progress: Callable[[int, int | None, float | None], bool] | None = None) -> Path:
+def download(url: str, folder: Path, *,
+             on_progress: Callable[[int, int | None, float | None], bool] | None = None) -> Path:
     """Download the link's audio into folder (emptied first) and return the file.
 
     on_progress(done, total, speed) is called as bytes arrive; when it returns False the download stops

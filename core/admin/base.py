@@ -31,7 +31,8 @@ def html_table(table_id: str, headers: tuple[str, ...], rows: list[tuple], row: 
     row = row or "<tr>" + "<td>{}</td>" * len(headers) + "</tr>"
     return format_html(
         '<table class="crate-table" id="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
-        table_id, format_html_join("", "<th>{}</th>", ((header,) for header in headers)), format_html_join("", row, rows),
+        table_id, format_html_join("", "<th>{}</th>", ((header,) for header in headers)),
+        format_html_join("", row, rows),
     )
 
 

@@ -107,7 +107,8 @@ class JobPagesMixin:
             if count and job.status == job.Status.FAILED:
                 messages.error(request, job.last_error)
             elif count:
-                messages.success(request, format_html("Queued {} again over {}.", job_link(job), count_text(count, "item")))
+                messages.success(request,
+                                 format_html("Queued {} again over {}.", job_link(job), count_text(count, "item")))
             elif job.is_active:
                 messages.info(request, "The job is still running; retry it once it has finished.")
             else:
@@ -167,7 +168,8 @@ class JobAdmin(CrateModelAdmin):
     @admin.action(description="Cancel (the worker stops before its next item)", permissions=["change"])
     def cancel_jobs(self, request, queryset):
         cancelled = sum(jobs.job_cancel(job=job) for job in queryset)
-        self.message_user(request, f"Cancelled {count_text(cancelled, 'job')}; finished ones were left alone.", messages.SUCCESS)
+        self.message_user(request, f"Cancelled {count_text(cancelled, 'job')}; finished ones were left alone.",
+                          messages.SUCCESS)
 
     @admin.action(description="Retry the failed items", permissions=["change"])
     def retry_failed(self, request, queryset):
@@ -180,6 +182,7 @@ class JobAdmin(CrateModelAdmin):
                 self.message_user(request, str(exc), messages.ERROR)
                 return
         if retried:
-            self.message_user(request, f"Queued {count_text(len(retried), 'job')} again over their failed items.", messages.SUCCESS)
+            self.message_user(request, f"Queued {count_text(len(retried), 'job')} again over their failed items.",
+                              messages.SUCCESS)
         else:
             self.message_user(request, "No finished job among those selected had failed items.", messages.INFO)

@@ -51,7 +51,8 @@ HIDDEN = {("django_celery_results", "groupresult"), ("django_celery_results", "c
 # The sidebar's icon for each page (Material Symbols, shipped with the theme).
 ICONS = {
     "track": "library_music", "tracklist": "queue_music", "trackdiscovery": "manage_search",
-    "librarytrack": "album", "linetoreview": "rule", "discoveryjob": "travel_explore", "purchaselinksjob": "sell", "discoverystatistics": "insights", "wantlist": "bookmark_heart",
+    "librarytrack": "album", "linetoreview": "rule", "discoveryjob": "travel_explore", "purchaselinksjob": "sell",
+    "discoverystatistics": "insights", "wantlist": "bookmark_heart",
     "download": "download", "downloadjob": "downloading", "scanjob": "folder_open", "tagwritejob": "sell",
     "metadatafetchtask": "sync", "jobs": "work_history", "status": "monitor_heart",
     "user": "person", "group": "group", "periodictask": "schedule", "intervalschedule": "timer",
@@ -72,7 +73,8 @@ def sidebar_navigation(request: HttpRequest) -> list[dict]:
 
 
 def _sidebar_item(request: HttpRequest, model: dict) -> dict:
-    item = {"title": model["name"], "link": model["admin_url"], "icon": ICONS.get(model["object_name"].lower(), "table")}
+    item = {"title": model["name"], "link": model["admin_url"],
+            "icon": ICONS.get(model["object_name"].lower(), "table")}
     badge = badges.path_for(request, model.get("app_label", ""), model["object_name"])
     if badge:
         item["badge"] = badge
@@ -182,8 +184,9 @@ def _section(name: str, models: list[dict]) -> dict:
 
 
 def theme_third_party_admins(site: admin.AdminSite) -> None:
-    """Called once every admin module is loaded (CoreConfig.ready): re-register the admins of Django's and the libraries' models on the theme's ModelAdmin, so every page
-    (users, schedules, task results, login attempts) looks and behaves like the rest."""
+    """Called once every admin module is loaded (CoreConfig.ready): re-register the admins of Django's and the
+    libraries' models on the theme's ModelAdmin, so every page (users, schedules, task results, login attempts)
+    looks and behaves like the rest."""
     from django.contrib.auth.models import User
     from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 

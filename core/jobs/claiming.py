@@ -35,7 +35,8 @@ def job_claim(*, model: type[Job], job_id, celery_id: str | None) -> str | None:
     gone (its lease lapsed, its process is dead, or it was this same thread). With a
     celery_id, only the message the job expects may take it.
     """
-    row = model.objects.filter(pk=job_id).values("status", "celery_task_id", "run_token", "worker", "heartbeat_at").first()
+    row = model.objects.filter(pk=job_id).values("status", "celery_task_id", "run_token",
+                                                 "worker", "heartbeat_at").first()
     if row is None or row["status"] in FINISHED_STATUSES:
         return None
     if celery_id is not None and row["celery_task_id"] != celery_id:

@@ -28,7 +28,8 @@ def jobs_resume_abandoned() -> list[str]:
     grace = now - datetime.timedelta(seconds=max(60.0, lease_seconds()))
     resumed = []
     for model in job_models():
-        running = model.objects.filter(status=JobStatus.RUNNING).values_list("pk", "worker", "heartbeat_at", "run_token")
+        running = model.objects.filter(status=JobStatus.RUNNING).values_list("pk", "worker",
+                                                                             "heartbeat_at", "run_token")
         for pk, worker, heartbeat, token in running:
             if not (heartbeat is None or heartbeat < stale or holder_is_dead(worker)):
                 continue

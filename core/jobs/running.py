@@ -45,7 +45,8 @@ def job_run(*, model: type[Job], job_id, celery_id: str | None = None) -> RunRes
     deadline = time.monotonic() + run_budget_seconds()
     try:
         while True:
-            if ctx.should_stop() or not model.objects.filter(pk=job_id, run_token=token, status=JobStatus.RUNNING).exists():
+            if ctx.should_stop() or not model.objects.filter(pk=job_id, run_token=token,
+                                                             status=JobStatus.RUNNING).exists():
                 return RunResult(RunOutcome.STOPPED, "cancelled or taken over")
             if time.monotonic() > deadline:
                 return _hand_back(model, job_id, token, "the run used its time; a new run carries on")
@@ -158,7 +159,8 @@ def _record(model: type[Job], job_id, items: Sequence, outcomes: dict[Any, ItemO
                         raise _WriteFailed from exc
                     error = unexpected_error(item, exc)
             item_model.objects.filter(pk=item.pk).update(
-                status=ItemStatus.FAILED if error else ItemStatus.SUCCEEDED, error=error, result=result, processed_at=now
+                status=ItemStatus.FAILED if error else ItemStatus.SUCCEEDED, error=error,
+                result=result, processed_at=now
             )
             if error:
                 failed += 1

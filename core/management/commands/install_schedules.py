@@ -23,7 +23,8 @@ class Command(BaseCommand):
                 continue
             crontab, _ = CrontabSchedule.objects.get_or_create(
                 timezone=settings.CELERY_TIMEZONE,
-                **{"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*", **spec["crontab"]},
+                **{"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*",
+                   "month_of_year": "*", **spec["crontab"]},
             )
             PeriodicTask.objects.create(
                 name=name,
