@@ -45,8 +45,8 @@ def _start_discovery(model_admin, request, tracklists, force_refresh=False):
     links = mark_safe(", ".join(job_link(job) for job in created[:10]))
     lines = sum(job.total for job in created)
     model_admin.message_user(
-        request, format_html("Identifying {} of {}: {}.", count_text(lines, "line"), count_text(len(created), "tracklist"),
-                             links),
+        request, format_html("Identifying {} of {}: {}.", count_text(lines, "line"),
+                             count_text(len(created), "tracklist"), links),
         messages.SUCCESS,
     )
     if len(created) == 1:
@@ -123,7 +123,8 @@ class TracklistAdmin(CrateModelAdmin):
         # A file of several mixes: the others become tracklists of their own, as an import of the file makes them
         # (each named by its own title line, else by this one's name).
         for created in tracklists_create_from_mixes(mixes=form.mixes[1:], stem=obj.name, **form.given):
-            self.message_user(request, format_html("The file holds another mix too: imported as {}.", created), messages.INFO)
+            self.message_user(request, format_html("The file holds another mix too: imported as {}.", created),
+                              messages.INFO)
 
     @admin.action(description="Discover tracks (identify every line)", permissions=["change"])
     def discover_tracks(self, request, queryset):
@@ -245,8 +246,8 @@ class LibraryTrackAdmin(ExportActionsMixin, CrateListAdmin):
             return
         survivor = library_tracks_merge_survivor(chosen)
         merged = library_tracks_merge(survivor=survivor, others=chosen)
-        self.message_user(request, f"Merged {count_text(merged, 'duplicate')} into “{survivor}”: their sightings and want-list "
-                                   "entries moved to it.", messages.SUCCESS)
+        self.message_user(request, f"Merged {count_text(merged, 'duplicate')} into “{survivor}”: their sightings "
+                                   "and want-list entries moved to it.", messages.SUCCESS)
 
 
 # A tracklist's lines and the review queue, and the statistics page, have modules of their own; what discovery adds

@@ -108,7 +108,8 @@ class TrackDiscoveryAdmin(CrateModelAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<uuid:pk>/accept/<int:index>/", view(require_POST(self.accept_view)), name="library_discovery_accept"),
+            path("<uuid:pk>/accept/<int:index>/", view(require_POST(self.accept_view)),
+                 name="library_discovery_accept"),
             path("<uuid:pk>/search/", view(require_POST(self.search_view)), name="library_discovery_search"),
             path("<uuid:pk>/unidentifiable/", view(require_POST(self.unidentifiable_view)),
                  name="library_discovery_unidentifiable"),
@@ -119,7 +120,8 @@ class TrackDiscoveryAdmin(CrateModelAdmin):
         discovery = get_object_or_404(TrackDiscovery, pk=pk)
         back = HttpResponseRedirect(reverse("admin:library_trackdiscovery_change", args=[pk]))
         if not self.has_change_permission(request, discovery):
-            self.message_user(request, "You may look at this line but not decide it; nothing was changed.", messages.ERROR)
+            self.message_user(request, "You may look at this line but not decide it; nothing was changed.",
+                              messages.ERROR)
             return discovery, back
         return discovery, None
 
@@ -152,7 +154,8 @@ class TrackDiscoveryAdmin(CrateModelAdmin):
         try:
             status = discovery_search_again(discovery=discovery, **form.cleaned_data)
         except RateLimited as exc:
-            self.message_user(request, f"{exc.provider} asks to wait {exc.retry_after:g} s; search again then.", messages.WARNING)
+            self.message_user(request, f"{exc.provider} asks to wait {exc.retry_after:g} s; search again then.",
+                              messages.WARNING)
             return back
         except ProviderError as exc:
             self.message_user(request, f"The search failed: {exc.message}. Try again in a minute.", messages.ERROR)
@@ -193,7 +196,8 @@ class LineToReviewAdmin(TrackDiscoveryAdmin):
             return ""
         best = discovery.candidates[0]
         artists = ", ".join(best.get("artists") or [])
-        return f"{artists} – {best.get('title', '')} ({_candidate_row(best)['source_label']}, {best.get('score', 0):.0%})"
+        return (f"{artists} – {best.get('title', '')} "
+                f"({_candidate_row(best)['source_label']}, {best.get('score', 0):.0%})")
 
     @admin.action(description="Accept the best where only listings of one recording compete", permissions=["change"])
     def accept_duplicates(self, request, queryset):

@@ -63,7 +63,8 @@ def _chart(key: str, title: str, rows: list[tuple[str, float, str]], *, suffix: 
         }],
     }
     return {
-        "key": key, "title": title, "kind": kind, "data": json.dumps(data), "links": json.dumps([url for _, _, url in rows]),
+        "key": key, "title": title, "kind": kind, "data": json.dumps(data),
+        "links": json.dumps([url for _, _, url in rows]),
         "rows": [{"label": label, "value": value, "url": url} for label, value, url in rows], "suffix": suffix,
     }
 
@@ -79,7 +80,8 @@ def statistics_page_context(*, period: str, day: datetime.date | None = None) ->
     window = {"identified_at__date__gte": window_start.isoformat(), "identified_at__date__lte": window_end.isoformat()}
     added = {"added_at__date__gte": window_start.isoformat(), "added_at__date__lte": window_end.isoformat()}
     counts = [
-        {"label": "Tracks discovered", "value": figures["tracks_discovered"], "url": sightings, "id": "tracks-discovered"},
+        {"label": "Tracks discovered", "value": figures["tracks_discovered"], "url": sightings,
+         "id": "tracks-discovered"},
         {"label": "Unique artists", "value": figures["unique_artists"], "url": sightings, "id": "unique-artists"},
         {"label": "Unique labels", "value": figures["unique_labels"], "url": sightings, "id": "unique-labels"},
         {"label": "Tracklists processed", "value": figures["tracklists_processed"], "url": sightings,
@@ -91,9 +93,12 @@ def statistics_page_context(*, period: str, day: datetime.date | None = None) ->
             (monday.strftime("%d %b"), count, _sightings_url(monday, monday + datetime.timedelta(days=6)))
             for monday, count in trends["discovery_rate"]
         ], kind="line"),
-        "genres": _chart("genres", "Top genres", [(genre, n, _library_url(genre=genre)) for genre, n in figures["top_genres"]]),
-        "artists": _chart("artists", "Top artists", [(name, n, _library_url(q=name)) for name, n in figures["top_artists"]]),
-        "labels": _chart("labels", "Top labels", [(label, n, _library_url(label=label)) for label, n in figures["top_labels"]]),
+        "genres": _chart("genres", "Top genres",
+                         [(genre, n, _library_url(genre=genre)) for genre, n in figures["top_genres"]]),
+        "artists": _chart("artists", "Top artists",
+                          [(name, n, _library_url(q=name)) for name, n in figures["top_artists"]]),
+        "labels": _chart("labels", "Top labels",
+                         [(label, n, _library_url(label=label)) for label, n in figures["top_labels"]]),
         "mixes": _chart("mixes", "Top mixes", [
             (name, n, _url("library_tracklist_change", args=(pk,))) for name, pk, n in figures["sources"]["mixes"]
         ]),
@@ -101,7 +106,8 @@ def statistics_page_context(*, period: str, day: datetime.date | None = None) ->
             (dj, n, _url("library_tracklist_changelist", {"dj": dj})) for dj, n in figures["sources"]["djs"]
         ]),
         "conversion": _chart("conversion", "Want-list conversion", [
-            (label, want[key], _url("wantlist_wantlist_changelist", {**added, **({"status__exact": status} if status else {})}))
+            (label, want[key],
+             _url("wantlist_wantlist_changelist", {**added, **({"status__exact": status} if status else {})}))
             for key, label, status in WANT_STATUSES
         ]),
     }
@@ -141,7 +147,8 @@ def statistics_page_context(*, period: str, day: datetime.date | None = None) ->
         "success_percent": _percent(trends["success"]["rate"]),
         "conversion_percent": _percent(want["rate"]),
         "decided_url": _url("library_trackdiscovery_changelist", window),
-        "identified_url": _url("library_trackdiscovery_changelist", {**window, "status__exact": DiscoveryStatus.IDENTIFIED}),
+        "identified_url": _url("library_trackdiscovery_changelist",
+                               {**window, "status__exact": DiscoveryStatus.IDENTIFIED}),
     }
 
 
@@ -159,7 +166,8 @@ def _counts_text(rows, noun: str = "", plural: str = "") -> str:
 
 @admin.register(DiscoveryStatistics)
 class DiscoveryStatisticsAdmin(CrateModelAdmin):
-    list_display = ("period", "period_start", "period_end", "tracks_discovered", "unique_artists", "unique_labels", "computed_at")
+    list_display = ("period", "period_start", "period_end", "tracks_discovered", "unique_artists",
+                    "unique_labels", "computed_at")
     list_filter = ("period",)
     date_hierarchy = "period_start"
     readonly_fields = (

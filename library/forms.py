@@ -33,12 +33,15 @@ class TracklistForm(forms.ModelForm):
     class Meta:
         model = Tracklist
         fields = ("name", "dj", "date", "source_url", "raw_text", "upload")
-        widgets = {"raw_text": UnfoldAdminTextareaWidget(attrs={"rows": 16, "placeholder": "01. Artist - Title (X Remix) [Label]"})}
+        widgets = {"raw_text": UnfoldAdminTextareaWidget(
+            attrs={"rows": 16, "placeholder": "01. Artist - Title (X Remix) [Label]"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = False
-        self.fields["name"].help_text = "Left empty, it is taken from the tracklist's own title line or the file's name."
+        self.fields["name"].help_text = (
+            "Left empty, it is taken from the tracklist's own title line or the file's name."
+        )
         self.fields["raw_text"].help_text = (
             "Paste the tracklist: any of “01. Artist - Title (X Remix) [Label]”, “[00:12:34] Artist - Title”, "
             "“Artist feat. B - Title”, “ID - ID”… Blank and header lines are skipped; a line that cannot be read "
@@ -46,7 +49,8 @@ class TracklistForm(forms.ModelForm):
         )
         # Text from outside is made storable (a NUL shown as �), not refused: the rest of the paste is good.
         self.fields["raw_text"].validators = [
-            check for check in self.fields["raw_text"].validators if not isinstance(check, ProhibitNullCharactersValidator)
+            check for check in self.fields["raw_text"].validators
+            if not isinstance(check, ProhibitNullCharactersValidator)
         ]
         self.mixes: list[parsing.ParsedTracklist] = []
         # The DJ, date and link as the person gave them, before the mix's own fill what they left empty: what the
@@ -57,12 +61,14 @@ class TracklistForm(forms.ModelForm):
         text = storable(self.cleaned_data.get("raw_text") or "")
         if len(text.encode("utf-8", "replace")) > TRACKLIST_MAX_BYTES:
             raise forms.ValidationError(f"A tracklist is at most {TRACKLIST_MAX_TEXT}; this one is "
-                                        f"{size_text(len(text.encode('utf-8', 'replace')))}. Split it into smaller ones.")
+                                        f"{size_text(len(text.encode('utf-8', 'replace')))}. "
+                                        "Split it into smaller ones.")
         return text
 
     def clean(self):
         cleaned = super().clean()
-        self.given = {"dj": cleaned.get("dj") or "", "date": cleaned.get("date"), "source_url": cleaned.get("source_url") or ""}
+        self.given = {"dj": cleaned.get("dj") or "", "date": cleaned.get("date"),
+                      "source_url": cleaned.get("source_url") or ""}
         upload = cleaned.get("upload")
         if upload is not None:
             if upload.size > TRACKLIST_MAX_BYTES:

@@ -77,7 +77,8 @@ def query_of(discovery: TrackDiscovery) -> matching.Recording:
 
 def _search_text(discovery: TrackDiscovery) -> tuple[str, str]:
     title = searched_title(discovery.title)
-    return discovery.artist or ", ".join(discovery.artists), f"{title} ({discovery.version})" if discovery.version else title
+    return (discovery.artist or ", ".join(discovery.artists),
+            f"{title} ({discovery.version})" if discovery.version else title)
 
 
 def _search(client, discovery: TrackDiscovery, force_refresh: bool) -> list[TrackCandidate]:
@@ -102,10 +103,12 @@ def candidate_of(kept: Any) -> TrackCandidate:
     return TrackCandidate(
         source=str(kept.get("source") or ""), external_id=str(kept.get("external_id") or ""),
         title=str(kept.get("title") or ""), artists=tuple(str(name) for name in kept.get("artists") or ()),
-        album=str(kept.get("album") or ""), duration=kept.get("duration") if isinstance(kept.get("duration"), int) else None,
+        album=str(kept.get("album") or ""),
+        duration=kept.get("duration") if isinstance(kept.get("duration"), int) else None,
         isrc=str(kept.get("isrc") or ""), label=str(kept.get("label") or ""), url=str(kept.get("url") or ""),
         version=str(kept.get("version") or ""), comment=str(kept.get("comment") or ""), video=kept.get("video") is True,
-        release_types=tuple((str(pair[0]), pair[1]) for pair in types if isinstance(pair, list | tuple) and len(pair) == 2),
+        release_types=tuple((str(pair[0]), pair[1]) for pair in types
+                            if isinstance(pair, list | tuple) and len(pair) == 2),
         release_count=kept.get("release_count") if isinstance(kept.get("release_count"), int) else 0,
         official_release_count=(
             kept.get("official_release_count") if isinstance(kept.get("official_release_count"), int) else 0
@@ -131,7 +134,8 @@ def _kept(candidates: Sequence[TrackCandidate], decision: matching.Decision) -> 
 def _library_match(discovery: TrackDiscovery) -> tuple[Track, matching.Score] | None:
     """Return the library's track for this line when it matches clearly, else None."""
     tracks = list(
-        Track.objects.filter(library_entry__isnull=False, title__iexact=discovery.title).select_related("library_entry")[:20]
+        Track.objects.filter(library_entry__isnull=False, title__iexact=discovery.title)
+        .select_related("library_entry")[:20]
     )
     if not tracks:
         return None
@@ -224,7 +228,8 @@ def _linked(
     sources: list[str], candidate: TrackCandidate | None = None, identified_by: str = "", reason: str = "",
 ) -> LineOutcome:
     def write() -> dict[str, Any]:
-        chosen, created = (track, False) if track is not None else track_services.track_from_candidate(candidate=candidate)
+        chosen, created = ((track, False) if track is not None
+                           else track_services.track_from_candidate(candidate=candidate))
         library_track, _ = library_track_ensure(track=chosen)
         provisional = library_track.is_provisional
         status = DiscoveryStatus.PROVISIONAL if provisional else DiscoveryStatus.IDENTIFIED
@@ -354,7 +359,8 @@ def library_track_identify(*, library_track: LibraryTrack) -> TrackIdentified:
 
 def new_tracks_enrich(*, track_ids: Sequence, started_by: str = "discovery") -> None:
     """Queue a metadata fetch for tracks identification created, so the other providers fill them in."""
-    ids = list(Track.objects.filter(pk__in=list(track_ids), metadata_fetched_at__isnull=True).values_list("pk", flat=True))
+    ids = list(Track.objects.filter(pk__in=list(track_ids), metadata_fetched_at__isnull=True)
+               .values_list("pk", flat=True))
     if ids:
         try:
             track_services.metadata_fetch_jobs_create(tracks=ids, started_by=started_by)

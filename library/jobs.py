@@ -25,7 +25,8 @@ class DiscoveryHandler(JobHandler):
 
     def process_batch(self, job: DiscoveryJob, items: Sequence[DiscoveryJobItem], ctx: RunContext) -> BatchOutcome:
         identified = identification.discoveries_identify(
-            discoveries=[item.discovery for item in items], force_refresh=job.force_refresh, should_stop=ctx.should_stop,
+            discoveries=[item.discovery for item in items], force_refresh=job.force_refresh,
+            should_stop=ctx.should_stop,
         )
         outcome = BatchOutcome(wait=identified.wait, interrupted=identified.interrupted)
         new_tracks: list[str] = []

@@ -203,9 +203,12 @@ class DiscoveryStatistics(models.Model):
     unique_artists = models.PositiveIntegerField(default=0)
     unique_labels = models.PositiveIntegerField(default=0)
     tracklists_processed = models.PositiveIntegerField(default=0)
-    top_genres = models.JSONField(default=list, blank=True, help_text="The most discovered genres, each with its count.")
-    sources = models.JSONField(default=dict, blank=True, help_text="The mixes and DJs the period's discoveries came from, each with its count.")
-    most_played = models.JSONField(default=list, blank=True, help_text="The library tracks heard in the most mixes, each with its count.")
+    top_genres = models.JSONField(default=list, blank=True,
+                                  help_text="The most discovered genres, each with its count.")
+    sources = models.JSONField(default=dict, blank=True,
+                               help_text="The mixes and DJs the period's discoveries came from, each with its count.")
+    most_played = models.JSONField(default=list, blank=True,
+                                   help_text="The library tracks heard in the most mixes, each with its count.")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -214,7 +217,8 @@ class DiscoveryStatistics(models.Model):
         verbose_name_plural = "discovery statistics"
         constraints = [
             models.UniqueConstraint(fields=["period", "period_start"], name="statistics_unique_period"),
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="statistics_period_order"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
+                                   name="statistics_period_order"),
             models.CheckConstraint(
                 condition=Q(period__in=StatisticsPeriod.values), name="statistics_period_valid"
             ),

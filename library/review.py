@@ -119,7 +119,8 @@ def discovery_search_again(
     *, discovery: TrackDiscovery, artist: str, title: str, version: str = "",
 ) -> str:
     """Correct the line's artist, title and version, and identify it again here; return its new status."""
-    discovery.artist, discovery.title, discovery.version = artist.strip()[:500], title.strip()[:500], version.strip()[:300]
+    discovery.artist, discovery.title, discovery.version = (
+        artist.strip()[:500], title.strip()[:500], version.strip()[:300])
     discovery.artists = list(matching.split_artists(discovery.artist))
     remixer = matching.parse_title(f"x ({discovery.version})").remixer if discovery.version else ""
     discovery.remixers = list(matching.split_artists(remixer)) if remixer else []

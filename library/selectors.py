@@ -51,14 +51,16 @@ def review_count() -> int:
     return TrackDiscovery.objects.filter(status=DiscoveryStatus.NEEDS_REVIEW).count()
 
 
-def discovery_job_under_way(*, tracklist: Tracklist, line_ids: Sequence, force_refresh: bool = False) -> DiscoveryJob | None:
+def discovery_job_under_way(*, tracklist: Tracklist, line_ids: Sequence,
+                            force_refresh: bool = False) -> DiscoveryJob | None:
     """Return the newest unfinished discovery job of the tracklist that identifies every one of these lines (with
     the same force_refresh), or None."""
     wanted = set(line_ids)
     for job in DiscoveryJob.objects.filter(
         tracklist=tracklist, status__in=ACTIVE_STATUSES, force_refresh=force_refresh,
     ).order_by("-created_at")[:10]:
-        covered = set(DiscoveryJobItem.objects.filter(job=job, discovery_id__in=wanted).values_list("discovery_id", flat=True))
+        covered = set(DiscoveryJobItem.objects.filter(job=job, discovery_id__in=wanted)
+                      .values_list("discovery_id", flat=True))
         if covered == wanted:
             return job
     return None

@@ -230,7 +230,8 @@ def _success(start: datetime.date, end: datetime.date) -> dict[str, Any]:
         lines=Count("id"), identified=Count("id", filter=identified),
         **{f"consulted_{n}": Count("id", filter=q) for n, q in enumerate(consulted.values())},
         # A provider is credited with the lines it identified, not every identified line it was asked about.
-        **{f"identified_{n}": Count("id", filter=identified & Q(identified_by=name)) for n, name in enumerate(consulted)},
+        **{f"identified_{n}": Count("id", filter=identified & Q(identified_by=name))
+           for n, name in enumerate(consulted)},
     )
     providers = [
         {"provider": name, "label": "Library" if name == "library" else provider_label(name),
@@ -245,7 +246,8 @@ def _success(start: datetime.date, end: datetime.date) -> dict[str, Any]:
         .order_by("-lines", "tracklist__dj")[:TOP]
     )
     return {
-        "lines": counts["lines"], "identified": counts["identified"], "rate": share(counts["identified"], counts["lines"]),
+        "lines": counts["lines"], "identified": counts["identified"],
+        "rate": share(counts["identified"], counts["lines"]),
         "by_provider": providers,
         "by_method": sorted(([row["method"], row["lines"]] for row in methods), key=lambda row: (-row[1], row[0])),
         "by_source": [

@@ -67,7 +67,8 @@ class LinesChange:
                      if self.kept else ""]
             said = and_join(parts) + "."
         if self.unparsed:
-            said += f" {count_text(self.unparsed, 'line')} could not be read and {'is' if self.unparsed == 1 else 'are'} kept as unparsed."
+            said += (f" {count_text(self.unparsed, 'line')} could not be read and "
+                     f"{'is' if self.unparsed == 1 else 'are'} kept as unparsed.")
         return said
 
 
@@ -179,7 +180,8 @@ def tracklists_create_from_mixes(
             raw = "\n".join(line.raw for line in mix.lines)
             title = name if name and len(mixes) == 1 else (mix.name or name or stem)
             created.append(tracklist_create(
-                name=title, dj=dj or mix.dj, date=date or mix.date, source_url=source_url or mix.source_url, raw_text=raw,
+                name=title, dj=dj or mix.dj, date=date or mix.date,
+                source_url=source_url or mix.source_url, raw_text=raw,
                 lines=mix.lines,
             ))
     return created

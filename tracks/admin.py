@@ -46,7 +46,8 @@ class TrackAdmin(TrackPagesMixin, CrateListAdmin):
         "isrc", "file",
     )
     list_display_links = ("track",)
-    list_filter = (BpmFilter, KeyFilter, GenreFilter, LabelFilter, YearFilter, HasFileFilter, ProviderFilter, StaleFilter)
+    list_filter = (BpmFilter, KeyFilter, GenreFilter, LabelFilter, YearFilter, HasFileFilter,
+                   ProviderFilter, StaleFilter)
     list_filter_submit = True  # the range filters are forms: one Apply button for all
     list_before_template = "admin/tracks/track/list_tools.html"
     # Each has a trigram index on PostgreSQL; provider ids are found by prefix (see get_search_results).
@@ -60,7 +61,8 @@ class TrackAdmin(TrackPagesMixin, CrateListAdmin):
     # No admin `ordering`: the model's (title) is the default, and a column a person sorts by
     # is then followed only by the id, which its (column, -id) index matches.
     readonly_fields = (
-        "id", "field_sources", "metadata_fetched_at", "audience_text", "audience_fetched_at", "created_at", "updated_at",
+        "id", "field_sources", "metadata_fetched_at", "audience_text", "audience_fetched_at",
+        "created_at", "updated_at",
         "file_summary", "listen", "downloads", "discoveries", "want_state", "tags_state", "musicbrainz_release_id",
         "musicbrainz_release_group_id", "musicbrainz_artists", "musicbrainz_album_artists",
     )
@@ -102,7 +104,8 @@ class TrackAdmin(TrackPagesMixin, CrateListAdmin):
     def artwork(self, track: Track) -> str:
         """The cover, with the play button over it when the track has a file (one column, so the crate fits)."""
         cover = format_html(
-            '<img src="{}" alt="" width="32" height="32" loading="lazy" referrerpolicy="no-referrer">', track.artwork_url,
+            '<img src="{}" alt="" width="32" height="32" loading="lazy" referrerpolicy="no-referrer">',
+            track.artwork_url,
         ) if track.artwork_url else ""
         play = player.play_button(track)
         if not play:

@@ -134,7 +134,8 @@ class TrackPagesMixin:
             for note in outcome.disagreements:
                 self.message_user(
                     request,
-                    f"{note['provider']} calls it “{note['title']}”, another recording: left out, and the track kept as it is.",
+                    f"{note['provider']} calls it “{note['title']}”, another recording: left out, "
+                    "and the track kept as it is.",
                     messages.WARNING,
                 )
         return HttpResponseRedirect(reverse("admin:tracks_track_change", args=[track.pk]))
@@ -158,7 +159,9 @@ class TrackPagesMixin:
             if created:
                 total = sum(job.total for job in created)
                 self.message_user(
-                    request, f"Started {count_text(len(created), 'fetch job')} over {count_text(total, 'stale track')}.", messages.SUCCESS
+                    request,
+                    f"Started {count_text(len(created), 'fetch job')} over {count_text(total, 'stale track')}.",
+                    messages.SUCCESS
                 )
                 return HttpResponseRedirect(reverse("admin:tracks_metadatafetchtask_changelist"))
             self.message_user(request, "No track has missing or stale metadata.", messages.INFO)
@@ -169,7 +172,8 @@ class TrackPagesMixin:
         try:
             result = run_import()
         except BrokerUnavailable as exc:
-            self.message_user(request, f"The tracks were imported but their metadata fetch was not queued: {exc}", messages.WARNING)
+            self.message_user(request, f"The tracks were imported but their metadata fetch was not queued: {exc}",
+                              messages.WARNING)
         except services.NothingFound as exc:
             self.message_user(request, f"Nothing was imported: {exc}", messages.ERROR)
         except ProviderError as exc:

@@ -64,7 +64,8 @@ class ArtistsField(forms.CharField):
             raise forms.ValidationError("Give at least one artist.")
         for name in value:
             if len(name) > 300:
-                raise forms.ValidationError(f"An artist's name has at most 300 characters; “{name[:40]}…” has {len(name)}.")
+                raise forms.ValidationError("An artist's name has at most 300 characters; "
+                                            f"“{name[:40]}…” has {len(name)}.")
 
     def has_changed(self, initial, data):
         return self.to_python(initial or []) != self.to_python(data)
@@ -144,7 +145,8 @@ class TrackForm(forms.ModelForm):
     class Meta:
         model = Track
         fields = (
-            "title", "version", "remixers", "credit_name", "artists", "album", "album_artist", "label", "catalog_number", "release_date",
+            "title", "version", "remixers", "credit_name", "artists", "album", "album_artist", "label",
+            "catalog_number", "release_date",
             "isrc", "track_number", "disc_number", "artwork_url", "genre", "bpm", "key", "duration",
             *PROVIDER_ID_FIELDS, "file_path", "file_format", "file_bitrate", "slug",
         )

@@ -29,7 +29,8 @@ class MetadataFetchHandler(JobHandler):
             write=lambda: services.track_audience_store(track=item.track, figures=figures),
         )
 
-    def process_batch(self, job: MetadataFetchTask, items: Sequence[MetadataFetchTaskItem], ctx: RunContext) -> BatchOutcome:
+    def process_batch(self, job: MetadataFetchTask, items: Sequence[MetadataFetchTaskItem],
+                      ctx: RunContext) -> BatchOutcome:
         if job.is_audience:
             return super().process_batch(job, items, ctx)
         gathered = services.tracks_metadata_gather(

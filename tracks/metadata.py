@@ -184,7 +184,8 @@ def recording_of(track: Any) -> matching.Recording:
     artists = tuple(track.artists or ()) or matching.split_artists(track.credit_name or "")
     ids = {field: getattr(track, field) for field in PROVIDER_ID_FIELDS if getattr(track, field)}
     return matching.Recording(
-        title=track.title, version=getattr(track, "version", ""), artists=artists, duration=track.duration, isrc=track.isrc, ids=ids,
+        title=track.title, version=getattr(track, "version", ""), artists=artists, duration=track.duration,
+        isrc=track.isrc, ids=ids,
         label=track.label, catalog_number=track.catalog_number,
     )
 

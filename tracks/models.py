@@ -51,7 +51,8 @@ class Track(ProviderIds):
     """One recording as the providers describe it, and its local file if there is one."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    title = models.CharField(max_length=500, help_text="The title without its version: “Strobe”, not “Strobe (Club Edit)”.")
+    title = models.CharField(max_length=500,
+                             help_text="The title without its version: “Strobe”, not “Strobe (Club Edit)”.")
     version = models.CharField(
         max_length=300, blank=True,
         help_text="The mix name (“Extended Mix”, “Bicep Remix”, “Live”); “Title (X Remix)” and “Title” are two tracks.",

@@ -143,7 +143,8 @@ def track_metadata_outcome(
             else "no metadata provider is enabled; `python manage.py providers` says why each is not"
         )
         raise NothingFound(
-            f"No metadata for “{track}”: {detail}", failed=bool(gathered.asked) and len(gathered.errors) >= gathered.asked,
+            f"No metadata for “{track}”: {detail}",
+            failed=bool(gathered.asked) and len(gathered.errors) >= gathered.asked,
         )
     order = [provider] if provider else settings.METADATA_PROVIDERS
     merged = metadata.merge(agreeing, order)
@@ -396,9 +397,11 @@ def metadata_fetch_jobs_create(
     return created
 
 
-def stale_tracks_fetch(*, provider: str = "", force_refresh: bool = False, started_by: str = "") -> list[MetadataFetchTask]:
+def stale_tracks_fetch(*, provider: str = "", force_refresh: bool = False,
+                       started_by: str = "") -> list[MetadataFetchTask]:
     """Create fetch jobs over the stale tracks that no unfinished job is fetching already."""
-    ids = selectors.stale_tracks_select().exclude(pk__in=selectors.busy_track_ids()).order_by("metadata_fetched_at", "pk")
+    ids = (selectors.stale_tracks_select().exclude(pk__in=selectors.busy_track_ids())
+           .order_by("metadata_fetched_at", "pk"))
     return metadata_fetch_jobs_create(
         tracks=ids.values_list("pk", flat=True), provider=provider, force_refresh=force_refresh, started_by=started_by
     )
@@ -426,7 +429,8 @@ def soundcharts_artist_import(*, artist_uuid, limit: int = 100, offset: int = 0,
     while next_offset is not None and len(songs) < limit:
         page = client.artist_songs(str(artist_uuid), offset=next_offset, limit=min(100, limit - len(songs)))
         if page is None:
-            raise NothingFound(f"Soundcharts has no artist with the UUID {artist_uuid}; copy it from the artist's page.")
+            raise NothingFound(f"Soundcharts has no artist with the UUID {artist_uuid}; "
+                               "copy it from the artist's page.")
         songs.extend(page.items)
         next_offset = page.next_offset if page.items else None
     return _import_candidates(songs[:limit], "soundcharts_uuid", started_by)
@@ -467,7 +471,8 @@ def _import_candidates(candidates: list[TrackCandidate], id_field: str, started_
     result = ImportResult()
     with transaction.atomic():
         known = set(
-            Track.objects.filter(**{f"{id_field}__in": [c.external_id for c in candidates]}).values_list(id_field, flat=True)
+            Track.objects.filter(**{f"{id_field}__in": [c.external_id for c in candidates]})
+            .values_list(id_field, flat=True)
         )
         for candidate in candidates:
             if candidate.external_id in known:

@@ -145,7 +145,8 @@ class WantListAdmin(WantListImportMixin, ExportActionsMixin, CrateListAdmin):
 
     @admin.display(description="Where to buy it")
     def where_to_buy(self, want: WantList) -> str:
-        links = [link for link in services.links_sorted(want.purchase_links) if isinstance(link, dict) and link.get("url")]
+        links = [link for link in services.links_sorted(want.purchase_links)
+                 if isinstance(link, dict) and link.get("url")]
         if not links:
             return "No purchase link found yet: use “Refresh purchase links”."
         return format_html('<div class="crate-stores" id="purchase-links">{}</div>', format_html_join(

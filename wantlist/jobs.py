@@ -23,7 +23,8 @@ class PurchaseLinksHandler(JobHandler):
     def process_item(self, job: PurchaseLinksJob, item: PurchaseLinksJobItem, ctx: RunContext) -> ItemOutcome:
         return self.process_batch(job, [item], ctx).done.get(item.pk, ItemOutcome(error="Not refreshed."))
 
-    def process_batch(self, job: PurchaseLinksJob, items: Sequence[PurchaseLinksJobItem], ctx: RunContext) -> BatchOutcome:
+    def process_batch(self, job: PurchaseLinksJob, items: Sequence[PurchaseLinksJobItem],
+                      ctx: RunContext) -> BatchOutcome:
         gathered = services.wants_links_gather(
             wants=[item.want for item in items], force_refresh=job.force_refresh, should_stop=ctx.should_stop,
         )

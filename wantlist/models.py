@@ -49,7 +49,8 @@ class WantList(models.Model):
     )
     purchase_links_fetched_at = models.DateTimeField(null=True, blank=True)
     purchase_links_errors = models.JSONField(
-        default=list, blank=True, help_text="The stores that failed at the last refresh, and why; their old links stay.",
+        default=list, blank=True,
+        help_text="The stores that failed at the last refresh, and why; their old links stay.",
     )
     purchased_at = models.DateTimeField(null=True, blank=True, help_text="When it was marked purchased.")
     added_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -123,7 +123,8 @@ def library_track_for_line(*, discovery: TrackDiscovery) -> LibraryTrack:
     if discovery.library_track_id:
         return discovery.library_track
     if discovery.status in (DiscoveryStatus.UNIDENTIFIABLE, DiscoveryStatus.UNPARSED):
-        raise ValueError(f"Line {discovery.position} names no track (“{discovery.raw_text[:60]}”); it cannot be wanted.")
+        raise ValueError(f"Line {discovery.position} names no track "
+                         f"(“{discovery.raw_text[:60]}”); it cannot be wanted.")
     with transaction.atomic():
         entry = library_services.library_track_provisional_create(discovery=discovery)
         library_services.line_link(discovery=discovery, library_track=entry)

@@ -23,7 +23,8 @@ def discover(command, tracklists, *, sync: bool, quiet: bool = False) -> None:
     for job in created:
         if not sync:
             if not quiet:
-                command.stdout.write(f"queued discovery job {job.pk} over {count_text(job.total, 'line')} of “{job.tracklist}”")
+                command.stdout.write(f"queued discovery job {job.pk} over {count_text(job.total, 'line')} "
+                                     f"of “{job.tracklist}”")
             continue
         show = not quiet and sys.stderr.isatty()
         finished = jobs.job_run_here(
@@ -46,7 +47,8 @@ def lines_json(tracklists) -> str:
     """Return every line of the tracklists as the JSON array the commands print with --json."""
     rows = []
     for tracklist in tracklists:
-        lines = TrackDiscovery.objects.filter(tracklist=tracklist).select_related("library_track__track").order_by("position")
+        lines = (TrackDiscovery.objects.filter(tracklist=tracklist).select_related("library_track__track")
+                 .order_by("position"))
         for line in lines:
             track = line.library_track.track if line.library_track else None
             rows.append({

@@ -27,4 +27,5 @@ class Command(BaseCommand):
             counts = {}
             for status in tracklist.discoveries.values_list("status", flat=True):
                 counts[status] = counts.get(status, 0) + 1
-            self.stdout.write(", ".join(f"{status.replace('_', ' ')}: {count}" for status, count in sorted(counts.items())))
+            self.stdout.write(", ".join(f"{status.replace('_', ' ')}: {count}"
+                                        for status, count in sorted(counts.items())))

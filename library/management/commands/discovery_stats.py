@@ -26,7 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--period", default="weekly", help="daily, weekly (the default), monthly or all-time.")
         parser.add_argument("--date", default="", help="A day in the period, YYYY-MM-DD (default today).")
         parser.add_argument("--json", action="store_true",
-                            help='Print only a JSON object, {"statistics": {...}, "trends": {...}}, to standard output.')
+                            help='Print only a JSON object, {"statistics": {...}, "trends": {...}}, '
+                            'to standard output.')
         parser.add_argument("--fresh", action="store_true", help="Compute afresh rather than use the 15-minute cache.")
 
     def handle(self, *args, period: str, date: str, json: bool, fresh: bool, **options):

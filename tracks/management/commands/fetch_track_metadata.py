@@ -27,7 +27,8 @@ class Command(BaseCommand):
         which = parser.add_mutually_exclusive_group(required=True)
         which.add_argument("--track-uuid", help="A track's id or its Soundcharts UUID.")
         which.add_argument("--bulk", action="store_true", help="Every track in the catalogue.")
-        which.add_argument("--all", action="store_true", help="Tracks with no metadata or metadata older than METADATA_STALE_DAYS.")
+        which.add_argument("--all", action="store_true",
+                           help="Tracks with no metadata or metadata older than METADATA_STALE_DAYS.")
         parser.add_argument("--dry-run", action="store_true", help="List what would be fetched and change nothing.")
         parser.add_argument("--provider", choices=sorted(PROVIDER_CLASSES), help="Ask only this provider.")
         parser.add_argument("--sync", action="store_true", help="Fetch here, without a worker, with a progress bar.")
@@ -52,7 +53,8 @@ class Command(BaseCommand):
             return
         try:
             if stale_only:
-                created = services.stale_tracks_fetch(provider=provider, force_refresh=force_refresh, started_by="command")
+                created = services.stale_tracks_fetch(provider=provider, force_refresh=force_refresh,
+                                                      started_by="command")
             else:
                 created = services.metadata_fetch_jobs_create(
                     tracks=tracks.values_list("pk", flat=True), provider=provider, force_refresh=force_refresh,
@@ -93,13 +95,15 @@ class Command(BaseCommand):
                 outcome = services.track_metadata_fetch(track=track, provider=provider, force_refresh=force_refresh)
             except RateLimited as exc:
                 raise CommandError(f"{exc}. {count_text(fetched + unchanged, 'track')} "
-                                   f"{'was' if fetched + unchanged == 1 else 'were'} fetched before it; run again later.") from None
+                                   f"{'was' if fetched + unchanged == 1 else 'were'} fetched before it; "
+                                   "run again later.") from None
             except (services.NothingFound, ProviderError) as exc:
                 failed += 1
                 self.stderr.write(f"\nfailed: {track.pk}  {exc}")
             else:
                 for note in outcome.disagreements:
-                    self.stderr.write(f"\nkept: {track.pk}  {note['provider']} calls it “{note['title']}”, another recording")
+                    self.stderr.write(f"\nkept: {track.pk}  {note['provider']} calls it “{note['title']}”, "
+                                      "another recording")
                 if outcome.changed:
                     fetched += 1
                 else:
