@@ -241,7 +241,8 @@ class _Catalogue:
         if facts.title and facts.has_artists:
             free = [
                 track for track in self.by_title.get(facts.title.lower(), ())
-                if track.pk not in claimed and not _holds_other_file(track, facts.path) and _versions_agree(track, facts)
+                if track.pk not in claimed and not _holds_other_file(track, facts.path)
+                and _versions_agree(track, facts)
             ]
             decision = matching.decide(facts.recording, [metadata.recording_of(track) for track in free])
             if decision.outcome == matching.Outcome.ACCEPT:

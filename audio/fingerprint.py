@@ -44,7 +44,8 @@ def fingerprint_raw(path: str) -> list[int]:
             capture_output=True, text=True, timeout=FPCALC_TIMEOUT, check=False,
         )
     except FileNotFoundError:
-        raise FingerprintError("fpcalc is not installed (install Chromaprint: apt-get install libchromaprint-tools)") from None
+        raise FingerprintError("fpcalc is not installed (install Chromaprint: "
+                               "apt-get install libchromaprint-tools)") from None
     except subprocess.TimeoutExpired:
         raise FingerprintError(f"fpcalc took more than {FPCALC_TIMEOUT} s") from None
     # As in providers.acoustid: fpcalc 1.5.1 may exit 3 ("Error decoding audio frame (End of file)") after printing

@@ -122,7 +122,8 @@ def walk(root: str) -> Iterator[FolderListing]:
                 if is_link:
                     outside = _link_leaves(entry.path, real_root)
                     if outside:
-                        listing.skipped.append(Skipped(entry.path, f"a link that leads outside the folder (to {outside}): not followed"))
+                        listing.skipped.append(Skipped(
+                            entry.path, f"a link that leads outside the folder (to {outside}): not followed"))
                         continue
                 if entry.is_dir(follow_symlinks=True):
                     status = entry.stat(follow_symlinks=True)

@@ -106,7 +106,8 @@ def scan_walk(*, job: ScanJob) -> ItemOutcome:
     root = job.root
     if not os.path.isdir(root):
         # A disconnected drive must not flag the whole library missing: nothing is written.
-        return ItemOutcome(error=f"The folder {root} is not there any more (a drive disconnected?); nothing was marked missing.")
+        return ItemOutcome(error=f"The folder {root} is not there any more (a drive disconnected?); "
+                           "nothing was marked missing.")
     seen: set[str] = set()
     unseen: list[str] = []  # folders and links the listing could not (or would not) enter
     problems: list[dict[str, str]] = []
@@ -155,7 +156,8 @@ def _missing_flag(root: str, seen: set[str], unseen: Iterable[str] = ()) -> list
     ]
     now = timezone.now()
     for start in range(0, len(gone), 1000):
-        Track.objects.filter(pk__in=[pk for pk, _ in gone[start:start + 1000]]).update(file_missing=True, updated_at=now)
+        Track.objects.filter(pk__in=[pk for pk, _ in gone[start:start + 1000]]).update(
+            file_missing=True, updated_at=now)
     return [path for _, path in gone]
 
 
@@ -197,7 +199,8 @@ def scan_files(*, job: ScanJob, item: ScanJobItem) -> ItemOutcome:
             extension = scan.extension_of(entry.path)
             problems.append(_problem(
                 entry.path, "not_audio",
-                f"not an audio file (.{extension} files are not read)" if extension else "not an audio file (no extension)",
+                f"not an audio file (.{extension} files are not read)" if extension
+                else "not an audio file (no extension)",
             ))
             continue
         if entry.error:
@@ -263,7 +266,8 @@ def files_record(*, job: ScanJob, facts: list[FileFacts], found_again: Iterable 
         if how == "duplicate":
             recorded.counts["duplicate"] += 1
             recorded.problems.append(_problem(
-                each.path, "duplicate", f"another copy of “{track}” (its file: {track.file_path or 'this scan'}); not added",
+                each.path, "duplicate",
+                f"another copy of “{track}” (its file: {track.file_path or 'this scan'}); not added",
             ))
             continue
         owner = catalogue.by_path.get(each.path)
@@ -291,7 +295,8 @@ def files_record(*, job: ScanJob, facts: list[FileFacts], found_again: Iterable 
     if changed:
         for track in changed.values():
             track.updated_at = now
-        Track.objects.bulk_update(list(changed.values()), fields=sorted(changed_fields | {"updated_at"}), batch_size=500)
+        Track.objects.bulk_update(list(changed.values()),
+                                  fields=sorted(changed_fields | {"updated_at"}), batch_size=500)
     # Every track with a file is in the library: provisional until a MusicBrainz id says which recording it is.
     library_services.library_tracks_ensure(
         provisional={pk: not catalogue.by_pk[pk].musicbrainz_recording_id for pk in claimed},
@@ -301,8 +306,8 @@ def files_record(*, job: ScanJob, facts: list[FileFacts], found_again: Iterable 
     _items_append(job.pk, follow_ups)
     if too_few and acoustid_off:
         recorded.notes.append(
-            f"{count_text(too_few, 'file')} {'has' if too_few == 1 else 'have'} no title or no artist in their tags and "
-            f"{'was' if too_few == 1 else 'were'} added under their file name. "
+            f"{count_text(too_few, 'file')} {'has' if too_few == 1 else 'have'} no title or no artist in their tags "
+            f"and {'was' if too_few == 1 else 'were'} added under their file name. "
             f"The look-up by sound (AcoustID) was skipped: {acoustid_off}."
         )
     return recorded

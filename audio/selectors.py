@@ -46,7 +46,8 @@ class ScanSummary:
 
 
 def scan_summary(*, job: ScanJob, problems_limit: int = 1000) -> ScanSummary:
-    """Return the scan's counts by outcome, the files it could not take (with why), those waiting for a person, notes."""
+    """Return the scan's counts by outcome, the files it could not take (with why),
+    those waiting for a person, notes."""
     counts: Counter = Counter({name: 0 for name in OUTCOMES})
     problems: list[dict[str, str]] = []
     reviews: list[dict[str, Any]] = []
@@ -73,7 +74,8 @@ def scan_summary(*, job: ScanJob, problems_limit: int = 1000) -> ScanSummary:
             if note not in notes:
                 notes.append(note)
         if kind == ScanItemKind.IDENTIFY and result.get("status") == "needs_review":
-            reviews.append({"item": pk, "file": path, "track_id": track_id, "candidates": result.get("candidates") or [],
+            reviews.append({"item": pk, "file": path, "track_id": track_id,
+                            "candidates": result.get("candidates") or [],
                             "confidence": result.get("confidence")})
         if status == ItemStatus.FAILED and kind in (ScanItemKind.IDENTIFY, ScanItemKind.ANALYSE):
             label = "not identified" if kind == ScanItemKind.IDENTIFY else "not analysed"

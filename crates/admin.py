@@ -69,13 +69,16 @@ class CrateForm(forms.ModelForm):
     bpm_to = forms.DecimalField(required=False, min_value=1, max_value=999, label="BPM to",
                                 widget=UnfoldAdminDecimalFieldWidget)
     key = forms.CharField(required=False, max_length=20, help_text=keys.KEY_HELP, widget=UnfoldAdminTextInputWidget)
-    key_compatible = forms.BooleanField(required=False, label="and the keys that mix with it", widget=UnfoldBooleanWidget,
-                                        help_text="Its relative major or minor, and one step either way round the wheel.")
+    key_compatible = forms.BooleanField(required=False, label="and the keys that mix with it",
+                                        widget=UnfoldBooleanWidget,
+                                        help_text="Its relative major or minor, "
+                                        "and one step either way round the wheel.")
     year_from = forms.IntegerField(required=False, min_value=1000, max_value=9999, widget=UnfoldAdminIntegerFieldWidget)
     year_to = forms.IntegerField(required=False, min_value=1000, max_value=9999, widget=UnfoldAdminIntegerFieldWidget)
     want_status = forms.ChoiceField(required=False, choices=[("", "any"), *WantStatus.choices],
                                     label="On the want list as", widget=UnfoldAdminSelectWidget)
-    with_file = forms.BooleanField(required=False, initial=True, label="Only tracks with a file", widget=UnfoldBooleanWidget)
+    with_file = forms.BooleanField(required=False, initial=True, label="Only tracks with a file",
+                                   widget=UnfoldBooleanWidget)
 
     class Meta:
         model = Crate
@@ -216,7 +219,8 @@ class CrateAdmin(CrateModelAdmin):
         crate = form.instance
         if crate.is_smart:
             count = services.crate_refill(crate=crate)
-            self.message_user(request, f"“{crate}” holds the {count_text(count, 'library track')} its filter takes.", messages.INFO)
+            self.message_user(request, f"“{crate}” holds the {count_text(count, 'library track')} its filter takes.",
+                              messages.INFO)
         else:
             services.crate_renumber(crate=crate)
 
@@ -286,7 +290,8 @@ class CrateAdmin(CrateModelAdmin):
     def import_view(self, request):
         """Upload a Rekordbox collection; the import runs as a job."""
         if not request.user.has_perms(IMPORT_PERMISSIONS):
-            self.message_user(request, "You may not bring tracks into the library; nothing was imported.", messages.ERROR)
+            self.message_user(request, "You may not bring tracks into the library; nothing was imported.",
+                              messages.ERROR)
             return HttpResponseRedirect(reverse("admin:crates_crate_changelist"))
         form = RekordboxUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():

@@ -76,7 +76,8 @@ def export_action(fmt: str, *, of: str):
         elif of == "tracklist":
             chosen = list(queryset)
             if fmt == "m3u8" and len(chosen) > 1:
-                modeladmin.message_user(request, "An M3U8 file holds one playlist: select one tracklist.", messages.WARNING)
+                modeladmin.message_user(request, "An M3U8 file holds one playlist: select one tracklist.",
+                                        messages.WARNING)
                 return None
             contents = [services.export_content(tracklist=tracklist) for tracklist in chosen]
             name = str(chosen[0]) if len(chosen) == 1 else "tracklists"

@@ -102,6 +102,7 @@ class DuplicateAdmin(CrateModelAdmin):
             return self._back()
         if job is not None:
             self.message_user(request, format_html(
-                "Moving {} copy(ies) into {} ({}); nothing is deleted.", job.total, files.duplicates_dir(), job_link(job),
+                "Moving {} copy(ies) into {} ({}); nothing is deleted.", job.total,
+                files.duplicates_dir(), job_link(job),
             ), messages.SUCCESS)
         return self._back()

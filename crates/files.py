@@ -259,7 +259,8 @@ def file_move_item(*, job: FileMoveJob, item: FileMoveItem) -> ItemOutcome:
     if item.track is None:
         return ItemOutcome(result={"status": "skipped", "why": "the track was deleted"})
     if item.track.file_path != item.path:
-        return ItemOutcome(result={"status": "skipped", "why": f"the file moved since (now {item.track.file_path or 'none'})"})
+        return ItemOutcome(result={"status": "skipped",
+                                   "why": f"the file moved since (now {item.track.file_path or 'none'})"})
     try:
         if job.kind == FileMoveKind.SET_ASIDE:
             result = track_file_set_aside(track=item.track, keep=item.keep)

@@ -91,12 +91,14 @@ def local_path(path: str) -> str:
 def _absent_reason(path: str) -> tuple[str, str]:
     """Return (outcome, why) for a file that is not here: on another machine, or missing."""
     if is_windows_path(path) and os.name != "nt":
-        return "other_machine", f"{path} is a path on another computer (Windows); set DJ_MUSIC_ROOT to map its music folder"
+        return "other_machine", (f"{path} is a path on another computer (Windows); "
+                                 "set DJ_MUSIC_ROOT to map its music folder")
     folder = os.path.dirname(path)
     while folder and folder != os.path.dirname(folder) and not os.path.isdir(folder):
         folder = os.path.dirname(folder)
     if folder in ("", os.sep):
-        return "other_machine", f"{path} is a path on another computer (no such folder here); set DJ_MUSIC_ROOT to map its music folder"
+        return "other_machine", (f"{path} is a path on another computer (no such folder here); "
+                                 "set DJ_MUSIC_ROOT to map its music folder")
     return "missing", f"{path} is not there (the file was moved or deleted)"
 
 
@@ -112,7 +114,8 @@ def _values(entry: rekordbox.RekordboxTrack, tags, duration: float | None) -> di
     values: dict[str, Any] = {
         "title": title, "version": version, "remixers": remixers, "artists": artists, "credit_name": entry.artist,
         "album": entry.album, "genre": entry.genre, "label": entry.label, "bpm": entry.bpm,
-        "key": keys.musical(code) if code else "", "track_number": entry.track_number if (entry.track_number or 0) < 32768 else None,
+        "key": keys.musical(code) if code else "",
+        "track_number": entry.track_number if (entry.track_number or 0) < 32768 else None,
         "disc_number": entry.disc_number if (entry.disc_number or 0) < 32768 else None,
         "duration": round(duration) if duration else entry.total_time, "rating": entry.rating or None,
     }
@@ -249,7 +252,8 @@ def rekordbox_playlists_import(*, job: RekordboxImportJob, item: RekordboxImport
             keys_ = playlist.get("keys") or []
             members = [found[key] for key in keys_ if key in found]
             folder = FOLDER_SEPARATOR.join(_folder_name(part) for part in playlist.get("folders") or () if part)
-            crate, created = crate_services.crate_for_name(name=playlist.get("name") or "Untitled playlist", folder=folder)
+            crate, created = crate_services.crate_for_name(name=playlist.get("name") or "Untitled playlist",
+                                                           folder=folder)
             if crate.is_smart:
                 crate, created = crate_services.crate_for_name(name=f"{crate.name} (Rekordbox)", folder=folder)
             crate_services.crate_tracks_set(crate=crate, library_tracks=members)
@@ -274,7 +278,8 @@ def import_summary(*, job: RekordboxImportJob, notes_limit: int = 500) -> dict[s
     counts = {label: 0 for label in (*OUTCOMES.values(), *FILE_OUTCOMES.values())}
     noted: list[dict[str, Any]] = []
     crates: list[dict[str, Any]] = []
-    rows = RekordboxImportItem.objects.filter(job=job).order_by("position").values_list("kind", "result", "data", "error", "status")
+    rows = (RekordboxImportItem.objects.filter(job=job).order_by("position")
+            .values_list("kind", "result", "data", "error", "status"))
     for kind, result, data, error, status in rows.iterator(chunk_size=2000):
         result = result if isinstance(result, dict) else {}
         if kind == ImportItemKind.PLAYLISTS:

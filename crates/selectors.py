@@ -56,7 +56,8 @@ def rule_library_tracks(rule: dict[str, Any]) -> QuerySet[LibraryTrack]:
     if code:
         codes = keys.compatible(code) if rule.get("key_compatible") else [code]
         queryset = queryset.filter(track__key_wheel__in=[keys.wheel_index(each) for each in codes])
-    for name, lookup in (("year_from", "track__release_date__year__gte"), ("year_to", "track__release_date__year__lte")):
+    for name, lookup in (("year_from", "track__release_date__year__gte"),
+                         ("year_to", "track__release_date__year__lte")):
         if rule.get(name) not in (None, ""):
             queryset = queryset.filter(**{lookup: int(rule[name])})
     if rule.get("want_status"):
@@ -119,7 +120,8 @@ def id_order(ids: Iterable) -> Case | str:
 def ordered_by_ids(ids: Iterable) -> QuerySet[LibraryTrack]:
     """Return the library tracks with these ids, in the order given."""
     ids = list(dict.fromkeys(ids))
-    return library_queryset_for_export().filter(pk__in=ids).order_by(id_order(ids)) if ids else LibraryTrack.objects.none()
+    return (library_queryset_for_export().filter(pk__in=ids).order_by(id_order(ids)) if ids
+            else LibraryTrack.objects.none())
 
 
 # --- Fingerprints and duplicates ----------------------------------------------------------------------------------

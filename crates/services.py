@@ -131,7 +131,8 @@ class Added:
 
     def summary(self) -> str:
         text = f"Added {self.added} track{'s' if self.added != 1 else ''} to “{self.crate}”"
-        return text + (f"; {self.already} {'was' if self.already == 1 else 'were'} in it already." if self.already else ".")
+        return text + (f"; {self.already} {'was' if self.already == 1 else 'were'} in it already."
+                       if self.already else ".")
 
 
 @transaction.atomic
@@ -142,13 +143,15 @@ def crate_tracks_add(*, crate: Crate, library_tracks: Iterable[LibraryTrack]) ->
         raise CrateError(f"“{crate}” fills itself from its filter ({selectors.rule_text(crate.rule)}); "
                          "clear its filter to add tracks by hand, or add them to another crate.")
     wanted = list(dict.fromkeys(entry.pk for entry in library_tracks))
-    present = set(CrateTrack.objects.filter(crate=crate, library_track_id__in=wanted).values_list("library_track_id", flat=True))
+    present = set(CrateTrack.objects.filter(crate=crate, library_track_id__in=wanted)
+                  .values_list("library_track_id", flat=True))
     last = CrateTrack.objects.filter(crate=crate).aggregate(last=Max("position"))["last"]
     start = 0 if last is None else last + 1
     new = [pk for pk in wanted if pk not in present]
     now = timezone.now()
     CrateTrack.objects.bulk_create([
-        CrateTrack(crate=crate, library_track_id=pk, position=start + index, added_at=now) for index, pk in enumerate(new)
+        CrateTrack(crate=crate, library_track_id=pk, position=start + index, added_at=now)
+        for index, pk in enumerate(new)
     ], batch_size=1000)
     if new:
         Crate.objects.filter(pk=crate.pk).update(updated_at=now)
@@ -173,7 +176,8 @@ def crate_refill(*, crate: Crate) -> int:
     """Fill a crate with a saved filter from it, as the library is now; return how many tracks it holds."""
     if not crate.is_smart:
         return crate.entries.count()
-    return crate_tracks_set(crate=crate, library_tracks=selectors.rule_library_tracks(crate.rule).values_list("pk", flat=True))
+    return crate_tracks_set(
+        crate=crate, library_tracks=selectors.rule_library_tracks(crate.rule).values_list("pk", flat=True))
 
 
 def crate_renumber(*, crate: Crate) -> None:
@@ -223,7 +227,8 @@ def export_track(entry: LibraryTrack) -> ExportTrack | None:
         path=path_for_dj(track.file_path, music_root=selectors.music_root(), dj_music_root=settings.DJ_MUSIC_ROOT),
         title=track.full_title, artist=_artist(track), album=track.album, genre=track.genre, label=track.label,
         remixer=", ".join(track.remixers or ()), mix=track.version, comment=" ".join((entry.notes or "").split())[:500],
-        year=released.year if released else None, release_date=released if track.release_date_precision == "day" else None,
+        year=released.year if released else None,
+        release_date=released if track.release_date_precision == "day" else None,
         bpm=track.bpm, key_code=keys.camelot(track.key) or "",
         duration=track.file_duration or (float(track.duration) if track.duration else None),
         file_format=track.file_format, bitrate=track.file_bitrate, sample_rate=track.file_sample_rate,
@@ -344,7 +349,8 @@ def export_file_write(*, content: ExportContent, fmt: str, target: Path, relativ
     target's folder when relative. Return how many tracks it holds."""
     target = Path(target)
     relative_to = str(target.parent.resolve()) if relative else None
-    return write_atomically(target, lambda out: export_write(content=content, fmt=fmt, out=out, relative_to=relative_to))
+    return write_atomically(target,
+                            lambda out: export_write(content=content, fmt=fmt, out=out, relative_to=relative_to))
 
 
 def export_filename(name: str, fmt: str) -> str:

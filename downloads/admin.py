@@ -116,7 +116,8 @@ class DownloadAdmin(CrateModelAdmin):
                     {**candidate, "name": candidate.get("filename", "").replace("\\", "/").rsplit("/", 1)[-1],
                      "folder": candidate.get("filename", "").replace("\\", "/").rsplit("/", 1)[0],
                      "size_text": size_text(candidate.get("size")), "length": length_text(candidate.get("duration")),
-                     "speed_text": f"{size_text(candidate.get('upload_speed'))}/s" if candidate.get("upload_speed") else ""}
+                     "speed_text": (f"{size_text(candidate.get('upload_speed'))}/s"
+                                    if candidate.get("upload_speed") else "")}
                     for candidate in download.candidates
                 ],
                 "tried": html_table(

@@ -32,7 +32,8 @@ def _actions_for(label: str, tracks_of):
 
 _actions_for("tracks.track", list)
 _actions_for("library.librarytrack", lambda qs: [entry.track for entry in qs.select_related("track")])
-_actions_for("wantlist.wantlist", lambda qs: [want.library_track.track for want in qs.select_related("library_track__track")])
+_actions_for("wantlist.wantlist",
+             lambda qs: [want.library_track.track for want in qs.select_related("library_track__track")])
 
 badges.register(
     "downloads", "download", lambda: Download.objects.filter(state=DownloadState.AWAITING_CHOICE).count(),

@@ -96,7 +96,8 @@ def verify(
     accepted = _formats_of_extension(chosen_format)
     if info.format not in accepted:
         chosen = chosen_format.lower().lstrip(".").upper() or "different"
-        raise VerificationFailed(f"the file is {info.format.upper()} audio, but {_article(chosen)} {chosen} file was chosen")
+        raise VerificationFailed(f"the file is {info.format.upper()} audio, "
+                                 f"but {_article(chosen)} {chosen} file was chosen")
     # Headers can lie: a file garbled half way still says its full length. Decode it to be sure it plays.
     try:
         decoded = decoded_seconds(path)

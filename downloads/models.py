@@ -81,7 +81,8 @@ class Download(models.Model):
 
     # Search
     query = models.CharField(max_length=500, blank=True, help_text="The search text that found the candidates.")
-    queries = models.JSONField(default=list, blank=True, help_text="Every search made, in order, with its result count.")
+    queries = models.JSONField(default=list, blank=True,
+                               help_text="Every search made, in order, with its result count.")
     candidates_found = models.PositiveIntegerField(
         default=0, help_text="Files the last search found; one result is a weak signal."
     )
@@ -134,7 +135,8 @@ class Download(models.Model):
             models.CheckConstraint(condition=Q(quality__in=Quality.values), name="download_quality_valid"),
             # Asking twice for the same track and quality finds the download already under way.
             models.UniqueConstraint(
-                fields=["track", "quality"], condition=Q(state__in=ACTIVE_STATES), name="download_one_active_per_quality"
+                fields=["track", "quality"], condition=Q(state__in=ACTIVE_STATES),
+                name="download_one_active_per_quality"
             ),
         ]
         indexes = [models.Index(fields=["state", "-created_at"], name="download_state_created_idx")]

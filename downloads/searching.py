@@ -61,7 +61,8 @@ def _search(download: Download) -> float | None:
     deadline passes, read its answers. Where it stands is kept on the row (`search`) between steps."""
     track = download.track
     wanted = _wanted(track)
-    manual = download.query if any(q.get("manual") and q.get("query") == download.query for q in download.queries) else ""
+    manual = download.query if any(q.get("manual") and q.get("query") == download.query
+                                   for q in download.queries) else ""
     queries = [manual] if manual else queries_for(track)
     names = ["ytdlp"] if manual and URL.match(manual) else sources_in_order()
     state = dict(download.search or {})
@@ -112,11 +113,13 @@ def _search(download: Download) -> float | None:
     if not found and failure is not None:
         # Every source failed: start afresh at the next try (a transient failure is retried with backoff).
         download_note(download=download, search={}, queries=searched)
-        raise ProviderError(failure["provider"], failure["endpoint"], failure["message"], transient=failure["transient"])
+        raise ProviderError(failure["provider"], failure["endpoint"], failure["message"],
+                            transient=failure["transient"])
     ranked = choice.rank(found, wanted, quality=download.quality)
     shown = [scored.as_dict() for scored in ranked[: choice.SHOWN]]
     best = choice.pick(ranked)
-    common = {"query": used_query, "queries": searched, "candidates_found": len(found), "candidates": shown, "search": {}}
+    common = {"query": used_query, "queries": searched, "candidates_found": len(found),
+              "candidates": shown, "search": {}}
     if best is not None:
         picked = {**best.as_dict(), "lossless_elsewhere": choice.lossless_elsewhere(ranked)}
         download_move(

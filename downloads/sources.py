@@ -108,7 +108,8 @@ class SlskdSource(Source):
     def status(self, candidate: DownloadCandidate, *, download_id: str, on_progress=None) -> TransferStatus:
         transfer = self.client.transfer(candidate.username, candidate.filename)
         if transfer is None:
-            return TransferStatus("failed", error="slskd no longer has the transfer (it was removed or slskd restarted)")
+            return TransferStatus("failed",
+                                  error="slskd no longer has the transfer (it was removed or slskd restarted)")
         return _status(transfer)
 
     def local_file(self, candidate: DownloadCandidate, *, download_id: str) -> Path:

@@ -152,7 +152,8 @@ def download_get_or_create(*, track: Track, quality: str, started_by: str = "") 
 
 def download_retry(*, download: Download, job: DownloadJob) -> Download:
     """Return a fresh download of the failed one's track and quality (or the one already under way), moved by job."""
-    fresh, created = download_get_or_create(track=download.track, quality=download.quality, started_by=download.started_by)
+    fresh, created = download_get_or_create(track=download.track, quality=download.quality,
+                                            started_by=download.started_by)
     if created:
         Download.objects.filter(pk=fresh.pk).update(job=job)
         fresh.job = job

@@ -342,10 +342,12 @@ def track_file_record(*, track: Track, path: Path, info: AudioInfo) -> None:
 
 def _next_candidate(download: Download, reason: str) -> float | None:
     """Give up the chosen file with the reason and take the next sure candidate, a person's choice, or fail."""
-    tried = [*download.tried, {**{k: download.chosen.get(k) for k in ("source", "username", "filename")}, "reason": reason}]
+    tried = [*download.tried,
+             {**{k: download.chosen.get(k) for k in ("source", "username", "filename")}, "reason": reason}]
     skip = {(t.get("username"), t.get("filename")) for t in tried}
     if len(tried) >= settings.DOWNLOAD_MAX_CANDIDATES:
-        reasons = "; ".join(f"{Path(str(t.get('filename', '')).replace(chr(92), '/')).name}: {t['reason']}" for t in tried)
+        reasons = "; ".join(f"{Path(str(t.get('filename', '')).replace(chr(92), '/')).name}: {t['reason']}"
+                            for t in tried)
         download_move(
             download=download, to=DownloadState.FAILED, tried=tried,
             error=f"Tried {len(tried)} files: {reasons}"[:2000],

@@ -159,7 +159,8 @@ def mp4_get(tags: Any, name: str) -> list[str]:
 # --- Writing -------------------------------------------------------------------------------------------------------
 
 
-def write_into(audio: Any, fmt: str, texts: dict[str, list[str]], picture: Artwork | None, id3_version: int) -> list[Slot]:
+def write_into(audio: Any, fmt: str, texts: dict[str, list[str]], picture: Artwork | None,
+               id3_version: int) -> list[Slot]:
     """Set our fields under every name on a file mutagen opened, save it, and return what each name must read back."""
     if audio.tags is None:
         audio.add_tags()

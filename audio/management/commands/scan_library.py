@@ -55,7 +55,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  … and {summary.not_listed} more (see the scan job's page)")
         for review in summary.reviews:
             names = "; ".join(
-                f"{', '.join(candidate.get('artists') or [])} - {candidate.get('title')} ({candidate.get('confidence', 0):.0%})"
+                f"{', '.join(candidate.get('artists') or [])} - {candidate.get('title')} "
+                f"({candidate.get('confidence', 0):.0%})"
                 for candidate in review["candidates"][:3]
             )
             self.stdout.write(f"  needs review: {review['file']}: {names}")

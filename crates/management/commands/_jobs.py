@@ -13,7 +13,8 @@ def run_here(command, model, job, *, what: str = "items"):
 
     def progress(row, width: int = 30) -> None:
         filled = width * row.processed // max(1, row.total)
-        command.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {row.processed}/{row.total} {what}", ending="")
+        command.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {row.processed}/{row.total} {what}",
+                             ending="")
         command.stderr.flush()
 
     finished = jobs.job_run_here(model=model, job_id=job.pk, on_progress=progress if show else None)

@@ -24,9 +24,10 @@ class Command(ExportCommand):
     help = (
         "Export the library (every column, provider ids and ISRC included, so the file can be read back) as csv, "
         "json, txt (one 'Artist - Title (Version)' line per track) or xlsx; or for DJ software as rekordbox "
-        "(Rekordbox XML, for Rekordbox's rekordbox xml import), traktor (Traktor NML) or m3u8, the crates as playlists. "
-        "--crate or --tracklist exports one of those instead; tracks without a file are left out of the DJ formats "
-        "and counted. Filter with --genre and --discovered-after; a filter that matches nothing writes the headers only."
+        "(Rekordbox XML, for Rekordbox's rekordbox xml import), traktor (Traktor NML) or m3u8, the crates as "
+        "playlists. --crate or --tracklist exports one of those instead; tracks without a file are left out of "
+        "the DJ formats and counted. Filter with --genre and --discovered-after; a filter that matches nothing "
+        "writes the headers only."
     )
     export_name = exports.EXPORT_NAME
 
@@ -54,7 +55,8 @@ class Command(ExportCommand):
             if genre or discovered_after:
                 raise CommandError("--genre and --discovered-after filter the table exports; for DJ software, save "
                                    "the filter as a crate and export it with --crate.")
-            self._dj_export(fmt=fmt, output=output, crate=chosen_crate, tracklist=chosen_tracklist, relative=paths == "relative")
+            self._dj_export(fmt=fmt, output=output, crate=chosen_crate, tracklist=chosen_tracklist,
+                            relative=paths == "relative")
             return
         if fmt not in TABLE_FORMATS:
             raise CommandError(f"--format: There is no {fmt!r} export; choose one of "
@@ -94,7 +96,8 @@ class Command(ExportCommand):
         try:
             return Tracklist.objects.get(pk=uuid.UUID(value.strip()))
         except (ValueError, Tracklist.DoesNotExist):
-            raise CommandError(f"There is no tracklist with the id {value!r}; its id is in its page's address.") from None
+            raise CommandError(f"There is no tracklist with the id {value!r}; "
+                               "its id is in its page's address.") from None
 
     def _dj_export(self, *, fmt: str, output: str, crate, tracklist, relative: bool) -> None:
         content = crate_services.export_content(crate=crate, tracklist=tracklist)

@@ -32,8 +32,8 @@ class Command(BaseCommand):
             except BrokerUnavailable as exc:
                 raise CommandError(f"{exc} Run with --sync to fingerprint here instead.") from None
             if job is not None and not sync:
-                self.stdout.write(f"queued fingerprint job {job.pk} over {count_text(job.total, 'file')}; run again with --list "
-                                  "once it is done, or use --sync")
+                self.stdout.write(f"queued fingerprint job {job.pk} over {count_text(job.total, 'file')}; "
+                                  "run again with --list once it is done, or use --sync")
                 return
             if job is not None:
                 finished = run_here(self, FingerprintJob, job, what="files")

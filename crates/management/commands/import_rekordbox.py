@@ -22,7 +22,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="The collection's XML file.")
-        parser.add_argument("--sync", action="store_true", help="Import here, without a worker, and print what came in.")
+        parser.add_argument("--sync", action="store_true",
+                            help="Import here, without a worker, and print what came in.")
 
     def handle(self, *args, path: str, sync: bool, **options):
         file = Path(path).expanduser()

@@ -31,7 +31,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"would move {move.source}\n        to {move.destination}")
             outside = sum(1 for move in plan if not move.moves and "outside" in move.reason)
             note = f"; {outside} outside the music folder left alone" if outside else ""
-            self.stdout.write(f"{len(moving)} of {count_text(len(plan), 'file')} would move{note}. Nothing was moved (--dry-run).")
+            self.stdout.write(f"{len(moving)} of {count_text(len(plan), 'file')} would move{note}. "
+                              "Nothing was moved (--dry-run).")
             return
         try:
             job, plan = files.organise_job_create(tracks=tracks.iterator(chunk_size=2000), started_by="command",

@@ -28,7 +28,8 @@ def start(command, request, *, sync: bool, quiet: bool = False) -> Requested:
     if requested.job is not None and sync:
         show = not quiet and sys.stderr.isatty()
         jobs.job_run_here(
-            model=DownloadJob, job_id=requested.job.pk, on_progress=(lambda row: _progress(command, row)) if show else None,
+            model=DownloadJob, job_id=requested.job.pk,
+            on_progress=(lambda row: _progress(command, row)) if show else None,
         )
     elif requested.job is not None and not quiet:
         command.stderr.write(f"queued download job {requested.job.pk} over {count_text(requested.job.total, 'track')}")
