@@ -63,4 +63,5 @@ class TokenScheme(OpenApiAuthenticationExtension):
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "description": "A token from `python manage.py api_token USERNAME`."}
+        return {"type": "http", "scheme": "bearer",
+                "description": "A token from `python manage.py api_token USERNAME`."}

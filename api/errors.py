@@ -126,7 +126,8 @@ def exception_handler(exc, context) -> Response:
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge("The request is larger than the API takes (6 MB); send less at once.")
     elif isinstance(exc, DjangoValidationError):
-        return validation_response(exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages})
+        return validation_response(exc.message_dict if hasattr(exc, "error_dict")
+                                   else {"non_field_errors": exc.messages})
     elif isinstance(exc, ProviderError):
         exc = provider_unavailable(exc)
     elif isinstance(exc, BrokerUnavailable):
@@ -148,8 +149,8 @@ def exception_handler(exc, context) -> Response:
             headers["Retry-After"] = str(math.ceil(exc.retry_after))
         if isinstance(exc, (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)):
             request = context.get("request")
-            authenticator = getattr(request, "_authenticator", None) or (request.authenticators[0]
-                                                                          if request and request.authenticators else None)
+            authenticator = getattr(request, "_authenticator", None) or (
+                request.authenticators[0] if request and request.authenticators else None)
             if authenticator is not None and authenticator.authenticate_header(request):
                 headers["WWW-Authenticate"] = authenticator.authenticate_header(request)
             exc.status_code = status.HTTP_401_UNAUTHORIZED

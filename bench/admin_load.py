@@ -54,15 +54,18 @@ def fill_library_and_more() -> dict[str, str]:
         LibraryTrack.objects.all().delete()
         ids = list(Track.objects.values_list("pk", flat=True))
         for start in range(0, len(ids), 5000):
-            LibraryTrack.objects.bulk_create([LibraryTrack(track_id=pk, discovery_count=1) for pk in ids[start:start + 5000]])
+            LibraryTrack.objects.bulk_create([LibraryTrack(track_id=pk, discovery_count=1)
+                                              for pk in ids[start:start + 5000]])
     tracklist = Tracklist.objects.filter(name="Bench marathon").first()
     if tracklist is None:
         text = "\n".join(
-            f"{n:04d}. Artist {n % 5000} feat. Someone - Track {n:06d} Tool (Someone's Extended Remix) [Label - CAT {n}]"
+            f"{n:04d}. Artist {n % 5000} feat. Someone - "
+            f"Track {n:06d} Tool (Someone's Extended Remix) [Label - CAT {n}]"
             for n in range(1, TRACKLIST_LINES + 1)
         )
         tracklist = library_services.tracklist_create(name="Bench marathon", dj="Bench", raw_text=text)
-    user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True, "is_superuser": True})
+    user, _ = get_user_model().objects.get_or_create(username="bench",
+                                                     defaults={"is_staff": True, "is_superuser": True})
     user.set_password(PASSWORD)
     user.save()
     track = Track.objects.order_by("title").first()

@@ -55,7 +55,8 @@ class StandIn(BaseHTTPRequestHandler):
         ("/v1/tracks/", "spotify", (FIXTURES / "spotify/swaj-track-3n3Ppam7vgaVa1iaRUc9Lp.json").read_bytes(), "json"),
         ("/v1/audio-features/", "spotify",
          (FIXTURES / "spotify/swaj-audio-features-06AKEBrKUckW0KREUWRnvT.json").read_bytes(), "json"),
-        ("/api/v2.25/song/", "soundcharts", (FIXTURES / "soundcharts/mcai-song-v2.25-7d534228-bad-guy.json").read_bytes(),
+        ("/api/v2.25/song/", "soundcharts",
+         (FIXTURES / "soundcharts/mcai-song-v2.25-7d534228-bad-guy.json").read_bytes(),
          "json"),
         ("/ws/2/recording/", "musicbrainz",
          (FIXTURES / "musicbrainz/mbngs-recording-f606f733-c1eb-43f3-93c1-71994ea611e3-artist-rels.xml").read_bytes(),
@@ -201,7 +202,8 @@ def limited(count: int) -> None:
         floors[name] = StandIn.counts[name] * rate.interval / 1000 / rate.limit
         print(f"{name:>12} {StandIn.counts[name]:>9} {settings.PROVIDER_RATE_LIMITS[name]:>7} {floors[name]:>8.1f}")
     floor = max(floors.values())
-    print(f"wall {seconds:.1f} s, floor {floor:.1f} s ({max(floors, key=floors.get)}): {seconds / floor:.3f}x the floor")
+    print(f"wall {seconds:.1f} s, floor {floor:.1f} s ({max(floors, key=floors.get)}): "
+          f"{seconds / floor:.3f}x the floor")
 
 
 def cached(count: int) -> None:

@@ -39,14 +39,16 @@ PARSER_TARGET = 100_000  # lines per second
 
 
 def bench_parser(lines: int = 100_000, *, repeat: int = 3, seed: int = 2017) -> dict:
-    """Parse `lines` generated lines `repeat` times, cold and then warm; return the lines per second and time per line."""
+    """Parse `lines` generated lines `repeat` times, cold and then warm;
+    return the lines per second and time per line."""
     from library import parsing
     from matching import normalize, versions
 
     rng = random.Random(seed)
     syllables = ["ka", "lo", "ve", "tri", "mon", "dax", "rel", "su", "bo", "ne", "zig", "or", "fa", "ul", "pre"]
     words = ["Acid", "Night", "Tones", "Echo", "Drift", "Signal", "Loop", "Pulse", "Dark", "Room", "Machine",
-             "Soul", "Trax", "Deep", "Motion", "Circle", "Sand", "Space", "Fire", "Rain", "Shadow", "Velvet"]  # fmt: skip
+             "Soul", "Trax", "Deep", "Motion", "Circle", "Sand", "Space", "Fire", "Rain",
+             "Shadow", "Velvet"]  # fmt: skip
 
     def name() -> str:
         return " ".join("".join(rng.choice(syllables) for _ in range(rng.randint(1, 3))).title() for _ in range(2))

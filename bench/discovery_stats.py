@@ -35,8 +35,8 @@ YEARS = 2
 def insert_series(model, count: int, values: dict[str, str]) -> None:
     """Insert count rows of model in one INSERT ... SELECT over generate_series(1, count) AS n.
 
-    values maps field names to SQL expressions of n; every other column gets a random UUID (the key), its field's default, NULL,
-    or now().
+    values maps field names to SQL expressions of n; every other column gets a random UUID (the key), its field's
+    default, NULL, or now().
     """
     from django.db import connection
 
@@ -110,10 +110,12 @@ def fill(*, tracks: int, tracklists: int, lines: int, wanted: int) -> bool:
             "raw_text": "'Artist - Track ' || n", "status": status,
             "method": "CASE WHEN n % 100 < 20 THEN 'library' WHEN n % 100 < 80 THEN 'api' ELSE '' END",
             "sources_consulted": ("CASE WHEN n % 100 < 20 THEN '[\"library\"]'::jsonb WHEN n % 3 = 0 "
-                                  "THEN '[\"musicbrainz\", \"spotify\"]'::jsonb ELSE '[\"beatport\", \"musicbrainz\"]'::jsonb END"),
+                                  "THEN '[\"musicbrainz\", \"spotify\"]'::jsonb "
+                                  "ELSE '[\"beatport\", \"musicbrainz\"]'::jsonb END"),
             "library_track": f"CASE WHEN n % 100 < 88 THEN md5('library' || {pick})::uuid END",
             "confidence": "CASE WHEN n % 100 < 80 THEN 0.9 END",
-            "identified_at": (f"CASE WHEN n % 100 < 98 THEN now() - ({days}.0 * {mix} / {tracklists}) * interval '1 day'"
+            "identified_at": ("CASE WHEN n % 100 < 98 "
+                              f"THEN now() - ({days}.0 * {mix} / {tracklists}) * interval '1 day'"
                               " + ((n - 1) % 100) * interval '1 second' END"),
         })
         insert_series(WantList, wanted, {
@@ -183,7 +185,8 @@ def main() -> None:
                   f"{figures['tracklists_processed']:,} mixes")
         median, queries = measure(lambda: stats.trends(use_cache=False), args.repeat)
         figures = stats.trends(use_cache=False)
-        print(f"{'trends (30 days)':<22} {median:>10.1f} {queries:>8}  {sum(n for _, n in figures['discovery_rate']):,} "
+        print(f"{'trends (30 days)':<22} {median:>10.1f} {queries:>8}  "
+              f"{sum(n for _, n in figures['discovery_rate']):,} "
               f"sightings in 12 weeks, {figures['success']['lines']:,} lines decided in 30 days")
 
 

@@ -81,8 +81,10 @@ def _json(path: Path) -> Any:
 # How each provider's recorded answer lists its hits, in the order the provider gave them.
 _ITEMS = {
     "musicbrainz": _musicbrainz_items,
-    "spotify": lambda path: list(_walk(_json(path), lambda item: item.get("type") == "track" and "name" in item and "id" in item)),
-    "deezer": lambda path: list(_walk(_json(path), lambda item: item.get("type") == "track" and "title" in item and "id" in item)),
+    "spotify": lambda path: list(_walk(_json(path),
+                                       lambda item: item.get("type") == "track" and "name" in item and "id" in item)),
+    "deezer": lambda path: list(_walk(_json(path),
+                                      lambda item: item.get("type") == "track" and "title" in item and "id" in item)),
     "itunes": lambda path: [item for item in _json(path).get("results", []) if item.get("wrapperType") == "track"],
     "beatport": lambda path: list(_json(path).get("results", [])),
     "discogs": lambda path: [item for item in _json(path).get("results", []) if item.get("type") == "release"],
@@ -221,15 +223,16 @@ def report(results: list[Result], *, show: str = "wrong") -> str:
     out += [
         "",
         f"wrong accepts: {figures['wrong_accepts']} (target 0)",
-        f"found:         {figures['found']}/{identifiable} = {_share(figures['found'], identifiable)} of the identifiable"
-        f" lines (target >= {TARGET_FOUND:.0%})",
-        f"reviews:       {figures['reviews']}/{identifiable} = {_share(figures['reviews'], identifiable)} of the identifiable"
-        f" lines (target <= {TARGET_REVIEWS:.0%})",
+        f"found:         {figures['found']}/{identifiable} = {_share(figures['found'], identifiable)}"
+        f" of the identifiable lines (target >= {TARGET_FOUND:.0%})",
+        f"reviews:       {figures['reviews']}/{identifiable} = {_share(figures['reviews'], identifiable)}"
+        f" of the identifiable lines (target <= {TARGET_REVIEWS:.0%})",
         f"provisional:   {figures['provisional']}/{identifiable} of the identifiable lines",
         f"all lines:     {figures['all_outcomes']}",
         f"targets {'MET' if figures['met'] else 'NOT met'}",
     ]
-    wanted = {"wrong": {WRONG}, "review": {WRONG, REVIEW}, "nothing": {WRONG, NOTHING}, "all": {WRONG, REVIEW, NOTHING, FOUND}}[show]
+    wanted = {"wrong": {WRONG}, "review": {WRONG, REVIEW}, "nothing": {WRONG, NOTHING},
+              "all": {WRONG, REVIEW, NOTHING, FOUND}}[show]
     listed = [
         result for result in results
         if result.outcome in wanted and (result.outcome == WRONG or result.identifiable or show == "all")

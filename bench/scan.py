@@ -76,7 +76,8 @@ def fill(folder: Path, count: int) -> None:
         artist = number // (TRACKS_PER_ALBUM * ALBUMS_PER_ARTIST)
         album = number // TRACKS_PER_ALBUM % ALBUMS_PER_ARTIST
         source = sources[number % len(sources)]
-        target = folder / f"Artist {artist:04d}" / f"Album {album}" / f"{number % TRACKS_PER_ALBUM + 1:02d} Track {number:05d}{source.suffix}"
+        target = (folder / f"Artist {artist:04d}" / f"Album {album}"
+                  / f"{number % TRACKS_PER_ALBUM + 1:02d} Track {number:05d}{source.suffix}")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
         write_tags(target, TagValues(

@@ -39,7 +39,8 @@ def fill(count: int) -> None:
     batch = []
     for n in range(count):
         batch.append(Track(
-            title=f"Track {n:06d} {GENRES[n % 8]} Tool", credit_name=f"Artist {n % 5000}", artists=[f"Artist {n % 5000}"],
+            title=f"Track {n:06d} {GENRES[n % 8]} Tool", credit_name=f"Artist {n % 5000}",
+            artists=[f"Artist {n % 5000}"],
             album=f"Album {n % 20000}", label=LABELS[n % 8], genre=GENRES[n % 8], key=KEYS[n % 8],
             bpm=Decimal(110 + n % 40), isrc=f"DEA{n % 100:02d}{n:07d}"[:12], duration=180 + n % 300,
         ))
@@ -94,7 +95,8 @@ def main() -> None:
 
         fill(args.tracks)
         tidy()
-        user, _ = get_user_model().objects.get_or_create(username="bench", defaults={"is_staff": True, "is_superuser": True})
+        user, _ = get_user_model().objects.get_or_create(username="bench",
+                                                         defaults={"is_staff": True, "is_superuser": True})
         client = Client()
         client.force_login(user)
         url = reverse("admin:tracks_track_changelist")

@@ -47,7 +47,8 @@ def candidate(index: int, kept) -> dict:
         "comment": text("comment"),
         "score": float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None,
         "same_version": kept.get("same_version") if isinstance(kept.get("same_version"), bool) else None,
-        "reasons": [str(reason) for reason in kept.get("reasons") or []], "alternative": kept.get("alternative") is True,
+        "reasons": [str(reason) for reason in kept.get("reasons") or []],
+        "alternative": kept.get("alternative") is True,
     }
 
 
@@ -101,7 +102,8 @@ class TracklistSerializer(serializers.Serializer):
     dj = serializers.CharField(allow_blank=True)
     date = serializers.DateField(allow_null=True)
     source_url = serializers.CharField(allow_blank=True)
-    lines_by_status = serializers.DictField(child=serializers.IntegerField(), help_text="How many lines have each status.")
+    lines_by_status = serializers.DictField(child=serializers.IntegerField(),
+                                            help_text="How many lines have each status.")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 

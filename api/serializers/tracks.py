@@ -22,7 +22,8 @@ EDIT_HELP = {
 
 class ProviderIdsSerializer(serializers.Serializer):
     def get_fields(self):
-        return {spec.field: serializers.CharField(help_text=f"{spec.label}; empty when unknown.") for spec in id_fields()}
+        return {spec.field: serializers.CharField(help_text=f"{spec.label}; empty when unknown.")
+                for spec in id_fields()}
 
 
 class FieldSourceSerializer(serializers.Serializer):

@@ -28,7 +28,8 @@ class ApiMixin:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit and length > limit:
             raise PayloadTooLarge(
-                f"The request is {length / 1024 / 1024:.1f} MB; the API takes at most {limit / 1024 / 1024:g} MB at once."
+                f"The request is {length / 1024 / 1024:.1f} MB; "
+                f"the API takes at most {limit / 1024 / 1024:g} MB at once."
             )
         super().initial(request, *args, **kwargs)
 

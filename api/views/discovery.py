@@ -70,7 +70,8 @@ class TracklistViewSet(ApiViewSet):
     @extend_schema(
         summary="Send a tracklist",
         description="As JSON with `text`, or as multipart with a `file` (.txt, .csv with artist and title columns, "
-        f".cue), at most {services.TRACKLIST_MAX_TEXT}. Its lines are read at once; `discover` starts identifying them.",
+        f".cue), at most {services.TRACKLIST_MAX_TEXT}. Its lines are read at once; "
+        "`discover` starts identifying them.",
         request={"application/json": TracklistCreateSerializer, "multipart/form-data": TracklistCreateSerializer},
         responses={201: TracklistCreatedSerializer, **errors(400, 413, 503)},
     )
@@ -105,9 +106,11 @@ class TracklistViewSet(ApiViewSet):
             except BrokerUnavailable as exc:
                 # Nothing half-made: the tracklists go too (their failed jobs with them); send it again later.
                 Tracklist.objects.filter(pk__in=[tracklist.pk for tracklist in created]).delete()
-                raise ServiceUnavailable(f"{exc} The tracklist was not saved either.", code="broker_unavailable") from None
+                raise ServiceUnavailable(f"{exc} The tracklist was not saved either.",
+                                         code="broker_unavailable") from None
         lines = sum(tracklist.discoveries.count() for tracklist in created)
-        message = f"Read {lines} line{'s' if lines != 1 else ''} in {len(created)} tracklist{'s' if len(created) != 1 else ''}."
+        message = (f"Read {lines} line{'s' if lines != 1 else ''} in {len(created)} "
+                   f"tracklist{'s' if len(created) != 1 else ''}.")
         if started:
             message += " Identifying them now."
         return Response(

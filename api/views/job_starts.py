@@ -44,7 +44,8 @@ class JobStartSerializer(serializers.Serializer):
         if kind in ("metadata_fetch", "tag_write") and not data.get("track_ids") and not (
                 kind == "metadata_fetch" and data["stale"]):
             raise serializers.ValidationError({"track_ids": ["Name the tracks" + (", or send stale: true."
-                                                                                  if kind == "metadata_fetch" else ".")]})
+                                                                                  if kind == "metadata_fetch"
+                                                                                  else ".")]})
         if kind == "purchase_links" and not data.get("want_ids") and not data["stale"]:
             raise serializers.ValidationError({"want_ids": ["Name the want-list entries, or send stale: true."]})
         return data
@@ -77,7 +78,8 @@ def jobs_start(*, data: dict, started_by: str) -> StartOutcome:
             made = track_services.stale_tracks_fetch(started_by=started_by, provider=options["provider"],
                                                      force_refresh=options["force_refresh"])
         total = sum(job.total for job in made)
-        return StartOutcome(made, True, f"Started {count_text(len(made), 'job')} over {count_text(total, 'track')}." if made
+        return StartOutcome(made, True,
+                            f"Started {count_text(len(made), 'job')} over {count_text(total, 'track')}." if made
                             else "No track has missing or stale metadata.")
     if kind == "tag_write":
         tracks = list(Track.objects.filter(pk__in=data["track_ids"]))
@@ -101,7 +103,8 @@ def jobs_start(*, data: dict, started_by: str) -> StartOutcome:
                                                        force_refresh=data["force_refresh"])
     else:
         job = want_services.stale_purchase_links_refresh(started_by=started_by)
-    return StartOutcome([job] if job else [], bool(job), f"Asking the stores about {count_text(job.total, 'wanted track')}."
+    return StartOutcome([job] if job else [], bool(job),
+                        f"Asking the stores about {count_text(job.total, 'wanted track')}."
                         if job else "No wanted track has stale purchase links.")
 
 

@@ -108,7 +108,8 @@ class JobViewSet(ApiViewSet):
     @extend_schema(
         summary="List jobs of every kind, newest first",
         parameters=[
-            OpenApiParameter("status", enum=JobStatus.values), OpenApiParameter("kind", enum=sorted(JOB_KINDS.values())),
+            OpenApiParameter("status", enum=JobStatus.values),
+            OpenApiParameter("kind", enum=sorted(JOB_KINDS.values())),
         ],
         responses={200: JobSerializer(many=True), **errors(400)},
     )
@@ -185,7 +186,8 @@ class JobViewSet(ApiViewSet):
                              "message": "Cancelled: it stops before its next item."})
         job.refresh_from_db()
         if job.status == JobStatus.CANCELLED:
-            return Response({"cancelled": False, "job": JobSerializer(job).data, "message": "It was cancelled already."})
+            return Response({"cancelled": False, "job": JobSerializer(job).data,
+                             "message": "It was cancelled already."})
         raise Conflict(f"The job had already {job.get_status_display().lower()}; nothing to cancel.")
 
     @extend_schema(

@@ -97,7 +97,8 @@ class LibraryTrackViewSet(ApiViewSet):
         return Response({
             "library_track_id": str(entry.pk), "wanted": want is not None, "want_id": str(want.pk) if want else None,
             "links": links,
-            "fetched_at": want.purchase_links_fetched_at.isoformat() if want and want.purchase_links_fetched_at else None,
+            "fetched_at": (want.purchase_links_fetched_at.isoformat()
+                           if want and want.purchase_links_fetched_at else None),
             "errors": [str(error) for error in want.purchase_links_errors] if want else [],
         })
 

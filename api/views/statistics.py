@@ -161,7 +161,8 @@ class TrendsView(ApiView):
             "previous_start": found["previous"][0].isoformat(), "previous_end": found["previous"][1].isoformat(),
             "trending_artists": [{"name": str(n), "now": a, "before": b} for n, a, b in found["trending_artists"]],
             "trending_genres": [{"name": str(n), "now": a, "before": b} for n, a, b in found["trending_genres"]],
-            "discovery_rate": [{"week": monday.isoformat(), "sightings": count} for monday, count in found["discovery_rate"]],
+            "discovery_rate": [{"week": monday.isoformat(), "sightings": count}
+                               for monday, count in found["discovery_rate"]],
             "success": {**success, "by_method": dict(success["by_method"])},
             "wantlist": found["wantlist"],
         })

@@ -150,7 +150,8 @@ class TrackViewSet(ApiViewSet):
         description="Starts a download job (Soulseek through slskd, then the fallbacks). Asking again while one at "
         "that quality is under way answers that download (200, `created: false`).",
         parameters=[OpenApiParameter("quality", enum=Quality.values, default=Quality.BEST)],
-        request=None, responses={202: DownloadStartedSerializer, 200: DownloadStartedSerializer, **errors(400, 404, 503)},
+        request=None,
+        responses={202: DownloadStartedSerializer, 200: DownloadStartedSerializer, **errors(400, 404, 503)},
     )
     @idempotent
     def download(self, request, pk=None):
@@ -194,7 +195,8 @@ class SpotifySearchView(ApiView):
             found = services.spotify_search(query=asked.validated_data["query"], limit=asked.validated_data["limit"])
         except ProviderError as exc:
             raise provider_unavailable(exc) from None
-        known = dict(Track.objects.filter(spotify_id__in=[hit.external_id for hit in found]).values_list("spotify_id", "pk"))
+        known = dict(Track.objects.filter(spotify_id__in=[hit.external_id for hit in found])
+                     .values_list("spotify_id", "pk"))
         results = [{
             "spotify_id": hit.external_id, "title": hit.title, "version": hit.version, "artists": list(hit.artists),
             "album": hit.album, "duration": hit.duration, "isrc": hit.isrc,

@@ -145,5 +145,6 @@ class WantExportView(ApiView):
         queryset = wantlist_exports.wantlist_queryset(**options).order_by("priority", "-added_at")
         return exports.streaming_response(
             rows=wantlist_exports.rows(queryset), columns=wantlist_exports.columns(), fmt=fmt,
-            filename=exports.export_filename(wantlist_exports.EXPORT_NAME, fmt), sheet_title=wantlist_exports.EXPORT_NAME,
+            filename=exports.export_filename(wantlist_exports.EXPORT_NAME, fmt),
+            sheet_title=wantlist_exports.EXPORT_NAME,
         )
