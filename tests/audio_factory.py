@@ -109,7 +109,8 @@ def _encode(
     deep = bit_depth == 24
     codec_args = {
         "mp3": ["-c:a", "libmp3lame", *(["-q:a", "0"] if vbr else ["-b:a", f"{bitrate_kbps}k"])],
-        "flac": ["-c:a", "flac", *(["-sample_fmt", "s32", "-bits_per_raw_sample", "24"] if deep else ["-sample_fmt", "s16"])],
+        "flac": ["-c:a", "flac",
+                 *(["-sample_fmt", "s32", "-bits_per_raw_sample", "24"] if deep else ["-sample_fmt", "s16"])],
         "wav": ["-c:a", "pcm_s24le" if deep else "pcm_s16le"],
         "aiff": ["-c:a", "pcm_s24be" if deep else "pcm_s16be"],
         "m4a": ["-c:a", "aac", "-b:a", f"{bitrate_kbps}k"],

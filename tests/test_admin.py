@@ -83,7 +83,8 @@ def test_the_dashboard_shows_counts_running_jobs_failures_providers_and_charts(s
     cache.set("providers:last_error:deezer", {"message": "deezer: GET /track/1: 503", "at": "2026-11-21T10:00:00"}, 60)
     response = superuser_client.get(reverse("admin:index"))
     page = response.content.decode()
-    assert {"label": "Tracks", "value": 4, "url": reverse("admin:tracks_track_changelist")} in response.context["counts"]
+    assert {"label": "Tracks", "value": 4,
+            "url": reverse("admin:tracks_track_changelist")} in response.context["counts"]
     assert 'crate-count-value">4</span><span class="crate-count-label">Tracks' in page
     assert f'data-job="tracks.metadatafetchtask:{running.pk}"' in page and "1 of 4 (25%)" in page
     assert "Latest failures" in page and "soundcharts: 500" in page

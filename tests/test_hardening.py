@@ -51,10 +51,13 @@ def test_a_view_only_user_cannot_cancel_or_retry_a_job(client):
     user.user_permissions.add(Permission.objects.get(codename="view_metadatafetchtask"))
     client.force_login(user)
     job = MetadataFetchTask.objects.create(total=1, status="running")
-    assert "job-cancel" not in client.get(reverse("admin:tracks_metadatafetchtask_change", args=[job.pk])).content.decode()
+    assert "job-cancel" not in client.get(
+        reverse("admin:tracks_metadatafetchtask_change", args=[job.pk])).content.decode()
     url = reverse("admin:job_cancel", kwargs={"label": "tracks.metadatafetchtask", "pk": job.pk})
     response = client.post(url, follow=True)
-    assert [str(m) for m in response.context["messages"]] == ["You may look at this job but not cancel it; nothing was done."]
+    assert [str(m) for m in response.context["messages"]] == [
+        "You may look at this job but not cancel it; nothing was done.",
+    ]
     job.refresh_from_db()
     assert job.status == "running"
 
@@ -91,7 +94,9 @@ def test_check_deploy_passes_with_https_and_says_what_remains_without():
 def test_a_nul_byte_in_a_command_argument_is_refused_before_anything_runs():
     result = manage("fetch_track_metadata", "--track-uuid", "abc\x01def")
     assert result.returncode == 2
-    assert result.stderr == "Error: Argument 3 holds a NUL or control character; type it again without one. Nothing was done.\n"
+    assert result.stderr == (
+        "Error: Argument 3 holds a NUL or control character; type it again without one. Nothing was done.\n"
+    )
 
 
 def test_an_unreachable_database_outside_preflight_is_a_sentence_not_a_traceback():

@@ -79,7 +79,8 @@ def test_a_scanned_file_whose_tags_hold_a_nul_is_read_with_the_nul_shown(tmp_pat
 def test_an_import_row_with_a_nul_is_imported_with_the_nul_shown():
     from import_export.formats.base_formats import CSV
 
-    data = CSV(encoding="utf-8-sig").create_dataset(b"artist,title,version,priority,notes\nEv\x00il,Dre\x00ams,,2,n\x00b\n")
+    data = CSV(encoding="utf-8-sig").create_dataset(
+        b"artist,title,version,priority,notes\nEv\x00il,Dre\x00ams,,2,n\x00b\n")
     result = WantListResource().import_data(data, dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors()
     entry = WantList.objects.get()

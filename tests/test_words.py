@@ -36,14 +36,17 @@ PROBLEMS = {
     "a raw JSON list or object": re.compile(r"\[\s*\"|\[\]|\{\s*\"|\{\}"),
     "an identifier a machine wrote": re.compile(r"\b[a-z]+_[a-z0-9_]+\b"),
     "a page title a machine wrote": re.compile(r"\bSelect [a-z ]+ to (?:change|view)\b"),
-    "a provider named in lower case": re.compile(r"\b(?:musicbrainz|spotify|soundcharts|deezer|itunes|beatport|discogs)\b"),
-    "a spelling the rest of the admin does not use": re.compile(r"\bCatalog number\b|\bIsrc\b|\bLibrary and discovery\b"),
+    "a provider named in lower case": re.compile(
+        r"\b(?:musicbrainz|spotify|soundcharts|deezer|itunes|beatport|discogs)\b"),
+    "a spelling the rest of the admin does not use": re.compile(
+        r"\bCatalog number\b|\bIsrc\b|\bLibrary and discovery\b"),
     "a length in seconds with a fraction": re.compile(r"\d+\.\d+ [Ss]econds"),
     "a confidence as a fraction": re.compile(r"\b0\.\d+ / 0 to 1\b|\b0 to 1\b"),
 }
 # Text that is meant to be read as written: settings and environment names, commands and their options.
 ALLOWED = re.compile(
-    r"https?://\S+|\b[a-z]+:(?=[\s,.]|$)|\b[a-z]+(?:\.[a-z_]+){2,}\b|'[^'\s]+'|“[^”\s]+”|"  # links, prefixes, paths, values
+    r"https?://\S+|\b[a-z]+:(?=[\s,.]|$)|"  # links, prefixes
+    r"\b[a-z]+(?:\.[a-z_]+){2,}\b|'[^'\s]+'|“[^”\s]+”|"  # paths, values
     r"\b[A-Z][A-Z0-9_]{2,}\b|manage\.py \S+|--[a-z-]+|\b(?:import_tracklist|discover_tracks|export_library|"
     r"export_wantlist|scan_library|download_track|download_wanted|fetch_track_metadata|api_token|organise_library|"
     r"import_rekordbox)\b"

@@ -42,7 +42,8 @@ def rows(db) -> dict:
 def reads(r) -> list[str]:
     return [
         "/api/v1/tracks/", f"/api/v1/tracks/{r['track'].pk}/", "/api/v1/tracklists/",
-        f"/api/v1/tracklists/{r['tracklist'].pk}/", "/api/v1/library/tracks/", f"/api/v1/library/tracks/{r['entry'].pk}/",
+        f"/api/v1/tracklists/{r['tracklist'].pk}/", "/api/v1/library/tracks/",
+        f"/api/v1/library/tracks/{r['entry'].pk}/",
         f"/api/v1/library/tracks/{r['entry'].pk}/purchase-links/", "/api/v1/review-queue/",
         "/api/v1/discovery/statistics/", "/api/v1/discovery/trends/", f"/api/v1/discovery/sources/{r['tracklist'].pk}/",
         "/api/v1/want-list/", f"/api/v1/want-list/{r['want'].pk}/", "/api/v1/want-list/export/?format=json",

@@ -22,7 +22,8 @@ MB_FLEETWOOD = "musicbrainz/revsrev-search-recording-artist-fleetwood-mac.xml"
 
 def test_a_tracklist_sent_as_text_is_read_into_lines(api):
     response = api.post("/api/v1/tracklists/", {"name": "Essential Mix", "dj": "Ben Klock", "date": "2017-10-22",
-                                                "source_url": "https://www.mixesdb.com/w/x", "text": MIX}, format="json")
+                                                "source_url": "https://www.mixesdb.com/w/x", "text": MIX},
+                        format="json")
     assert response.status_code == 201, response.content
     [created] = response.json()["tracklists"]
     assert created["name"] == "Essential Mix" and created["date"] == "2017-10-22"

@@ -33,7 +33,9 @@ def test_jobs_of_every_kind_are_listed_newest_first_in_pages(api):
     second = api.get(first["next"]).json()
     assert [job["id"] for job in first["results"] + second["results"]] == [job["id"] for job in listed]
     assert second["next"] is None
-    assert [job["id"] for job in api.get("/api/v1/jobs/", {"kind": "discovery"}).json()["results"]] == [str(discovery.pk)]
+    assert [job["id"] for job in api.get("/api/v1/jobs/", {"kind": "discovery"}).json()["results"]] == [
+        str(discovery.pk),
+    ]
     assert len(api.get("/api/v1/jobs/", {"status": "completed"}).json()["results"]) == 1
     for bad in ({"kind": "nothing"}, {"status": "sleeping"}, {"cursor": "%%%"}):
         response = api.get("/api/v1/jobs/", bad)
@@ -97,8 +99,8 @@ def test_a_person_picks_a_file_while_a_download_waits(api):
     wrong = api.post(f"/api/v1/downloads/{download.pk}/input/", {"choice": {"username": "peer", "filename": "x"}},
                      format="json")
     assert wrong.status_code == 409 and "no longer on the list" in error_of(wrong)["message"]
-    both = api.post(f"/api/v1/downloads/{download.pk}/input/", {"query": "x", "choice": {"username": "p",
-                                                                                         "filename": "f"}}, format="json")
+    both = api.post(f"/api/v1/downloads/{download.pk}/input/",
+                    {"query": "x", "choice": {"username": "p", "filename": "f"}}, format="json")
     assert both.status_code == 400
     response = api.post(f"/api/v1/downloads/{download.pk}/input/",
                         {"choice": {"username": "peer", "filename": "@@m\\Artist\\01 Song.flac"}}, format="json")

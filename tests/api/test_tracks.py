@@ -197,7 +197,8 @@ def test_search_spotify_then_import_then_download(api, replay, settings, tmp_pat
         body = started.json()
         assert body["created"] is True and body["download"]["state"] == "pending"
         assert body["download"]["candidates_found"] == 0 and body["download"]["quality"] == "good"
-        assert started["Location"] == f"/api/v1/downloads/{body['download']['id']}/" and body["job"]["kind"] == "download"
+        assert (started["Location"] == f"/api/v1/downloads/{body['download']['id']}/"
+                and body["job"]["kind"] == "download")
         again = api.post(f"/api/v1/tracks/{track_id}/download/?quality=good")
         assert again.status_code == 200 and again.json()["created"] is False
         assert again.json()["download"]["id"] == body["download"]["id"] and Download.objects.count() == 1

@@ -57,7 +57,8 @@ def close_call_body() -> str:
     wrapped as a second result (see tests/fixtures/acoustid/SOURCES.md)."""
     body = fixture_json(FOCUS)
     body["results"][0]["score"] = 0.8
-    body["results"].append({"id": "9ff43b6a-4f16-427c-93c2-92307ca505e0", "score": 0.78, "recordings": [fixture_json(NINA)]})
+    body["results"].append({"id": "9ff43b6a-4f16-427c-93c2-92307ca505e0", "score": 0.78,
+                            "recordings": [fixture_json(NINA)]})
     return json.dumps(body)
 
 

@@ -136,7 +136,8 @@ def test_a_providers_or_a_persons_value_is_never_replaced_by_the_analysis(song):
     assert track.key in A_MINOR_OR_RELATIVE and track.metadata_sources["key"]["source"] == "analysis"
     # A person sets the key; a changed file is read again, and the person's key stays.
     Track.objects.filter(pk=track.pk).update(
-        key="G minor", metadata_sources={**track.metadata_sources, "key": {"source": "manual", "at": "2024-01-02T00:00:00+00:00"}},
+        key="G minor",
+        metadata_sources={**track.metadata_sources, "key": {"source": "manual", "at": "2024-01-02T00:00:00+00:00"}},
     )
     write_tags(song, TagValues(title="Metronome", artists=("Test",), key="E minor"))
     scan(song.parent)

@@ -359,7 +359,8 @@ def test_the_scan_button_starts_a_scan_of_music_root_and_its_page_shows_what_it_
     response = admin_client.post(reverse("admin:audio_scanjob_scan"), follow=True)
     job = ScanJob.objects.get()
     assert response.redirect_chain[-1][0] == reverse("admin:audio_scanjob_change", args=[job.pk])
-    assert messages_of(response)[0].startswith(f'Started <a href="{response.redirect_chain[-1][0]}">Scan of {library}</a>')
+    assert messages_of(response)[0].startswith(
+        f'Started <a href="{response.redirect_chain[-1][0]}">Scan of {library}</a>')
     jobs.job_run_here(model=ScanJob, job_id=job.pk)
     page = admin_client.get(reverse("admin:audio_scanjob_change", args=[job.pk])).content.decode()
     assert 'id="scan-counts"' in page

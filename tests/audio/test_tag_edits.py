@@ -57,7 +57,8 @@ def test_an_edit_in_the_admin_is_written_into_the_file_by_a_job(admin_client, fi
                               key="Am", label="Virgin")
     job = TagWriteJob.objects.get()
     [said] = [m for m in messages if "tags are being written in the background" in m]
-    assert response.status_code == 200 and str(job) in said and reverse("admin:audio_tagwritejob_change", args=[job.pk]) in said
+    assert (response.status_code == 200 and str(job) in said
+            and reverse("admin:audio_tagwritejob_change", args=[job.pk]) in said)
     # The request did not touch the file: the job writes it, and until then the track says its tags are out of date.
     assert read_tags(filed.file_path).full_title == "One More Time"
     filed.refresh_from_db()

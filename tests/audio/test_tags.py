@@ -88,7 +88,8 @@ RAW = {
 MBID_LISTS = {
     "id3": {"musicbrainz_artistid": "TXXX:MusicBrainz Artist Id",
             "musicbrainz_albumartistid": "TXXX:MusicBrainz Album Artist Id"},
-    "vorbis": {"musicbrainz_artistid": "MUSICBRAINZ_ARTISTID", "musicbrainz_albumartistid": "MUSICBRAINZ_ALBUMARTISTID"},
+    "vorbis": {"musicbrainz_artistid": "MUSICBRAINZ_ARTISTID",
+               "musicbrainz_albumartistid": "MUSICBRAINZ_ALBUMARTISTID"},
     "mp4": {"musicbrainz_artistid": "----:com.apple.iTunes:MusicBrainz Artist Id",
             "musicbrainz_albumartistid": "----:com.apple.iTunes:MusicBrainz Album Artist Id"},
 }
@@ -127,7 +128,8 @@ def raw_tags(path: Path) -> tuple[dict, list[tuple[int | None, str, bytes]]]:
                  "label": "LABEL", "catalognumber": "CATALOGNUMBER", "isrc": "ISRC", "bpm": "BPM", "key": "KEY",
                  "camelot": "CAMELOT", "genre": "GENRE", "date": "DATE", "tracknumber": "TRACKNUMBER",
                  "discnumber": "DISCNUMBER", "musicbrainz_recordingid": "MUSICBRAINZ_TRACKID",
-                 "musicbrainz_albumid": "MUSICBRAINZ_ALBUMID", "musicbrainz_releasegroupid": "MUSICBRAINZ_RELEASEGROUPID",
+                 "musicbrainz_albumid": "MUSICBRAINZ_ALBUMID",
+                 "musicbrainz_releasegroupid": "MUSICBRAINZ_RELEASEGROUPID",
                  "comment": "COMMENT:CRATEDIGGER"}
         raw = {field: tags[name][0] for field, name in names.items() if name in tags}
         raw.update({field: list(tags[name]) for field, name in MBID_LISTS["vorbis"].items() if name in tags})
@@ -147,7 +149,8 @@ def raw_tags(path: Path) -> tuple[dict, list[tuple[int | None, str, bytes]]]:
     raw = {field: tags[atom][0] for field, atom in atoms.items() if atom in tags}
     freeform = {"label": "LABEL", "catalognumber": "CATALOGNUMBER", "isrc": "ISRC", "key": "initialkey",
                 "camelot": "CAMELOT", "musicbrainz_recordingid": "MusicBrainz Track Id",
-                "musicbrainz_albumid": "MusicBrainz Album Id", "musicbrainz_releasegroupid": "MusicBrainz Release Group Id",
+                "musicbrainz_albumid": "MusicBrainz Album Id",
+                "musicbrainz_releasegroupid": "MusicBrainz Release Group Id",
                 "comment": "CRATEDIGGER", "bpm": "BPM"}
     for field, name in freeform.items():
         key = f"----:com.apple.iTunes:{name}"

@@ -139,7 +139,9 @@ def test_vorbis_names_other_taggers_use_follow_the_write(fmt, audio_copy):
     assert read_tags(path) == VALUES
 
     found = ffprobe_tags(path)
-    assert (found["disc"], found["date"], found["label"], found["publisher"]) == ("1", "2009-09-22", "mau5trap", "mau5trap")
+    assert (found["disc"], found["date"], found["label"], found["publisher"]) == (
+        "1", "2009-09-22", "mau5trap", "mau5trap",
+    )
     assert found["comment"] == USER_COMMENT
     assert_mediafile_reads_values(path)
     assert mediafile.MediaFile(str(path)).comments == USER_COMMENT
@@ -317,7 +319,7 @@ def test_a_riff_info_chunk_left_with_nothing_is_removed(audio_sources, tmp_path)
     assert "title" not in found and found["album"] == "Only an album"
 
 
-# --- Cut-short files ---------------------------------------------------------------------------------------------------
+# --- Cut-short files -------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("fmt", ["wav", "aiff", "ogg", "opus"])

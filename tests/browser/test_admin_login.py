@@ -10,7 +10,8 @@ pytestmark = pytest.mark.browser
 def test_login_lands_on_the_dashboard_with_the_menu_grouped_by_what_a_person_does(admin_page):
     assert "Your music library" in admin_page.title()
     sections = admin_page.locator("#nav-sidebar-apps h2").all_inner_texts()
-    assert [text.strip().splitlines()[0] for text in sections] == ["Catalogue", "Discovery", "Want list", "Crates", "Downloads", "Jobs", "System"]
+    assert [text.strip().splitlines()[0] for text in sections] == ["Catalogue", "Discovery", "Want list", "Crates",
+                                                                   "Downloads", "Jobs", "System"]
     assert screenshot(admin_page, "admin-index").stat().st_size > 10_000
 
 
@@ -61,7 +62,8 @@ def test_the_crate_shows_each_column_as_djs_read_it(admin_page):
     # Nothing scrolls sideways at 1280 px: not the page, not the table inside it.
     assert admin_page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 0
     assert admin_page.evaluate(
-        "(() => { const t = document.querySelector('#result_list'); return t.scrollWidth - t.parentElement.clientWidth })()"
+        "(() => { const t = document.querySelector('#result_list'); "
+        "return t.scrollWidth - t.parentElement.clientWidth })()"
     ) <= 0
     assert admin_page.is_visible("#result_list th.column-file")
     row = admin_page.locator("#result_list tr.data-row").first.inner_text()

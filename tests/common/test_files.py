@@ -194,7 +194,8 @@ def test_numbered_names_fit_one_file_name():
     (errno.EIO, "the operating system refused the move (Input/output error)"),
 ])
 def test_an_operating_systems_error_is_said_in_words_a_person_can_act_on(number, words):
-    assert os_error_words(OSError(number, os.strerror(number)), where="/music", doing="the move", again="retry") == words
+    assert os_error_words(OSError(number, os.strerror(number)), where="/music",
+                          doing="the move", again="retry") == words
 
 
 def test_without_a_place_the_words_name_the_file():

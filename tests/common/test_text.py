@@ -13,7 +13,8 @@ def test_nul_and_lone_surrogates_become_the_replacement_character_everywhere():
 
 
 def test_what_a_provider_or_a_peer_says_is_storable_as_it_is_read():
-    found = DownloadCandidate(source="slskd", external_id="x", username="@@evil", filename="@@evil\\Music\\Dre\x00ams.flac", size=1)
+    found = DownloadCandidate(source="slskd", external_id="x", username="@@evil",
+                              filename="@@evil\\Music\\Dre\x00ams.flac", size=1)
     assert found.filename == f"@@evil\\Music\\Dre{REPLACEMENT}ams.flac"
     hit = TrackCandidate(source="musicbrainz", external_id="x", title="Ti\x00tle", artists=("A\x00",))
     assert (hit.title, hit.artists) == (f"Ti{REPLACEMENT}tle", (f"A{REPLACEMENT}",))

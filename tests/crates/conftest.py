@@ -19,11 +19,14 @@ from tracks.models import Track
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "djsoftware"
 # Two different tunes: pitches stepping at different rates, with a pulsing second voice.
 TUNES = {
-    "a": "0.4*sin(2*PI*(220+110*floor(mod(t*2\\,8)))*t)+0.2*sin(2*PI*(330+55*floor(mod(t*3\\,5)))*t)*lt(mod(t\\,0.5)\\,0.25)",
-    "b": "0.4*sin(2*PI*(260+90*floor(mod(t*2.5\\,7)))*t)+0.2*sin(2*PI*(410+40*floor(mod(t*1.5\\,6)))*t)*lt(mod(t\\,0.4)\\,0.2)",
+    "a": "0.4*sin(2*PI*(220+110*floor(mod(t*2\\,8)))*t)"
+         "+0.2*sin(2*PI*(330+55*floor(mod(t*3\\,5)))*t)*lt(mod(t\\,0.5)\\,0.25)",
+    "b": "0.4*sin(2*PI*(260+90*floor(mod(t*2.5\\,7)))*t)"
+         "+0.2*sin(2*PI*(410+40*floor(mod(t*1.5\\,6)))*t)*lt(mod(t\\,0.4)\\,0.2)",
 }
 CODECS = {
-    "flac": ["-c:a", "flac"], "mp3": ["-c:a", "libmp3lame", "-b:a", "128k"], "mp3-320": ["-c:a", "libmp3lame", "-b:a", "320k"],
+    "flac": ["-c:a", "flac"], "mp3": ["-c:a", "libmp3lame", "-b:a", "128k"],
+    "mp3-320": ["-c:a", "libmp3lame", "-b:a", "320k"],
 }
 
 

@@ -33,7 +33,8 @@ def test_a_crate_and_the_duplicates_page(admin_page, music, tunes):
     tab.goto(f"{tab.live_server_url}/admin/crates/duplicate/")
     tab.wait_for_selector(".duplicate-group")
     rows = tab.locator(".duplicate-group .duplicate-file")
-    assert rows.count() == 2 and "FLAC (lossless)" in rows.nth(0).inner_text() and copy.file_path in rows.nth(1).inner_text()
+    assert (rows.count() == 2 and "FLAC (lossless)" in rows.nth(0).inner_text()
+            and copy.file_path in rows.nth(1).inner_text())
     screenshot(tab, "duplicates")
 
 

@@ -33,7 +33,9 @@ def test_a_crate_keeps_its_order_each_track_once_and_names_are_unique_in_a_folde
     crate = services.crate_create(name="  Peak   time ", folder=" Gigs / 2026/")
     assert (crate.name, crate.folder, str(crate), crate.folders) == ("Peak time", "Gigs/2026", "Gigs/2026/Peak time",
                                                                      ("Gigs", "2026"))
-    assert services.crate_tracks_add(crate=crate, library_tracks=[b, a]).summary() == "Added 2 tracks to “Gigs/2026/Peak time”."
+    assert services.crate_tracks_add(crate=crate, library_tracks=[b, a]).summary() == (
+        "Added 2 tracks to “Gigs/2026/Peak time”."
+    )
     added = services.crate_tracks_add(crate=crate, library_tracks=[a, c])
     assert added.summary() == "Added 1 track to “Gigs/2026/Peak time”; 1 was in it already."
     assert _titles(crate) == ["B", "A", "C"]
@@ -63,7 +65,8 @@ def test_a_saved_filter_fills_the_crate_techno_124_128_8a_and_its_neighbours():
     with pytest.raises(services.CrateError, match="fills itself"):
         services.crate_tracks_add(crate=crate, library_tracks=[_entry("Hand")])
     for bad, why in (({"bpm_from": "fast"}, "not a BPM"), ({"key": "H major"}, "not a key"),
-                     ({"bpm_from": 130, "bpm_to": 120}, "swap them"), ({"want_status": "stolen"}, "not a want-list status")):
+                     ({"bpm_from": 130, "bpm_to": 120}, "swap them"),
+                     ({"want_status": "stolen"}, "not a want-list status")):
         with pytest.raises(services.CrateError, match=why):
             services.crate_rule_clean(bad)
 

@@ -90,7 +90,8 @@ def test_rekordbox_xml_reads_back_in_the_standard_parser_as_rekordbox_writes_it(
 def test_our_reader_reads_what_we_write_and_what_rekordbox_wrote(tmp_path):
     read = rekordbox.read(io.BytesIO(_written(rekordbox)))
     assert [(track.path, track.bpm, track.tonality, track.rating) for track in read.tracks] == [
-        (TRACKS[0].path, Decimal("130.00"), "Am", 4), ("D:/Music/Ø [Phase]/Ort & Zeit #1.mp3", Decimal("124.50"), "F#", 0),
+        (TRACKS[0].path, Decimal("130.00"), "Am", 4),
+        ("D:/Music/Ø [Phase]/Ort & Zeit #1.mp3", Decimal("124.50"), "F#", 0),
         ('/Volumes/USB/Sets/100% "Raw".aiff', None, "", 0),
     ]
     assert [(playlist.folders, playlist.name, playlist.keys) for playlist in read.playlists] == [
@@ -139,10 +140,13 @@ def test_traktor_nml_reads_back_with_traktors_location_tempo_and_key_numbering()
     locations = [entry.find("LOCATION").attrib for entry in entries]
     assert locations[0] == {"DIR": "/:Users/:dj/:Music/:Bicep/:", "FILE": "Glue (Hammer Remix).flac",
                             "VOLUME": "Macintosh HD", "VOLUMEID": "Macintosh HD"}
-    assert (locations[1]["VOLUME"], locations[1]["DIR"], locations[1]["FILE"]) == ("D:", "/:Music/:Ø [Phase]/:", "Ort & Zeit #1.mp3")
+    assert (locations[1]["VOLUME"], locations[1]["DIR"], locations[1]["FILE"]) == (
+        "D:", "/:Music/:Ø [Phase]/:", "Ort & Zeit #1.mp3",
+    )
     assert (locations[2]["VOLUME"], locations[2]["DIR"]) == ("USB", "/:Sets/:")
     for entry, track in zip(entries, TRACKS, strict=True):
-        location = traktor.Location(**{name.lower(): entry.find("LOCATION").get(name) for name in ("VOLUME", "DIR", "FILE")})
+        location = traktor.Location(**{name.lower(): entry.find("LOCATION").get(name)
+                                       for name in ("VOLUME", "DIR", "FILE")})
         assert traktor.path_of_location(location) == track.path.replace("D:\\Music", "D:\\Music")
         tempo = entry.find("TEMPO")
         assert (Decimal(tempo.get("BPM")) if tempo is not None else None) == (track.bpm if track.bpm else None)
@@ -164,7 +168,8 @@ def test_our_nml_has_the_shape_of_the_nml_traktor_wrote():
     assert set(our_entry.attrib) <= set(real_entry.attrib)
     for child in ("LOCATION", "MODIFICATION_INFO", "INFO", "TEMPO", "MUSICAL_KEY"):
         assert real_entry.find(child) is not None and our_entry.find(child) is not None
-        assert set(our_entry.find(child).attrib) - {"MIX", "REMIXER", "LABEL", "RANKING"} <= set(real_entry.find(child).attrib)
+        assert (set(our_entry.find(child).attrib) - {"MIX", "REMIXER", "LABEL", "RANKING"}
+                <= set(real_entry.find(child).attrib))
     # Traktor's own numbering: KEY="10m" (Open Key 10m, C minor) is MUSICAL_KEY 12.
     assert keys.camelot(real_entry.find("INFO").get("KEY")) == key_of_traktor_number(12) == "5A"
     playlists = ET.parse(FIXTURES / "traktor-nml-utils-playlist.nml").getroot()
@@ -180,8 +185,12 @@ def test_our_nml_has_the_shape_of_the_nml_traktor_wrote():
 
 def test_traktors_key_numbers_and_the_musical_spelling_cover_the_whole_wheel():
     # 0-11 major from C, 12-23 minor from C minor, as Traktor writes them.
-    assert [traktor_key_number(code) for code in ("8B", "3B", "10B", "5B", "12B", "7B", "2B", "9B", "4B", "11B", "6B", "1B")] == list(range(12))
-    assert [traktor_key_number(code) for code in ("5A", "12A", "7A", "2A", "9A", "4A", "11A", "6A", "1A", "8A", "3A", "10A")] == list(range(12, 24))
+    assert [
+        traktor_key_number(code) for code in ("8B", "3B", "10B", "5B", "12B", "7B", "2B", "9B", "4B", "11B", "6B", "1B")
+    ] == list(range(12))
+    assert [
+        traktor_key_number(code) for code in ("5A", "12A", "7A", "2A", "9A", "4A", "11A", "6A", "1A", "8A", "3A", "10A")
+    ] == list(range(12, 24))
     for number in range(24):
         assert traktor_key_number(key_of_traktor_number(number)) == number
     assert (classic_key("8A"), classic_key("1A"), classic_key("2B"), classic_key("")) == ("Am", "Abm", "F#", "")
@@ -203,10 +212,13 @@ def test_m3u8_writes_length_artist_title_and_relative_or_absolute_paths():
 
 
 def test_paths_map_between_this_machine_and_the_djs():
-    assert path_for_dj("/srv/music/A/b.mp3", music_root="/srv/music", dj_music_root="/Volumes/Music") == "/Volumes/Music/A/b.mp3"
-    assert path_for_dj("/srv/music/A/b.mp3", music_root="/srv/music", dj_music_root="D:\\Music") == "D:\\Music\\A\\b.mp3"
+    assert path_for_dj("/srv/music/A/b.mp3", music_root="/srv/music",
+                       dj_music_root="/Volumes/Music") == "/Volumes/Music/A/b.mp3"
+    assert path_for_dj("/srv/music/A/b.mp3", music_root="/srv/music",
+                       dj_music_root="D:\\Music") == "D:\\Music\\A\\b.mp3"
     assert path_for_dj("/elsewhere/b.mp3", music_root="/srv/music", dj_music_root="D:\\Music") == "/elsewhere/b.mp3"
     assert path_for_dj("/srv/musicals/b.mp3", music_root="/srv/music", dj_music_root="/x") == "/srv/musicals/b.mp3"
     assert path_from_dj("d:/music/A/b.mp3", music_root="/srv/music", dj_music_root="D:\\Music") == "/srv/music/A/b.mp3"
-    assert path_from_dj("/Volumes/Music/A/b.mp3", music_root="/srv/music", dj_music_root="/Volumes/Music") == "/srv/music/A/b.mp3"
+    assert path_from_dj("/Volumes/Music/A/b.mp3", music_root="/srv/music",
+                        dj_music_root="/Volumes/Music") == "/srv/music/A/b.mp3"
     assert path_from_dj("/Users/x/b.mp3", music_root="/srv/music", dj_music_root="") == "/Users/x/b.mp3"

@@ -33,7 +33,8 @@ def copies(music, tunes):
     flac = track_with_file(tunes(music / "A" / "Glue.flac", tune="a", codec="flac"), title="Glue", credit_name="Bicep")
     mp3 = track_with_file(tunes(music / "Downloads" / "glue.mp3", tune="a", codec="mp3"), title="Glue (copy)",
                           credit_name="Bicep")
-    again = track_with_file(tunes(music / "Old" / "Glue.flac", tune="a", codec="flac"), title="Glue", credit_name="bicep")
+    again = track_with_file(tunes(music / "Old" / "Glue.flac", tune="a", codec="flac"),
+                            title="Glue", credit_name="bicep")
     other = track_with_file(tunes(music / "B" / "Other.flac", tune="b", codec="flac"), title="Other", credit_name="X")
     return flac, mp3, again, other
 
@@ -75,7 +76,8 @@ def test_find_duplicates_lists_the_copies_side_by_side_best_first(copies):
 def test_keep_the_best_sets_the_others_aside_and_folds_their_library_entries(copies, music, settings):
     flac, mp3, again, other = copies
     tracklist = Tracklist.objects.create(name="Mix")
-    TrackDiscovery.objects.create(tracklist=tracklist, position=1, raw_text="Bicep - Glue", library_track=mp3.library_entry)
+    TrackDiscovery.objects.create(tracklist=tracklist, position=1, raw_text="Bicep - Glue",
+                                  library_track=mp3.library_entry)
     crate = services.crate_create(name="Set")
     services.crate_tracks_add(crate=crate, library_tracks=[mp3.library_entry, other.library_entry])
     _find("--sync")
@@ -112,7 +114,8 @@ def test_the_duplicates_page_fingerprints_lists_and_keeps_the_chosen_file(copies
     jobs.job_run_here(model=FileMoveJob, job_id=FileMoveJob.objects.get().pk)
     assert Path(mp3.file_path).is_file() and not Path(flac.file_path).exists() and not Path(again.file_path).exists()
     assert LibraryTrack.objects.filter(track=mp3).exists()
-    assert "No two fingerprinted files sound alike" in client.get(reverse("admin:crates_duplicate_changelist")).content.decode()
+    assert "No two fingerprinted files sound alike" in client.get(
+        reverse("admin:crates_duplicate_changelist")).content.decode()
 
 
 def test_a_duplicates_folder_inside_the_music_folder_is_refused(copies, music, settings):

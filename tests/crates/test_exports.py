@@ -56,7 +56,8 @@ def test_the_library_as_rekordbox_xml_reads_back_in_pyrekordbox_with_every_file_
         ids[tracks[2].file_path], ids[tracks[0].file_path]]
     # The standard parser reads the same, Location as a file://localhost/ URI of each file.
     root = ET.parse(target).getroot()
-    paths = {rekordbox.path_of_location(element.get("Location")) for element in root.iter("TRACK") if element.get("Location")}
+    paths = {rekordbox.path_of_location(element.get("Location")) for element in root.iter("TRACK")
+             if element.get("Location")}
     assert paths == {track.file_path for track in tracks}
 
 
@@ -71,7 +72,8 @@ def test_a_crate_as_traktor_nml_points_at_each_file_with_its_bpm_and_traktors_ke
     assert len(entries) == 3
     for entry, track in zip(entries, tracks, strict=True):
         location = entry.find("LOCATION")
-        path = traktor.path_of_location(traktor.Location(location.get("VOLUME"), location.get("DIR"), location.get("FILE")))
+        path = traktor.path_of_location(traktor.Location(location.get("VOLUME"),
+                                                         location.get("DIR"), location.get("FILE")))
         assert path == track.file_path and Path(path).is_file()
         assert Decimal(entry.find("TEMPO").get("BPM")) == track.bpm
         assert key_of_traktor_number(int(entry.find("MUSICAL_KEY").get("VALUE"))) == keys.camelot(track.key)
@@ -82,7 +84,8 @@ def test_a_crate_as_traktor_nml_points_at_each_file_with_its_bpm_and_traktors_ke
 def test_a_tracklist_as_m3u8_with_paths_relative_to_the_playlist_that_all_exist(library_of_files, music, tmp_path):
     tracks, without = library_of_files
     tracklist = Tracklist.objects.create(name="Essential Mix", dj="Bicep")
-    for position, library_track in enumerate([tracks[1].library_entry, without.library_entry, tracks[0].library_entry], 1):
+    for position, library_track in enumerate(
+            [tracks[1].library_entry, without.library_entry, tracks[0].library_entry], 1):
         TrackDiscovery.objects.create(tracklist=tracklist, position=position, raw_text="x", library_track=library_track)
     target = music / "Playlists" / "essential.m3u8"
     target.parent.mkdir()
@@ -96,7 +99,9 @@ def test_a_tracklist_as_m3u8_with_paths_relative_to_the_playlist_that_all_exist(
     assert all(Path(path).is_file() for path in listed)
     assert all(not line.startswith("/") for line in text.splitlines() if not line.startswith("#"))
     _export("--format", "m3u8", "--tracklist", str(tracklist.pk), "--output", str(target), "--paths", "absolute")
-    assert m3u.read_paths(target.read_text(encoding="utf-8"), folder="/nowhere") == [tracks[1].file_path, tracks[0].file_path]
+    assert m3u.read_paths(target.read_text(encoding="utf-8"), folder="/nowhere") == [
+        tracks[1].file_path, tracks[0].file_path,
+    ]
 
 
 def test_paths_are_written_as_the_djs_computer_sees_the_music_folder(library_of_files, music, settings, tmp_path):
@@ -140,14 +145,16 @@ def test_the_table_exports_take_a_crate_too(library_of_files, tmp_path):
     assert target.read_text().splitlines() == ["Charlotte de Witte - Selected", "Bicep - Glue"]
 
 
-def test_the_admin_exports_a_crate_at_once_and_a_large_library_as_a_job_with_its_file(library_of_files, client, settings,
-                                                                                         monkeypatch):
+def test_the_admin_exports_a_crate_at_once_and_a_large_library_as_a_job_with_its_file(
+    library_of_files, client, settings, monkeypatch
+):
     tracks, _ = library_of_files
     crate = services.crate_create(name="Peak time")
     services.crate_tracks_add(crate=crate, library_tracks=[tracks[0].library_entry])
     client.force_login(UserFactory())
     response = client.get(reverse("admin:crates_crate_export", args=[crate.pk, "traktor"]))
-    assert response.status_code == 200 and response["Content-Disposition"].startswith('attachment; filename="peak-time-')
+    assert response.status_code == 200 and response["Content-Disposition"].startswith(
+        'attachment; filename="peak-time-')
     assert ET.fromstring(response.content).find("COLLECTION").get("ENTRIES") == "1"
     monkeypatch.setattr(services, "EXPORT_DIRECT_MAX", 1)
     from core import queue
@@ -155,7 +162,8 @@ def test_the_admin_exports_a_crate_at_once_and_a_large_library_as_a_job_with_its
     monkeypatch.setattr(queue, "enqueue", lambda *args, **kwargs: None)
     response = client.get(reverse("admin:crates_crate_export_library", args=["rekordbox"]))
     job = ExportJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("admin:crates_exportjob_change", args=[job.pk])
+    assert (response.status_code == 302
+            and response["Location"] == reverse("admin:crates_exportjob_change", args=[job.pk]))
     jobs.job_run_here(model=ExportJob, job_id=job.pk)
     page = client.get(reverse("admin:crates_exportjob_change", args=[job.pk]))
     assert "3 tracks" in page.content.decode() and "1 track without a file was left out" in page.content.decode()

@@ -81,9 +81,12 @@ def test_a_collection_comes_in_with_its_values_files_and_playlists(collection):
     opus = Track.objects.get(file_path=str(tagged))
     assert opus.isrc == "GBKQU1500099" and opus.key == "F# minor"
     missing = Track.objects.get(title="Missing")
-    assert missing.file_path == "" and missing.bpm == Decimal("125.00") and LibraryTrack.objects.filter(track=missing).exists()
+    assert (missing.file_path == "" and missing.bpm == Decimal("125.00")
+            and LibraryTrack.objects.filter(track=missing).exists())
     peak = Crate.objects.get(folder="Gigs", name="Peak")
-    assert [entry.library_track.track.title for entry in peak.entries.order_by("position")] == ["Opus", "Glue", "Windows"]
+    assert [entry.library_track.track.title for entry in peak.entries.order_by("position")] == [
+        "Opus", "Glue", "Windows",
+    ]
     assert Crate.objects.get(folder="", name="Everything").entries.count() == 4
 
 
@@ -106,7 +109,8 @@ def test_tracks_already_in_the_catalogue_are_found_by_path_then_isrc_then_artist
     said = _import(target)
     assert "new tracks: 1" in said
     by_path.refresh_from_db(), by_isrc.refresh_from_db(), by_text.refresh_from_db()
-    assert by_path.bpm == Decimal("130.00") and by_path.genre == "House"  # the BPM is the person's; the genre only fills
+    # the BPM is the person's; the genre only fills
+    assert by_path.bpm == Decimal("130.00") and by_path.genre == "House"
     assert by_isrc.file_path == str(tagged) and by_isrc.bpm == Decimal("126.00")
     assert by_text.bpm == Decimal("122.00") and by_text.key == "Db major"
     assert Track.objects.filter(title="Missing").exists() and original.title == "Missing (Extended Mix)"
@@ -116,11 +120,15 @@ def test_rekordboxs_own_export_comes_in_with_its_paths_on_another_computer_named
     said = _import(FIXTURES / "pyrekordbox-rekordbox5-database.xml")
     assert "new tracks: 6" in said and "paths on another computer: 6" in said
     demo = Track.objects.get(title="Demo Track 1")
-    assert (demo.credit_name, demo.bpm, demo.label, demo.file_path) == ("Loopmasters", Decimal("128.00"), "Loopmasters", "")
+    assert (demo.credit_name, demo.bpm, demo.label, demo.file_path) == (
+        "Loopmasters", Decimal("128.00"), "Loopmasters", "",
+    )
     assert demo.library_entry.notes == "Tracks by www.loopmasters.com"
     assert Track.objects.get(title="NOISE").bpm is None
     sub = Crate.objects.get(folder="Folder", name="Sub Playlist")
-    assert [entry.library_track.track.title for entry in sub.entries.order_by("position")] == ["Demo Track 1", "Demo Track 2"]
+    assert [entry.library_track.track.title for entry in sub.entries.order_by("position")] == [
+        "Demo Track 1", "Demo Track 2",
+    ]
     assert Crate.objects.filter(folder="", name="Playlist1").exists()
 
 
@@ -144,7 +152,9 @@ def test_bad_xml_is_refused_whole_saying_where(tmp_path, music):
         _import(FIXTURES / "traktor-nml-utils-collection.nml")
 
 
-def test_an_upload_in_the_admin_starts_the_import_and_its_page_names_what_did_not_come_whole(collection, client, monkeypatch):
+def test_an_upload_in_the_admin_starts_the_import_and_its_page_names_what_did_not_come_whole(
+    collection, client, monkeypatch
+):
     from core import queue
 
     monkeypatch.setattr(queue, "enqueue", lambda *args, **kwargs: None)

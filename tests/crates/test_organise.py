@@ -94,7 +94,8 @@ def test_an_edit_offers_the_move_or_with_the_setting_makes_it(misplaced, music, 
     assert "Move the file" in client.get(offer).content.decode()
     client.post(offer)
     placed.refresh_from_db()
-    assert placed.file_path == str(music / "Bicep" / "Isles" / "Bicep - Apricots (Live).flac") and Path(placed.file_path).is_file()
+    assert (placed.file_path == str(music / "Bicep" / "Isles" / "Bicep - Apricots (Live).flac")
+            and Path(placed.file_path).is_file())
     settings.MUSIC_RENAME_ON_EDIT = True
     url = reverse("admin:tracks_track_change", args=[renamed.pk])
     form = client.get(url).context["adminform"].form

@@ -127,7 +127,9 @@ def test_a_locked_file_offers_no_download_says_why_and_a_pick_of_it_is_refused(a
     assert not DownloadJob.objects.exists()
 
 
-def test_a_completed_downloads_page_plays_its_file_and_the_sidebar_counts_those_awaiting_a_choice(admin_client, tmp_path):
+def test_a_completed_downloads_page_plays_its_file_and_the_sidebar_counts_those_awaiting_a_choice(
+    admin_client, tmp_path
+):
     from downloads.models import DownloadState
     from tests.audio_factory import make_audio
     from tests.factories import DownloadFactory, TrackFactory

@@ -40,7 +40,8 @@ def test_best_accepts_a_320_mp3_only_when_no_lossless_exists_anywhere():
 
 def test_good_takes_v0_and_refuses_128():
     ranked = rank([file("Daft Punk - One More Time", "mp3", bitrate=128),
-                   file("Daft Punk - One More Time", "mp3", bitrate=245, vbr=True, user="v0")], WANTED, quality=Quality.GOOD)
+                   file("Daft Punk - One More Time", "mp3", bitrate=245, vbr=True, user="v0")],
+                  WANTED, quality=Quality.GOOD)
     assert pick(ranked).candidate.username == "v0"
     low = next(s for s in ranked if s.candidate.bitrate == 128)
     assert not low.meets_quality and "below good" in " ".join(low.reasons)

@@ -88,7 +88,8 @@ def test_a_truncated_transfer_is_refused_by_its_size(audio, tmp_path):
     whole = audio("whole.flac", format="flac", seconds=30)
     cut = make_corrupt(tmp_path / "cut.flac", whole, truncate=True)
     expected = whole.stat().st_size
-    with pytest.raises(VerificationFailed, match=r"^only \d+\.\d MB of \d+\.\d MB arrived: the transfer was cut short$"):
+    with pytest.raises(VerificationFailed,
+                       match=r"^only \d+\.\d MB of \d+\.\d MB arrived: the transfer was cut short$"):
         verify(cut, chosen_format="flac", quality="best", expected_duration=30.0, expected_size=expected)
 
 
@@ -119,7 +120,8 @@ def test_without_ffmpeg_the_headers_decide(audio, tmp_path, monkeypatch):
 def test_a_size_a_few_bytes_off_is_shown_in_bytes(audio):
     path = audio("a.flac", format="flac")
     size = path.stat().st_size
-    with pytest.raises(VerificationFailed, match=rf"^the file is {size:,} bytes, but the source listed it as {size - 3:,} bytes$"):
+    with pytest.raises(VerificationFailed,
+                       match=rf"^the file is {size:,} bytes, but the source listed it as {size - 3:,} bytes$"):
         verify(path, chosen_format="flac", quality="best", expected_duration=3.0, expected_size=size - 3)
 
 
@@ -135,7 +137,8 @@ def test_a_flac_chosen_as_mp3_is_refused(audio):
         verify(path, chosen_format="mp3", quality="any", expected_duration=3.0)
 
 
-@pytest.mark.parametrize(("fmt", "chosen"), [("m4a", "m4a"), ("alac", "m4a"), ("alac", "alac"), ("wav", "wave"), ("aiff", "aif")])
+@pytest.mark.parametrize(("fmt", "chosen"),
+                         [("m4a", "m4a"), ("alac", "m4a"), ("alac", "alac"), ("wav", "wave"), ("aiff", "aif")])
 def test_a_container_extension_accepts_the_formats_it_holds(audio, fmt, chosen):
     path = audio(f"a.{chosen}", format=fmt)
     verify(path, chosen_format=chosen, quality="any", expected_duration=3.0)
@@ -305,7 +308,8 @@ def test_an_optional_album_folder_files_singles_under_the_artist(tmp_path):
 
 
 def test_an_empty_plain_field_without_fallback_drops_its_folder(tmp_path):
-    path = library_path(root=tmp_path, template="{genre}/{title}.{ext}", artist="", album="", title="T", version="", ext="wav")
+    path = library_path(root=tmp_path, template="{genre}/{title}.{ext}", artist="", album="",
+                        title="T", version="", ext="wav")
     assert path == tmp_path / "T.wav"
 
 

@@ -160,7 +160,8 @@ def test_editing_a_tracklist_keeps_every_unchanged_line_and_a_persons_choices(ad
     refused = lines["04. Oscar Mulero - Horses"]
     assert (refused.pk, refused.status) == (horses.pk, DiscoveryStatus.UNIDENTIFIABLE)
     assert lines["02. Trevino - Sombre Tones"].pk == sombre.pk
-    assert lines["01. Surgeon - Klonk"].status == lines["05. DVS1 - Pressure (Planetary Assault Systems Remix)"].status == "pending"
+    assert (lines["01. Surgeon - Klonk"].status
+            == lines["05. DVS1 - Pressure (Planetary Assault Systems Remix)"].status == "pending")
     assert not tracklist.discoveries.filter(pk=pressure.pk).exists()
     accepted.refresh_from_db()
     assert accepted.discovery_count == 1
@@ -242,7 +243,8 @@ def test_the_queue_accepts_in_bulk_only_where_listings_of_one_recording_compete(
     assert "Left 1 line for you: different recordings or versions compete." in said
     assert any(message.startswith("Left 1 line for you: its candidates were found before") for message in said)
     twins.refresh_from_db(), rivals.refresh_from_db(), old.refresh_from_db()
-    assert twins.status == DiscoveryStatus.IDENTIFIED and twins.library_track.track.musicbrainz_recording_id == "original"
+    assert (twins.status == DiscoveryStatus.IDENTIFIED
+            and twins.library_track.track.musicbrainz_recording_id == "original")
     assert "earliest official album (1987)" in twins.reason
     assert rivals.status == old.status == DiscoveryStatus.NEEDS_REVIEW
 
@@ -306,11 +308,13 @@ def test_merging_duplicates_keeps_the_most_discovered_then_the_first_added(admin
     first, most, later = (LibraryTrackFactory(discovery_count=count) for count in (2, 5, 2))
     LibraryTrack.objects.filter(pk=later.pk).update(added_at=first.added_at + datetime.timedelta(minutes=1))
     later.refresh_from_db()
-    # The rule is the library's (library.entries.library_tracks_merge_survivor); the action asks it, whatever the list's order.
+    # The rule is the library's (library.entries.library_tracks_merge_survivor); the action asks it, whatever the
+    # list's order.
     assert library_tracks_merge_survivor([later, first, most]) == most
     assert library_tracks_merge_survivor([later, first]) == first
     response = admin_client.post(reverse("admin:library_librarytrack_changelist"), {
         "action": "merge_duplicates", "_selected_action": [str(later.pk), str(first.pk), str(most.pk)],
     }, follow=True)
     assert list(LibraryTrack.objects.values_list("pk", flat=True)) == [most.pk]
-    assert f"Merged 2 duplicates into “{most}”: their sightings and want-list entries moved to it." in messages_of(response)
+    assert (f"Merged 2 duplicates into “{most}”: their sightings and want-list entries moved to it."
+            in messages_of(response))

@@ -17,7 +17,8 @@ def test_a_scans_tracks_join_the_library_in_bulk_once_each():
     assert added == 2 and LibraryTrack.objects.count() == 3
     entry.refresh_from_db()
     assert entry.is_provisional is False  # an entry the library had is left as it was
-    assert (LibraryTrack.objects.get(track=sure).is_provisional, LibraryTrack.objects.get(track=unsure).is_provisional) == (
+    assert (LibraryTrack.objects.get(track=sure).is_provisional,
+            LibraryTrack.objects.get(track=unsure).is_provisional) == (
         False, True,
     )
     assert library_tracks_ensure(provisional={sure.pk: True}) == 0

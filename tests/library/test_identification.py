@@ -52,7 +52,9 @@ def test_a_confident_line_is_linked_to_a_library_track_filled_from_the_provider(
     assert line.status == DiscoveryStatus.IDENTIFIED and line.method == "api"
     assert line.confidence >= 0.90 and line.sources_consulted == ["spotify"]
     track = line.library_track.track
-    assert (track.title, track.version, track.isrc, track.spotify_id) == ("Uptown Funk", "", "GBARL1401524", track.spotify_id)
+    assert (track.title, track.version, track.isrc, track.spotify_id) == (
+        "Uptown Funk", "", "GBARL1401524", track.spotify_id,
+    )
     assert track.spotify_id and track.artists == ["Mark Ronson", "Bruno Mars"]
     assert line.library_track.discovery_count == 1 and not line.library_track.is_provisional
     assert line.library_track.first_discovered is not None and line.library_track.last_seen is not None
@@ -140,7 +142,8 @@ def test_duplicates_merge_with_their_sightings_and_want_list_entry(spotify):
     duplicate_track = Track.objects.create(title="Uptown Funk", credit_name="Mark Ronson")
     duplicate = LibraryTrack.objects.create(track=duplicate_track, is_provisional=True)
     other_mix = tracklist_create(name="Two", raw_text="Mark Ronson - Uptown Funk")
-    TrackDiscovery.objects.filter(tracklist=other_mix).update(library_track=duplicate, status=DiscoveryStatus.PROVISIONAL)
+    TrackDiscovery.objects.filter(tracklist=other_mix).update(library_track=duplicate,
+                                                              status=DiscoveryStatus.PROVISIONAL)
     WantList.objects.create(library_track=duplicate, priority=1)
     assert library_tracks_merge(survivor=survivor, others=[duplicate]) == 1
     survivor.refresh_from_db()

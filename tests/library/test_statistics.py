@@ -1,4 +1,5 @@
-"""Discovery statistics: hand-counted figures for each period, trends, the cache, the stored rows, the command, the page."""
+"""Discovery statistics: hand-counted figures for each period, trends, the cache, the stored rows,
+the command, the page."""
 
 import datetime
 import io
@@ -52,7 +53,8 @@ class Library:
 
     def __init__(self):
         def entry(credit, label, genre, title):
-            return LibraryTrackFactory(track=TrackFactory(title=title, credit_name=credit, artists=[credit] if credit else [],
+            return LibraryTrackFactory(track=TrackFactory(title=title, credit_name=credit,
+                                                          artists=[credit] if credit else [],
                                                           label=label, genre=genre))
 
         self.l1 = entry("Bicep", "Ninja Tune", "Techno", "Glue")
@@ -64,7 +66,8 @@ class Library:
         self.m2 = TracklistFactory(name="Boiler Room", dj="Peggy Gou")
         self.m3 = TracklistFactory(name="Essential Mix", dj="Ben Klock")
         self.m4 = TracklistFactory(name="Old mix", dj="Bicep")
-        yesterday, march_2, february_10 = TODAY - datetime.timedelta(days=1), datetime.date(2026, 3, 2), datetime.date(2026, 2, 10)
+        yesterday, march_2, february_10 = (
+            TODAY - datetime.timedelta(days=1), datetime.date(2026, 3, 2), datetime.date(2026, 2, 10))
         # Today: 5 sightings in 2 mixes.
         line(self.m1, self.l1, at(TODAY, 10))
         line(self.m1, self.l2, at(TODAY, 10, 5))
@@ -118,8 +121,10 @@ def test_a_week_runs_monday_to_sunday_and_counts_distinct_tracks_per_dj(library)
     assert figures["sources"]["djs"] == [["Ben Klock", 3], ["Peggy Gou", 2]]
     mixes = figures["sources"]["mixes"]
     assert mixes[0] == ["Fabric 101", str(library.m1.pk), 3]
-    assert sorted(mixes[1:]) == sorted([["Boiler Room", str(library.m2.pk), 2], ["Essential Mix", str(library.m3.pk), 2]])
-    assert figures["most_played"][:2] == [["Bicep - Glue", str(library.l1.pk), 3], ["Ben Klock - Subzero", str(library.l3.pk), 2]]
+    assert sorted(mixes[1:]) == sorted([["Boiler Room", str(library.m2.pk), 2],
+                                        ["Essential Mix", str(library.m3.pk), 2]])
+    assert figures["most_played"][:2] == [["Bicep - Glue", str(library.l1.pk), 3],
+                                          ["Ben Klock - Subzero", str(library.l3.pk), 2]]
     # Any day of the week gives the same week.
     assert statistics.statistics_for(period="weekly", day=datetime.date(2026, 3, 22))["sightings"] == 7
 
@@ -169,7 +174,8 @@ def test_days_are_the_days_of_the_configured_time_zone(settings):
     assert statistics.statistics_for(period="daily", day=TODAY, use_cache=False)["sightings"] == 1
     settings.TIME_ZONE = "Europe/Berlin"  # 00:30 on the 19th there
     assert statistics.statistics_for(period="daily", day=TODAY, use_cache=False)["sightings"] == 0
-    assert statistics.statistics_for(period="daily", day=TODAY + datetime.timedelta(days=1), use_cache=False)["sightings"] == 1
+    assert statistics.statistics_for(period="daily", day=TODAY + datetime.timedelta(days=1),
+                                     use_cache=False)["sightings"] == 1
 
 
 def test_an_unknown_period_is_refused():
@@ -355,7 +361,8 @@ def test_the_command_prints_json_only(library):
     assert figures["top_genres"] == [["Techno", 2], ["House", 1]]
     assert data["trends"]["window"] == ["2026-02-17", "2026-03-18"]
     assert data["trends"]["discovery_rate"][-1] == ["2026-03-16", 7]
-    assert json.loads(run("--period", "all-time", "--date", "2026-03-18", "--json"))["statistics"]["tracks_discovered"] == 5
+    assert json.loads(run("--period", "all-time", "--date", "2026-03-18", "--json"))["statistics"][
+        "tracks_discovered"] == 5
 
 
 def test_the_command_prints_a_table_by_default(library):
@@ -399,7 +406,8 @@ def test_the_page_shows_the_figures_with_charts_and_links_to_their_rows(admin_cl
     charts = response.context["charts"]
     genres = json.loads(charts["genres"]["data"])
     assert genres["labels"] == ["Techno", "House"] and genres["datasets"][0]["data"] == [2, 1]
-    assert charts["genres"]["rows"][0] == {"label": "Techno", "value": 2, "url": "/admin/library/librarytrack/?genre=Techno"}
+    assert charts["genres"]["rows"][0] == {"label": "Techno", "value": 2,
+                                           "url": "/admin/library/librarytrack/?genre=Techno"}
     assert charts["mixes"]["rows"][0]["url"] == reverse("admin:library_tracklist_change", args=[library.m1.pk])
     assert charts["djs"]["rows"][0]["url"] == "/admin/library/tracklist/?dj=Ben+Klock"
     assert charts["artists"]["rows"][0]["url"] == "/admin/library/librarytrack/?q=Bicep"

@@ -338,7 +338,8 @@ def test_by_sound_a_title_spelled_alike_is_a_rival_not_the_same_recording() -> N
     # The scan once judged rivals by same_recording (titles 85% alike, credits alike), which took "Angel" and
     # "Angels" by one act for one recording and linked the first. Now a rival is whatever is not a duplicate (the
     # same folded title, credit and version), everywhere: two songs heard alike are a person's to pick.
-    angel, angels = Recording("Angel", ("Massive Attack",), duration=379), Recording("Angels", ("Massive Attack",), duration=379)
+    angel, angels = (Recording("Angel", ("Massive Attack",), duration=379),
+                     Recording("Angels", ("Massive Attack",), duration=379))
     assert same_recording(angel, angels)
     decision = decide(Recording(title="", duration=379), [angel, angels], sound=[0.95, 0.95])
     assert decision.outcome == Outcome.REVIEW and decision.rival_index == 1

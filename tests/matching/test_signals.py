@@ -145,7 +145,8 @@ def test_remaster_spellings_are_the_original_recording(title: str) -> None:
     assert same_version(parsed, parse_title("Title"))
 
 
-@pytest.mark.parametrize("title", ['Title - Original Version 1978', 'Title - Original 7" Version', "Title (Original Mix)"])
+@pytest.mark.parametrize("title",
+                         ['Title - Original Version 1978', 'Title - Original 7" Version', "Title (Original Mix)"])
 def test_original_spellings(title: str) -> None:
     parsed = parse_title(title)
     assert parsed.base == "Title"
@@ -265,12 +266,14 @@ def test_a_part_number_ahead_of_a_slash_stays_in_the_title() -> None:
     found = parse_title("White Wedding - Pt. 1 / Remastered 2002")
     assert (found.base, found.version_type) == ("White Wedding - Pt. 1", "remaster")
     listing = Recording(title="White Wedding - Pt. 1 / Remastered 2002", artists=("Billy Idol",))
-    assert decide(Recording(title="White Wedding (Part 1)", artists=("Billy Idol",)), [listing]).outcome == Outcome.ACCEPT
+    assert decide(Recording(title="White Wedding (Part 1)", artists=("Billy Idol",)),
+                  [listing]).outcome == Outcome.ACCEPT
     assert decide(Recording(title="White Wedding", artists=("Billy Idol",)), [listing]).outcome != Outcome.ACCEPT
 
 
 @pytest.mark.parametrize(
-    "title", ["Layla - 40th Anniversary Version / 2010 Remastered", "Layla (25th Anniversary Edition)", "Layla - Anniversary Edition"]
+    "title", ["Layla - 40th Anniversary Version / 2010 Remastered", "Layla (25th Anniversary Edition)",
+              "Layla - Anniversary Edition"]
 )
 def test_an_anniversary_reissue_is_the_original_recording(title: str) -> None:
     assert parse_title(title).version_type == "remaster"

@@ -36,7 +36,8 @@ def test_two_processes_share_the_musicbrainz_limit(httpserver, settings):
     time.sleep(1.1)  # let an earlier test's requests leave the window
     started = time.monotonic()
     children = [
-        subprocess.Popen([sys.executable, "bench/providers_rate.py", "send", url, "musicbrainz", "3"], cwd=ROOT, env=env)
+        subprocess.Popen([sys.executable, "bench/providers_rate.py", "send", url, "musicbrainz", "3"],
+                         cwd=ROOT, env=env)
         for _ in range(2)
     ]
     assert [child.wait(60) for child in children] == [0, 0]

@@ -82,7 +82,8 @@ def test_every_provider_implements_the_protocol_of_each_capability_it_declares()
     for name in PROVIDER_CLASSES:
         cls = provider_class(name)
         for capability in cls.capabilities:
-            assert issubclass(cls, CAPABILITY_PROTOCOLS[capability]), f"{name} declares {capability} but lacks its methods"
+            assert issubclass(cls, CAPABILITY_PROTOCOLS[capability]), (
+                f"{name} declares {capability} but lacks its methods")
 
 
 def test_provider_id_fields_are_declared_once_and_track_has_each():

@@ -132,7 +132,8 @@ def test_several_artists_make_one_credit_and_the_largest_image_wins(replay, cred
 
 def test_unknown_track_is_none(replay, credentials):
     serve_token(replay)
-    replay.serve("/v1/tracks/0000000000000000000000", body='{"error":{"status":404,"message":"Not found."}}', status=404)
+    replay.serve("/v1/tracks/0000000000000000000000",
+                 body='{"error":{"status":404,"message":"Not found."}}', status=404)
     assert Spotify().get_metadata("0000000000000000000000") is None
 
 
@@ -217,7 +218,8 @@ def test_a_second_401_is_raised_not_retried_forever(replay, credentials):
     ("path", "body", "call", "endpoint"),
     [
         ("/v1/tracks/x", HTML, lambda c: c.get_metadata("x"), "GET /tracks/{id}"),
-        ("/v1/tracks/x", '{"id": 5, "name": "Happy", "artists": []}', lambda c: c.get_metadata("x"), "GET /tracks/{id}"),
+        ("/v1/tracks/x", '{"id": 5, "name": "Happy", "artists": []}',
+         lambda c: c.get_metadata("x"), "GET /tracks/{id}"),
         ("/v1/tracks/x", '{"name": "Happy"}', lambda c: c.get_metadata("x"), "GET /tracks/{id}"),
         ("/v1/search", '{"tracks": []}', lambda c: c.search_tracks("happy"), "GET /search"),
         ("/v1/search", '{"tracks": {"items": [{"id": "x"}]}}', lambda c: c.search_tracks("happy"), "GET /search"),

@@ -18,7 +18,8 @@ PLAIN = parse_title("Title")
 
 
 def _musicbrainz(prefix: str):
-    message = mbxml.parse_message(io.BytesIO((FIXTURES / "musicbrainz/revsrev-search-recording-artist-fleetwood-mac.xml").read_bytes()))
+    message = mbxml.parse_message(
+        io.BytesIO((FIXTURES / "musicbrainz/revsrev-search-recording-artist-fleetwood-mac.xml").read_bytes()))
     found = next(item for item in message["recording-list"] if item["id"].startswith(prefix))
     return recording_from(musicbrainz.map_candidate(found))
 
@@ -149,7 +150,8 @@ TECHPARA = "musicbrainz/mbngs-release-212895ca-ee36-439a-a824-d2620cd10461-recor
 )
 def test_musicbrainz_angle_brackets_name_the_version(title: str, base: str, version_type: str) -> None:
     message = mbxml.parse_message(io.BytesIO((FIXTURES / TECHPARA).read_bytes()))
-    titles = {track["recording"]["title"] for medium in message["release"]["medium-list"] for track in medium["track-list"]}
+    titles = {track["recording"]["title"] for medium in message["release"]["medium-list"]
+              for track in medium["track-list"]}
     assert title in titles  # the recorded spelling
     found = parse_title(title)
     assert (found.base, found.version_type) == (base, version_type)

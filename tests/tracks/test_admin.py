@@ -57,7 +57,8 @@ def test_fetch_now_when_the_provider_is_unreachable(admin_client, settings, cred
     track = TrackFactory(soundcharts_uuid=SOUNDCHARTS_UUID)
     response = admin_client.post(reverse("admin:tracks_track_fetch_now", args=[track.pk]), follow=True)
     [message] = messages_of(response)
-    assert message.startswith(f"No metadata for “{track}”: soundcharts: GET /api/v2.25/song/{{uuid}}: could not connect")
+    assert message.startswith(f"No metadata for “{track}”: soundcharts: "
+                              f"GET /api/v2.25/song/{{uuid}}: could not connect")
 
 
 def test_an_edit_in_the_admin_is_kept_by_later_fetches(admin_client, replay, credentials, settings):
@@ -69,7 +70,8 @@ def test_an_edit_in_the_admin_is_kept_by_later_fetches(admin_client, replay, cre
     url = reverse("admin:tracks_track_change", args=[track.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {name: ("" if value is None else value) for name, value in form.initial.items()}
-    data.update({"label": "Darkroom", "artists": "Billie Eilish", "downloads-TOTAL_FORMS": 0, "downloads-INITIAL_FORMS": 0})
+    data.update({"label": "Darkroom", "artists": "Billie Eilish", "downloads-TOTAL_FORMS": 0,
+                 "downloads-INITIAL_FORMS": 0})
     data = {key: value for key, value in data.items() if key not in {"id", "metadata_sources", "audience"}}
     assert admin_client.post(url, data).status_code == 302
     services.track_metadata_fetch(track=track, force_refresh=True)
@@ -133,14 +135,17 @@ def test_bulk_action_with_the_broker_down_says_so_and_leaves_nothing_pending(adm
     assert not MetadataFetchTask.objects.filter(status__in=["pending", "running", "waiting"]).exists()
 
 
-def test_soundcharts_import_by_uuid_reports_created_and_skipped(admin_client, replay, credentials, django_capture_on_commit_callbacks):
+def test_soundcharts_import_by_uuid_reports_created_and_skipped(
+    admin_client, replay, credentials, django_capture_on_commit_callbacks
+):
     replay.serve(f"/api/v2.21/artist/{ALESSIA_CARA}/songs", ARTIST_SONGS)
     url = reverse("admin:tracks_track_import_soundcharts")
     assert "A name to search Soundcharts for" in admin_client.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=False):
         response = admin_client.post(url, {"artist": ALESSIA_CARA, "limit": 3, "offset": 0}, follow=True)
     [message] = messages_of(response)
-    assert message.startswith("Imported 3 new tracks; skipped 0 already in the catalogue. Their metadata is being fetched: <a href=")
+    assert message.startswith("Imported 3 new tracks; skipped 0 already in the catalogue. "
+                              "Their metadata is being fetched: <a href=")
     assert Track.objects.count() == 3
 
 
@@ -161,7 +166,9 @@ def test_soundcharts_import_of_an_unknown_name_says_so(admin_client, replay, cre
     assert "Soundcharts knows no artist called “zzqx”." in page
 
 
-def test_spotify_search_lists_results_and_imports_the_chosen(admin_client, replay, credentials, django_capture_on_commit_callbacks):
+def test_spotify_search_lists_results_and_imports_the_chosen(
+    admin_client, replay, credentials, django_capture_on_commit_callbacks
+):
     serve_spotify_token(replay)
     replay.serve("/v1/search", SPOTIFY_SEARCH)
     items = fixture_json(SPOTIFY_SEARCH)["tracks"]["items"]
@@ -276,7 +283,8 @@ def test_a_year_entered_in_the_form_stays_a_year():
 
     track = bad_guy()
     data = {**TrackForm(instance=track).initial, "release_date": "2019", "artists": "Billie Eilish"}
-    data = {key: ("" if value is None else value) for key, value in data.items() if key not in {"id", "metadata_sources", "audience"}}
+    data = {key: ("" if value is None else value) for key, value in data.items()
+            if key not in {"id", "metadata_sources", "audience"}}
     client = Client()
     client.force_login(UserFactory())
     response = client.post(reverse("admin:tracks_track_change", args=[track.pk]), data)

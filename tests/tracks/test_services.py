@@ -39,7 +39,8 @@ pytestmark = pytest.mark.django_db
 def test_fetch_by_soundcharts_uuid_stores_the_recorded_fields(replay, credentials, settings):
     settings.METADATA_PROVIDERS = ["soundcharts"]
     replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", SOUNDCHARTS_SONG)
-    track = TrackFactory(title="bad guy", credit_name="", artists=[], label="", genre="", soundcharts_uuid=SOUNDCHARTS_UUID)
+    track = TrackFactory(title="bad guy", credit_name="", artists=[], label="", genre="",
+                         soundcharts_uuid=SOUNDCHARTS_UUID)
 
     outcome = services.track_metadata_fetch(track=track)
 
@@ -57,7 +58,8 @@ def test_fetch_by_soundcharts_uuid_stores_the_recorded_fields(replay, credential
     assert track.key == "G major"  # key 7, mode 1
     assert track.artwork_url == song["imageUrl"]
     assert track.metadata_fetched_at is not None
-    assert track.metadata_sources["bpm"]["source"] == "soundcharts" and track.metadata_sources["label"]["source"] == "soundcharts"
+    assert (track.metadata_sources["bpm"]["source"] == "soundcharts"
+            and track.metadata_sources["label"]["source"] == "soundcharts")
     assert {"credit_name", "isrc", "bpm", "label"} <= set(outcome.changed)
 
 
@@ -124,13 +126,15 @@ def test_nothing_found_says_so_and_changes_nothing(replay, credentials, settings
 
 def test_precedence_is_the_configured_order_and_manual_edits_stay():
     beatport = TrackMetadata(source="beatport", external_id="1", bpm=Decimal("124.00"), key="A minor", label="Drumcode")
-    musicbrainz = TrackMetadata(source="musicbrainz", external_id="mbid", title="Subzero", label="Other", isrc="DEU231800001")
+    musicbrainz = TrackMetadata(source="musicbrainz", external_id="mbid", title="Subzero",
+                                label="Other", isrc="DEU231800001")
     merged = metadata.merge([musicbrainz, beatport], ["beatport", "musicbrainz"])
     assert merged["label"] == ("Drumcode", "beatport")
     assert merged["title"] == ("Subzero", "musicbrainz")
     assert merged["musicbrainz_recording_id"] == ("mbid", "musicbrainz")
 
-    track = Track(title="Subzero (edit)", metadata_sources={"title": {"source": metadata.MANUAL, "at": "2026-11-01T00:00:00+00:00"}})
+    track = Track(title="Subzero (edit)",
+                  metadata_sources={"title": {"source": metadata.MANUAL, "at": "2026-11-01T00:00:00+00:00"}})
     changed = metadata.apply(track, merged, at=datetime.datetime(2026, 11, 22, tzinfo=datetime.UTC))
     assert track.title == "Subzero (edit)" and "title" not in changed
     assert track.bpm == Decimal("124.00") and track.metadata_sources["bpm"]["source"] == "beatport"
@@ -290,7 +294,9 @@ def test_cancel_stops_before_the_next_track(credentials):
     assert not jobs.job_cancel(job=job)  # finished jobs stay as they are
 
 
-def test_retry_failed_runs_only_the_failed_tracks_again(replay, credentials, settings, django_capture_on_commit_callbacks):
+def test_retry_failed_runs_only_the_failed_tracks_again(
+    replay, credentials, settings, django_capture_on_commit_callbacks
+):
     settings.METADATA_PROVIDERS = ["soundcharts"]
     replay.serve(f"/api/v2.25/song/{SOUNDCHARTS_UUID}", SOUNDCHARTS_SONG)
     good, bad = bad_guy(soundcharts_uuid=SOUNDCHARTS_UUID), TrackFactory(soundcharts_uuid="", credit_name="")
@@ -336,7 +342,9 @@ def test_stale_tracks_are_chunked_and_already_queued_ones_skipped(settings, djan
     assert {job.started_by for job in created} == {"schedule"}
 
 
-def test_soundcharts_import_creates_new_tracks_and_skips_known_ones(replay, credentials, django_capture_on_commit_callbacks):
+def test_soundcharts_import_creates_new_tracks_and_skips_known_ones(
+    replay, credentials, django_capture_on_commit_callbacks
+):
     replay.serve(f"/api/v2.21/artist/{ALESSIA_CARA}/songs", ARTIST_SONGS)
     items = fixture_json(ARTIST_SONGS)["items"]
     TrackFactory(title=items[0]["name"], soundcharts_uuid=items[0]["uuid"])
@@ -359,8 +367,8 @@ def test_a_title_and_its_version_are_kept_apart_so_a_remix_is_another_track():
     remix = Track(title="Tackywakeup", version="Marek Hemmann Remix", credit_name="Sweet N Candy")
     assert str(remix) == "Sweet N Candy - Tackywakeup (Marek Hemmann Remix)"
     # A fetch whose provider names the same version fills the version and its remixers from that provider.
-    merged = metadata.merge([TrackMetadata(source="beatport", external_id="1", title="Tackywakeup", version="Marek Hemmann Remix",
-                                           remixers=("Marek Hemmann",))], ["beatport"])
+    merged = metadata.merge([TrackMetadata(source="beatport", external_id="1", title="Tackywakeup",
+                                           version="Marek Hemmann Remix", remixers=("Marek Hemmann",))], ["beatport"])
     track = Track(title="Tackywakeup")
     metadata.apply(track, merged, at=datetime.datetime(2026, 11, 22, tzinfo=datetime.UTC))
     assert (track.title, track.version, track.remixers) == ("Tackywakeup", "Marek Hemmann Remix", ["Marek Hemmann"])
@@ -410,11 +418,13 @@ def test_a_new_track_is_cut_to_the_models_own_lengths_and_keeps_its_dates_precis
     long_title = "  Endless   " + "a" * 600
     candidate = TrackCandidate(
         source="musicbrainz", external_id="d2f5a4b6-0c1f-4a57-9d1b-4c9a3e2e7c11", title=long_title,
-        artists=("Artist",), label="L" * 400, isrc="GBAHT0500600", release_date=dates.ReleaseDate(1978, precision=dates.YEAR),
+        artists=("Artist",), label="L" * 400, isrc="GBAHT0500600",
+        release_date=dates.ReleaseDate(1978, precision=dates.YEAR),
     )
     track, created = services.track_from_candidate(candidate=candidate)
     track.refresh_from_db()
-    assert created and len(track.title) == Track._meta.get_field("title").max_length and track.title.startswith("Endless a")
+    assert (created and len(track.title) == Track._meta.get_field("title").max_length
+            and track.title.startswith("Endless a"))
     assert len(track.label) == Track._meta.get_field("label").max_length
     assert (track.release_date_precision, track.release_date_text) == ("year", "1978")
     assert track.metadata_sources["title"]["source"] == "musicbrainz"
@@ -423,6 +433,7 @@ def test_a_new_track_is_cut_to_the_models_own_lengths_and_keeps_its_dates_precis
 
 def test_filling_a_tracks_empty_fields_skips_values_not_given():
     track = TrackFactory(label="", catalog_number="")
-    filled = services.track_fields_fill(track=track, values={"label": "x" * 400, "catalog_number": None}, source="tracklist")
+    filled = services.track_fields_fill(track=track,
+                                        values={"label": "x" * 400, "catalog_number": None}, source="tracklist")
     track.refresh_from_db()
     assert filled == ["label"] and track.label == "x" * 300 and track.catalog_number == ""

@@ -40,7 +40,8 @@ def test_a_page_costs_the_same_queries_for_1_or_500_tracks_and_counts_once(admin
 
 
 SORTABLE = [index for index, name in enumerate(TrackAdmin.list_display, start=1)
-            if name in ("title", "genre", "label", "isrc") or getattr(getattr(TrackAdmin, name, None), "admin_order_field", None)]
+            if name in ("title", "genre", "label", "isrc")
+            or getattr(getattr(TrackAdmin, name, None), "admin_order_field", None)]
 
 
 @pytest.mark.parametrize("column", SORTABLE)

@@ -90,7 +90,8 @@ def test_csv_reads_back_as_the_rows(wants):
         "added_at": strobe.added_at.isoformat(), "purchased_at": "", "cheapest_price": "1.49",
         "cheapest_currency": "EUR", "cheapest_store": "Bandcamp",
         "purchase_links": "Beatport: https://www.beatport.com/track/strobe/1; "
-                          "Bandcamp: https://mau5trap.bandcamp.com/track/strobe; Deezer: https://www.deezer.com/track/3; "
+                          "Bandcamp: https://mau5trap.bandcamp.com/track/strobe; "
+                          "Deezer: https://www.deezer.com/track/3; "
                           "Juno Download: https://www.junodownload.com/x",
     }
     assert (first["title"], first["version"], first["isrc"], first["first_discovered"]) == (

@@ -42,7 +42,8 @@ def test_adding_what_is_already_wanted_changes_only_what_was_asked():
 def test_the_want_list_has_a_cap_and_a_refused_add_adds_nothing(settings):
     settings.WANTLIST_MAX = 3
     services.wants_add(library_tracks=LibraryTrackFactory.create_batch(2))
-    with pytest.raises(services.WantListFull, match="at most 3 tracks .* adding 2 would pass that, so nothing was added"):
+    with pytest.raises(services.WantListFull,
+                       match="at most 3 tracks .* adding 2 would pass that, so nothing was added"):
         services.wants_add(library_tracks=LibraryTrackFactory.create_batch(2))
     assert WantList.objects.count() == 2
     services.wants_add(library_tracks=[LibraryTrackFactory()])
@@ -184,6 +185,9 @@ def test_the_store_filter_offers_the_stores_the_links_name(admin_client):
     juno = WantListFactory(purchase_links=[{"store": "Juno Download", "url": "https://www.junodownload.com/x"}])
     WantListFactory(purchase_links=[])
     url = reverse("admin:wantlist_wantlist_changelist")
-    [stores] = [spec for spec in admin_client.get(url).context["cl"].filter_specs if getattr(spec, "parameter_name", "") == "store"]
+    [stores] = [spec for spec in admin_client.get(url).context["cl"].filter_specs
+                if getattr(spec, "parameter_name", "") == "store"]
     assert [label for _, label in stores.lookup_choices] == ["Bandcamp", "Beatport", "Juno Download"]
-    assert [want.pk for want in admin_client.get(url, {"store": "Juno Download"}).context["cl"].result_list] == [juno.pk]
+    assert [want.pk for want in admin_client.get(url, {"store": "Juno Download"}).context["cl"].result_list] == [
+        juno.pk,
+    ]

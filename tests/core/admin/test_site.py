@@ -51,7 +51,8 @@ def test_the_menu_is_grouped_by_what_a_person_does_with_no_add_for_machine_rows(
         "Scan jobs", "DJ software exports", "Rekordbox imports", "File move jobs", "Fingerprint jobs",
     ]
     assert sections["System"][0] == "System status and workers"
-    assert "Users" in sections["System"] and "Periodic tasks" in sections["System"] and "Task results" in sections["System"]
+    assert ("Users" in sections["System"] and "Periodic tasks" in sections["System"]
+            and "Task results" in sections["System"])
     assert not {"Clocked", "Solar events", "Group results"} & set(sections["System"])
     page = response.content.decode()
     assert reverse("admin:django_celery_results_taskresult_add") not in page

@@ -1,4 +1,5 @@
-"""How a run writes a batch (one item's failing write fails it alone), and what happens when the engine keeps failing."""
+"""How a run writes a batch (one item's failing write fails it alone),
+and what happens when the engine keeps failing."""
 
 import pytest
 from django.db import OperationalError
@@ -34,7 +35,9 @@ def test_one_items_failing_write_fails_that_item_alone_and_keeps_the_batch():
     assert (job.processed, job.succeeded, job.failed) == (3, 2, 1)
     assert [item.status for item in job.items.order_by("position")] == ["succeeded", "failed", "succeeded"]
     assert "OperationalError: disk I/O error" in job.items.get(pk=items[1].pk).error
-    assert [item.track.title for item in job.items.select_related("track").order_by("position")][::2] == ["First", "Third"]
+    assert [item.track.title for item in job.items.select_related("track").order_by("position")][::2] == [
+        "First", "Third",
+    ]
     # Recording the same outcomes again (a duplicate run) counts nothing twice.
     jobs.job_record(model=MetadataFetchTask, job_id=job.pk, items=items, outcomes=outcomes)
     job.refresh_from_db()

@@ -55,7 +55,9 @@ def test_a_handler_that_must_come_back_later_hands_its_worker_back_without_a_rat
     job.refresh_from_db()
     assert result.outcome == "waiting" and len(batches) == 1
     assert (job.status, job.processed, job.run_token, job.worker) == ("waiting", 1, "", "")
-    assert job.waiting_reason == f"waiting for the moon; looking again at {timezone.localtime(job.waiting_until):%H:%M:%S}"
+    assert job.waiting_reason == (
+        f"waiting for the moon; looking again at {timezone.localtime(job.waiting_until):%H:%M:%S}"
+    )
     assert job.status_text == job.waiting_reason[:1].upper() + job.waiting_reason[1:]
     assert 0 < (job.waiting_until - timezone.now()).total_seconds() <= 0.5
     # Queued again for then, under a new message; not a rate-limit wait, so JOB_MAX_WAIT has nothing to count.

@@ -72,7 +72,8 @@ def test_a_list_that_writes_its_labels_in_brackets_has_them_read_as_labels() -> 
 
 
 _TITLE_PIECES = ["Title", "Drift", "Left", " ", "(", ")", "[", "]", "{", "}", "（", "）", "Remix", "X Remix", "feat.",
-                 " feat. B", " ft. B", "Mix", "-", " - ", "–", "Extended", "Mashup", "A vs B", "Original", "x", "'s"]  # fmt: skip
+                 " feat. B", " ft. B", "Mix", "-", " - ", "–", "Extended", "Mashup", "A vs B",
+                 "Original", "x", "'s"]  # fmt: skip
 
 
 @settings(max_examples=500)
