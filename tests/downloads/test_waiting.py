@@ -232,7 +232,7 @@ def test_a_search_past_its_deadline_reads_what_arrived(slskd, settings):
     job = job_run_here(model=DownloadJob, job_id=requested.job.pk)
 
     assert job.status == "completed" and Download.objects.get().state == DownloadState.COMPLETED
-    assert 1 <= time.monotonic() - started < 15
+    assert 1 <= time.monotonic() - started < 30  # read at the deadline, not at slskd's own end an hour on
     assert search_slot_holder() is None
 
 

@@ -126,7 +126,7 @@ def test_a_search_that_does_not_finish_in_time_returns_what_arrived(client, repl
     assert len(candidates) == 46
     polls = [r for r in replay.requests() if r.args.get("includeResponses") == "false"]
     assert len(polls) >= 3  # at 0, 0.5 and 1.0 s, then one last look at the deadline
-    assert 1.2 <= elapsed < 3
+    assert 1.2 <= elapsed < 10  # waited for the deadline, not for slskd's own timeout
 
 
 def test_search_state_maps_the_recorded_search(client, replay):
