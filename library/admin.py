@@ -33,25 +33,39 @@ from tracks.admin_filters import CachedValuesFilter
 
 def _start_discovery(model_admin, request, tracklists, force_refresh=False):
     try:
-        created = discovery_jobs_create(
+        asked = discovery_jobs_create(
             tracklists=tracklists, started_by=started_by(request), force_refresh=force_refresh,
         )
     except BrokerUnavailable as exc:
         model_admin.message_user(request, str(exc), messages.ERROR)
         return None
-    if not created:
+    if not asked:
         model_admin.message_user(request, "No tracklist selected.", messages.INFO)
         return None
-    links = mark_safe(", ".join(job_link(job) for job in created[:10]))
-    lines = sum(job.total for job in created)
-    model_admin.message_user(
-        request, format_html("Identifying {} of {}: {}.", count_text(lines, "line"),
-                             count_text(len(created), "tracklist"), links),
-        messages.SUCCESS,
-    )
-    if len(created) == 1:
-        return HttpResponseRedirect(reverse("admin:library_discoveryjob_change", args=[created[0].pk]))
+    created = [started.job for started in asked if started.created]
+    under_way = [started.job for started in asked if not started.created]
+    if created:
+        model_admin.message_user(
+            request, format_html("Identifying {} of {}: {}.", count_text(sum(job.total for job in created), "line"),
+                                 count_text(len(created), "tracklist"), _job_links(created)),
+            messages.SUCCESS,
+        )
+    if under_way:
+        # Asking again while a job identifies those lines answers that job, as the API and the commands do.
+        model_admin.message_user(
+            request, format_html("{} being identified already: {}.",
+                                 "Its lines are" if len(asked) == 1 else
+                                 f"The lines of {count_text(len(under_way), 'tracklist')} are",
+                                 _job_links(under_way)),
+            messages.INFO,
+        )
+    if len(asked) == 1:
+        return HttpResponseRedirect(reverse("admin:library_discoveryjob_change", args=[asked[0].job.pk]))
     return HttpResponseRedirect(reverse("admin:library_discoveryjob_changelist"))
+
+
+def _job_links(jobs):
+    return mark_safe(", ".join(job_link(job) for job in jobs[:10]) + (" …" if len(jobs) > 10 else ""))
 
 
 # A tracklist's page shows its lines this many at a time: a 5,000-line list stays a light page.

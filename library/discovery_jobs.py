@@ -18,21 +18,6 @@ from library.models import IDENTIFIABLE_STATUSES, DiscoveryJob, DiscoveryMethod,
 from library.selectors import discovery_job_under_way
 
 
-def discovery_jobs_create(
-    *, tracklists: Iterable[Tracklist], started_by: str = "", force_refresh: bool = False, enqueue_now: bool = True,
-) -> list[DiscoveryJob]:
-    """Start a discovery job per tracklist over its lines that identification looks at."""
-    created = []
-    for tracklist in tracklists:
-        lines = lines_to_identify(tracklist=tracklist)
-        items = [{"discovery_id": pk} for pk in lines.order_by("position").values_list("pk", flat=True)]
-        created.append(jobs.job_create(
-            model=DiscoveryJob, items=items, started_by=started_by, enqueue_now=enqueue_now, tracklist=tracklist,
-            force_refresh=force_refresh,
-        ))
-    return created
-
-
 def lines_to_identify(*, tracklist: Tracklist):
     """Return the tracklist's lines identification looks at: not settled, and not a person's choice."""
     return tracklist.discoveries.filter(status__in=IDENTIFIABLE_STATUSES).exclude(method=DiscoveryMethod.MANUAL)
@@ -49,7 +34,7 @@ class DiscoveryStarted:
 
 def tracklist_discover(
     *, tracklist: Tracklist, positions: Sequence[int] | None = None, force_refresh: bool = False,
-    started_by: str = "",
+    started_by: str = "", enqueue_now: bool = True,
 ) -> DiscoveryStarted:
     """Start identifying the tracklist's lines (all of them, or those at positions) as one job; when an unfinished
     job is identifying every one of those lines already, answer that job instead of starting a second.
@@ -75,6 +60,17 @@ def tracklist_discover(
         return DiscoveryStarted(job=under_way, created=False, settled=settled)
     job = jobs.job_create(
         model=DiscoveryJob, items=[{"discovery_id": pk} for pk in line_ids], started_by=started_by,
-        tracklist=tracklist, force_refresh=force_refresh,
+        tracklist=tracklist, force_refresh=force_refresh, enqueue_now=enqueue_now,
     )
     return DiscoveryStarted(job=job, created=True, settled=settled)
+
+
+def discovery_jobs_create(
+    *, tracklists: Iterable[Tracklist], started_by: str = "", force_refresh: bool = False, enqueue_now: bool = True,
+) -> list[DiscoveryStarted]:
+    """Identify each tracklist's lines as a job: a new one, or the unfinished one identifying them already."""
+    return [
+        tracklist_discover(tracklist=tracklist, started_by=started_by, force_refresh=force_refresh,
+                           enqueue_now=enqueue_now)
+        for tracklist in tracklists
+    ]

@@ -103,6 +103,21 @@ def test_discover_starts_a_job_with_a_progress_bar(admin_client, settings):
     assert 'class="job-progress"' in response.content.decode()
 
 
+def test_discover_pressed_again_while_the_job_runs_answers_that_job(admin_client, settings):
+    settings.METADATA_PROVIDERS = []
+    tracklist = tracklist_create(name="Mix", raw_text="A - B\nC - D")
+    url = reverse("admin:library_tracklist_discover", args=[tracklist.pk])
+    admin_client.post(url)
+    again = admin_client.post(url, follow=True)
+    job = DiscoveryJob.objects.get()  # not a second job identifying the same lines
+    assert again.redirect_chain[-1][0] == reverse("admin:library_discoveryjob_change", args=[job.pk])
+    assert any(message.startswith("Its lines are being identified already:") for message in messages_of(again))
+    # Bypassing the cache is another question: it gets a job of its own.
+    admin_client.post(reverse("admin:library_tracklist_changelist"),
+                      {"action": "discover_tracks_again", "_selected_action": [str(tracklist.pk)]})
+    assert DiscoveryJob.objects.count() == 2
+
+
 def test_the_review_page_shows_the_candidates_and_accepting_one_goes_on_to_the_next(admin_client):
     first = LineToReviewFactory()
     second = LineToReviewFactory(tracklist=first.tracklist)

@@ -76,3 +76,18 @@ def test_discover_tracks_sync_reports_the_statuses():
     tracklist = Tracklist.objects.get()
     out = run("discover_tracks", str(tracklist.pk), "--sync")
     assert "provisional: 1" in out and "unidentifiable: 1" in out
+
+
+def test_discover_tracks_asked_again_while_its_job_waits_answers_that_job():
+    run("import_tracklist", "-", stdin="Trevino - Sombre Tones\nID - ID\n")
+    tracklist = Tracklist.objects.get()
+    first = run("discover_tracks", str(tracklist.pk))
+    job = DiscoveryJob.objects.get()
+    assert f"queued discovery job {job.pk} over 1 line" in first
+    again = run("discover_tracks", str(tracklist.pk))
+    assert DiscoveryJob.objects.count() == 1
+    assert f"is being identified already by discovery job {job.pk}" in again and "queued" not in again
+    # --sync follows that job here to its end.
+    out = run("discover_tracks", str(tracklist.pk), "--sync")
+    assert DiscoveryJob.objects.count() == 1 and DiscoveryJob.objects.get().status == DiscoveryJob.Status.COMPLETED
+    assert "provisional: 1" in out

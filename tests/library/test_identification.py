@@ -35,7 +35,8 @@ def spotify(replay, settings):
 
 def identify(text: str, name: str = "A mix") -> list[TrackDiscovery]:
     tracklist = tracklist_create(name=name, raw_text=text)
-    [job] = discovery_jobs_create(tracklists=[tracklist], enqueue_now=False)
+    [started] = discovery_jobs_create(tracklists=[tracklist], enqueue_now=False)
+    job = started.job
     from core import jobs
 
     finished = jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
@@ -93,7 +94,8 @@ def test_the_same_tracklist_identified_twice_counts_each_mix_once_and_asks_no_pr
     from core import jobs
 
     for _ in range(2):
-        [job] = discovery_jobs_create(tracklists=[tracklist], enqueue_now=False)
+        [started] = discovery_jobs_create(tracklists=[tracklist], enqueue_now=False)
+        job = started.job
         jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
         if _ == 0:
             asked = searches(spotify)
@@ -104,7 +106,8 @@ def test_the_same_tracklist_identified_twice_counts_each_mix_once_and_asks_no_pr
     assert [entry.discovery_count for entry in LibraryTrack.objects.order_by("added_at")] == [1, 1]
     # Heard in a second mix: now two.
     second = tracklist_create(name="Another mix", raw_text="Mark Ronson ft. Bruno Mars - Uptown Funk")
-    [job] = discovery_jobs_create(tracklists=[second], enqueue_now=False)
+    [started] = discovery_jobs_create(tracklists=[second], enqueue_now=False)
+    job = started.job
     jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
     entry = found.library_track
     entry.refresh_from_db()
@@ -175,7 +178,8 @@ def test_a_provider_that_hangs_on_one_line_fails_that_line_and_never_stops_the_r
     tracklist = tracklist_create(name="Mix", raw_text=(
         "Mark Ronson feat. Bruno Mars - Uptown Funk\nSomeone - Hangs Forever\nMark Ronson ft. Bruno Mars - Uptown Funk"
     ))
-    [job] = discovery_jobs_create(tracklists=[tracklist], enqueue_now=False, force_refresh=True)
+    [started] = discovery_jobs_create(tracklists=[tracklist], enqueue_now=False, force_refresh=True)
+    job = started.job
     finished = jobs.job_run_here(model=DiscoveryJob, job_id=job.pk)
     assert (finished.status, finished.processed, finished.succeeded, finished.failed) == ("completed", 3, 2, 1)
     failure = finished.items.get(status="failed")

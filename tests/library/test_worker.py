@@ -45,7 +45,8 @@ def test_a_killed_worker_resumes_the_discovery_without_counting_a_sighting_twice
     first = WorkerProcess(tmp_path / "first.log", extra_env=spotify_stand_in).start()
     try:
         # Bypassing the cache and the library: every line asks Spotify, slowly.
-        [job] = discovery_jobs_create(tracklists=[tracklist], started_by="test", force_refresh=True)
+        [started] = discovery_jobs_create(tracklists=[tracklist], started_by="test", force_refresh=True)
+        job = started.job
         wait_for(lambda: DiscoveryJob.objects.get(pk=job.pk).processed >= 3, timeout=60,
                  message=f"three lines; log:\n{first.log_text()[-2000:]}")
     finally:

@@ -17,12 +17,17 @@ from library.models import DiscoveryJob, TrackDiscovery
 def discover(command, tracklists, *, sync: bool, quiet: bool = False) -> None:
     """Identify the tracklists' lines: here with a progress bar (--sync), or as jobs for the workers."""
     try:
-        created = discovery_jobs_create(tracklists=tracklists, started_by="command", enqueue_now=not sync)
+        asked = discovery_jobs_create(tracklists=tracklists, started_by="command", enqueue_now=not sync)
     except BrokerUnavailable as exc:
         raise CommandError(f"{exc} Run with --sync to identify here instead.") from None
-    for job in created:
+    for started in asked:
+        job = started.job
+        if not started.created and not quiet:
+            # Asking again while a job identifies those lines answers that job; --sync follows it here to its end.
+            command.stdout.write(f"“{job.tracklist}” is being identified already by discovery job {job.pk} "
+                                 f"({job.status_text})")
         if not sync:
-            if not quiet:
+            if started.created and not quiet:
                 command.stdout.write(f"queued discovery job {job.pk} over {count_text(job.total, 'line')} "
                                      f"of “{job.tracklist}”")
             continue
