@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from audio import identify, scanning, tagging
 from audio.models import ScanJob, ScanJobItem, TagWriteJob
 from audio.selectors import OUTCOMES, scan_summary
+from common.text import count_text
 from core import selectors
 from core.admin import JobAdmin, job_link, started_by
 from core.models import JobStatus
@@ -162,7 +163,7 @@ def start_tag_writes(modeladmin, request: HttpRequest, tracks) -> TagWriteJob | 
     without = len(set(tracks)) - job.total
     modeladmin.message_user(
         request,
-        format_html("Writing the tags of {} file{} ({}){}.", job.total, "s" if job.total != 1 else "", job_link(job),
+        format_html("Writing the tags of {} ({}){}.", count_text(job.total, "file"), job_link(job),
                     f"; {without} without a file skipped" if without else ""),
         messages.SUCCESS,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from common.text import count_text
 from core.models import Job, JobItem
 
 
@@ -98,7 +99,7 @@ class ScanJobItem(JobItem):
             folders = [segment.get("folder", "") for segment in self.segments or []]
             if not folders:
                 return "No files"
-            more = f" and {len(folders) - 1} more folder{'s' if len(folders) > 2 else ''}" if len(folders) > 1 else ""
+            more = f" and {count_text(len(folders) - 1, 'more folder')}" if len(folders) > 1 else ""
             return f"Files in {folders[0]}{more}"
         verb = "Identify" if self.kind == ScanItemKind.IDENTIFY else "Analyse"
         return f"{verb} {self.path}"

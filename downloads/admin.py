@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from common.text import length_text, size_text
+from common.text import count_text, length_text, size_text
 from core.admin import CrateModelAdmin, JobAdmin, html_table, job_link, started_by
 from core.queue import BrokerUnavailable
 from core.selectors import register_progress
@@ -195,7 +195,7 @@ class DownloadAdmin(CrateModelAdmin):
     def cancel_downloads(self, request, queryset):
         cancelled = sum(download_cancel(download=download) for download in queryset)
         self.message_user(
-            request, f"Cancelled {cancelled} download{'s' if cancelled != 1 else ''}"
+            request, f"Cancelled {count_text(cancelled, 'download')}"
             + (f"; {queryset.count() - cancelled} had already finished." if queryset.count() > cancelled else "."),
             messages.SUCCESS if cancelled else messages.INFO,
         )

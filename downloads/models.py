@@ -14,6 +14,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from common.text import count_text
 from core.models import Job, JobItem
 from downloads.quality import Quality
 
@@ -170,7 +171,7 @@ class DownloadJob(Job):
         verbose_name = "download job"
 
     def __str__(self) -> str:
-        return f"Download {self.total} track{'s' if self.total != 1 else ''}"
+        return f"Download {count_text(self.total, 'track')}"
 
 
 class DownloadJobItem(JobItem):

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from common.text import count_text
 from core.jobs import job_create
 from core.queue import BrokerUnavailable
 from downloads.models import ACTIVE_STATES, TRANSITIONS, Download, DownloadJob, DownloadState
@@ -46,7 +47,7 @@ class Requested:
     def summary(self) -> str:
         parts = []
         if self.created:
-            parts.append(f"Started {len(self.created)} download{'s' if len(self.created) != 1 else ''}")
+            parts.append(f"Started {count_text(len(self.created), 'download')}")
         if self.existing:
             count = len(self.existing)
             parts.append(f"{count} {'was' if count == 1 else 'were'} already under way")

@@ -18,6 +18,7 @@ import requests
 from django.conf import settings
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from common.text import count_text
 from providers import cache, ratelimit
 from providers.base import ProviderError, RateLimited, Unauthorized, excerpt
 
@@ -157,7 +158,7 @@ class ProviderSession:
         except _Transient as exc:
             error = ProviderError(
                 self.provider, endpoint,
-                f"{exc.description} after {attempts} attempt{'s' if attempts > 1 else ''}; try again later",
+                f"{exc.description} after {count_text(attempts, 'attempt')}; try again later",
                 transient=True,
             )
             self._note("last_error", {"message": str(error)}, 7 * 24 * 3600)

@@ -25,7 +25,7 @@ from api.serializers.library import (
 )
 from api.views.base import ApiViewSet, started_by
 from api.views.docs import errors
-from common.text import size_text
+from common.text import count_text, size_text
 from core.queue import BrokerUnavailable
 from library import selectors, services
 from library.models import DiscoveryStatus, TrackDiscovery, Tracklist
@@ -109,8 +109,7 @@ class TracklistViewSet(ApiViewSet):
                 raise ServiceUnavailable(f"{exc} The tracklist was not saved either.",
                                          code="broker_unavailable") from None
         lines = sum(tracklist.discoveries.count() for tracklist in created)
-        message = (f"Read {lines} line{'s' if lines != 1 else ''} in {len(created)} "
-                   f"tracklist{'s' if len(created) != 1 else ''}.")
+        message = f"Read {count_text(lines, 'line')} in {count_text(len(created), 'tracklist')}."
         if started:
             message += " Identifying them now."
         return Response(
@@ -142,7 +141,7 @@ class TracklistViewSet(ApiViewSet):
         except BrokerUnavailable as exc:
             raise broker_unavailable(exc) from None
         job = started.job
-        words = (f"Identifying {job.total} line{'s' if job.total != 1 else ''}." if started.created
+        words = (f"Identifying {count_text(job.total, 'line')}." if started.created
                  else "Those lines are being identified already: this is the job doing it.")
         return Response(
             {"created": started.created, "job": JobSerializer(job).data, "settled": started.settled, "message": words},

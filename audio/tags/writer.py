@@ -30,6 +30,7 @@ from audio.tags.values import (
     texts_to_write,
 )
 from common.files import os_error_words, replace_synced, unlink_quietly
+from common.text import count_text
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ def _mismatch_reason(wrong: list[tuple[Slot, tuple[str, ...]]]) -> str:
     ]
     more = len(wrong) - MISMATCHES_NAMED
     if more > 0:
-        parts.append(f"{more} more name{'s' if more > 1 else ''} too")
+        parts.append(f"{count_text(more, 'more name')} too")
     return (
         f"the tags did not read back as written ({'; '.join(parts)}); the file was left as it was "
         "(a tag in it may be damaged: open the file in a tagger to see it)"
