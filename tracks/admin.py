@@ -71,7 +71,8 @@ class TrackAdmin(TrackPagesMixin, CrateListAdmin):
         ("Metadata", {"classes": ["tab"], "fields": (
             "title", "version", "remixers", "credit_name", "artists", "album", "album_artist", "label",
             "catalog_number", "release_date",
-            "isrc", "track_number", "disc_number", "genre", "bpm", "key", "duration", "artwork_url",
+            "isrc", "track_number", "disc_number", "genre", "bpm", "key", "duration", "rating",
+            "artwork_url",
         )}),
         ("Provider ids", {"classes": ["tab"], "fields": (
             *PROVIDER_ID_FIELDS, "musicbrainz_release_id", "musicbrainz_release_group_id", "musicbrainz_artists",

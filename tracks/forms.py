@@ -142,12 +142,19 @@ class TrackForm(forms.ModelForm):
         },
     )
 
+    rating = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None,
+        choices=[("", "Not rated"), *((stars, "★" * stars if stars else "No stars") for stars in range(6))],
+        help_text="Yours, 0 to 5 stars: read from a Rekordbox collection, written into the Rekordbox and Traktor "
+                  "exports.",
+    )
+
     class Meta:
         model = Track
         fields = (
             "title", "version", "remixers", "credit_name", "artists", "album", "album_artist", "label",
             "catalog_number", "release_date",
-            "isrc", "track_number", "disc_number", "artwork_url", "genre", "bpm", "key", "duration",
+            "isrc", "track_number", "disc_number", "artwork_url", "genre", "bpm", "key", "duration", "rating",
             *PROVIDER_ID_FIELDS, "file_path", "file_format", "file_bitrate", "slug",
         )
 

@@ -131,6 +131,7 @@ class TrackSummarySerializer(serializers.Serializer):
     key = serializers.CharField()
     key_camelot = serializers.SerializerMethodField(help_text="The key on the Camelot wheel, such as 8A.")
     duration = serializers.IntegerField(allow_null=True, help_text="Seconds.")
+    rating = serializers.IntegerField(allow_null=True, help_text="Yours, 0 to 5 stars; null when not rated.")
     release_date = ReleaseDateField()
     isrc = serializers.CharField()
     has_file = serializers.SerializerMethodField()

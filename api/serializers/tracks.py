@@ -145,6 +145,8 @@ class TrackEditSerializer(serializers.Serializer):
     key = serializers.CharField(required=False, allow_blank=True, help_text=EDIT_HELP["key"])
     duration = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=2**31 - 1,
                                         help_text=EDIT_HELP["duration"])
+    rating = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=5,
+                                      help_text="Yours, 0 to 5 stars; null: not rated.")
     artwork_url = serializers.CharField(required=False, allow_blank=True)
 
 

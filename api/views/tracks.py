@@ -86,8 +86,9 @@ class TrackViewSet(ApiViewSet):
             raise ValidationError(problems)
         given = TrackEditSerializer(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
-        values = {name: ("" if value is None and name not in ("bpm", "duration", "track_number", "disc_number")
-                         else value) for name, value in given.validated_data.items()}
+        numbers = ("bpm", "duration", "track_number", "disc_number", "rating")  # None is None; for text it is ""
+        values = {name: ("" if value is None and name not in numbers else value)
+                  for name, value in given.validated_data.items()}
         form = TrackForm(data=values, instance=track)
         form.fields = {name: field for name, field in form.fields.items() if name in values}
         if not form.is_valid():

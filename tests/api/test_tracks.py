@@ -126,6 +126,20 @@ def test_a_bad_value_is_a_400_in_the_forms_words(api, filed):
     assert api.patch(f"/api/v1/tracks/{filed.pk}/metadata/", ["title"], format="json").status_code == 400
 
 
+def test_a_rating_is_read_and_edited_as_stars_and_needs_no_tag_write(api, filed):
+    response = api.patch(f"/api/v1/tracks/{filed.pk}/metadata/", {"rating": 4}, format="json")
+    body = response.json()
+    assert response.status_code == 200 and body["updated_fields"] == ["rating"] and body["tags"] is None
+    assert body["track"]["rating"] == 4 and body["message"] == "Saved."
+    assert api.get(f"/api/v1/tracks/{filed.pk}/").json()["rating"] == 4
+    too_many = api.patch(f"/api/v1/tracks/{filed.pk}/metadata/", {"rating": 6}, format="json")
+    assert too_many.status_code == 400 and "rating" in error_of(too_many)["fields"]
+    cleared = api.patch(f"/api/v1/tracks/{filed.pk}/metadata/", {"rating": None}, format="json").json()
+    assert cleared["track"]["rating"] is None
+    filed.refresh_from_db()
+    assert filed.rating is None
+
+
 def test_a_failed_tag_write_keeps_the_edit_and_says_why(api, filed):
     os.chmod(filed.file_path, 0o444)
     try:

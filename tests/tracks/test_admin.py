@@ -81,6 +81,20 @@ def test_an_edit_in_the_admin_is_kept_by_later_fetches(admin_client, replay, cre
     assert track.metadata_sources["artists"]["source"] == "soundcharts" and track.artists == ["Billie Eilish"]
 
 
+def test_a_rating_is_chosen_as_stars_on_the_tracks_page(admin_client):
+    track = TrackFactory()
+    url = reverse("admin:tracks_track_change", args=[track.pk])
+    page = admin_client.get(url)
+    assert "★★★★★" in page.content.decode() and "Not rated" in page.content.decode()
+    data = {name: ("" if value is None else value) for name, value in page.context["adminform"].form.initial.items()}
+    data = {key: value for key, value in data.items() if key not in {"id", "metadata_sources", "audience"}}
+    data.update({"rating": "3", "artists": "\n".join(track.artists), "remixers": "",
+                 "downloads-TOTAL_FORMS": 0, "downloads-INITIAL_FORMS": 0})
+    assert admin_client.post(url, data).status_code == 302
+    track.refresh_from_db()
+    assert track.rating == 3
+
+
 def test_bulk_action_starts_one_job_and_links_to_it(admin_client, django_capture_on_commit_callbacks):
     tracks = TrackFactory.create_batch(3)
     with django_capture_on_commit_callbacks(execute=False):
