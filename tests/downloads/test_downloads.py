@@ -18,28 +18,17 @@ from downloads.moves import download_cancel, download_move
 from downloads.starts import SourceUnavailable, download_choose, downloads_request
 from downloads.steps import download_step
 from tests.factories import TrackFactory
-from tests.slskd_standin import SharedFile, standin_for
+from tests.slskd_standin import SharedFile
 
 pytestmark = pytest.mark.django_db(transaction=True)
 FOLDER = "@@music\\Daft Punk\\Discovery"
 
 
-@pytest.fixture
-def slskd(settings, tmp_path, monkeypatch):
-    settings.MUSIC_ROOT = str(tmp_path / "music")
-    settings.DOWNLOAD_QUARANTINE_DIR = str(tmp_path / "quarantine")
-    settings.DOWNLOAD_WORK_DIR = str(tmp_path / "work")
-    settings.SLSKD_SEARCHES_PER_WINDOW = 1000
-    settings.SLSKD_SEARCH_TIMEOUT = 5
+@pytest.fixture(autouse=True)
+def quick_stalls_and_retries(settings, monkeypatch):
+    """A transfer that does not move for a second is stalled; retries come back within 0.2 s."""
     settings.SLSKD_STALL_SECONDS = 1
-    settings.PROVIDER_BACKOFF_SECONDS = 0.01
-    settings.PROVIDER_RATE_LIMITS = {}
-    settings.DOWNLOAD_PROVIDERS = ["slskd"]
-    monkeypatch.setattr(steps, "POLL_SECONDS", 0.1)
     monkeypatch.setattr(steps, "BACKOFF_MAX", 0.2)
-    standin = standin_for(settings, tmp_path)
-    yield standin
-    standin.close()
 
 
 def one_more_time(**fields):

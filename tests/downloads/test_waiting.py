@@ -17,37 +17,18 @@ from django.db import connection
 from django.utils import timezone
 
 from core.jobs import RunResult, job_cancel, job_run, job_run_here
-from downloads import searching, steps
+from downloads import steps
 from downloads.jobs import CANCELLED_WITH_JOB
 from downloads.models import Download, DownloadJob, DownloadState
 from downloads.moves import download_cancel
 from downloads.starts import downloads_request
 from providers import ratelimit
 from tests.factories import TrackFactory
-from tests.slskd_standin import SharedFile, standin_for
+from tests.slskd_standin import SharedFile
 
 pytestmark = pytest.mark.django_db(transaction=True)
 FOLDER = "@@music\\Daft Punk\\Discovery"
 HOUR = 3600.0
-
-
-@pytest.fixture
-def slskd(settings, tmp_path, monkeypatch):
-    settings.MUSIC_ROOT = str(tmp_path / "music")
-    settings.DOWNLOAD_QUARANTINE_DIR = str(tmp_path / "quarantine")
-    settings.DOWNLOAD_WORK_DIR = str(tmp_path / "work")
-    settings.SLSKD_SEARCHES_PER_WINDOW = 1000
-    settings.SLSKD_SEARCH_TIMEOUT = 5
-    settings.PROVIDER_BACKOFF_SECONDS = 0.01
-    settings.PROVIDER_RATE_LIMITS = {}
-    settings.DOWNLOAD_PROVIDERS = ["slskd"]
-    monkeypatch.setattr(steps, "POLL_SECONDS", 0.1)
-    monkeypatch.setattr(searching, "SEARCH_POLL_SECONDS", 0.2)
-    # A slot key of this test's own: a search slot left by another test (or another run) never blocks this one.
-    monkeypatch.setattr("providers.slskd.SEARCH_SLOT", f"slskd-search-{uuid.uuid4().hex[:8]}")
-    standin = standin_for(settings, tmp_path)
-    yield standin
-    standin.close()
 
 
 def track(title: str = "One More Time", **fields):
