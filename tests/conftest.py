@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from audio.tagging import track_tags_write
+from tests.audio_factory import make_audio
 from tests.browser.conftest import CHROMIUM, PASSWORD, log_in
-from tests.factories import UserFactory
+from tests.factories import TrackFactory, UserFactory
 from tests.replay import Replay
 from tests.services import WorkerProcess, clear_test_cache, require_redis
 
@@ -106,3 +108,14 @@ def admin_page(page, live_server):
     log_in(page, live_server.url, "admin")
     page.live_server_url = live_server.url
     return page
+
+
+@pytest.fixture
+def filed(settings, tmp_path):
+    """A catalogue track with a FLAC file in the music folder, its tags already written once."""
+    settings.MUSIC_ROOT = str(tmp_path / "music")
+    path = make_audio(tmp_path / "music" / "Daft Punk - One More Time.flac", format="flac", seconds=2)
+    track = TrackFactory(title="One More Time", artists=["Daft Punk"], credit_name="Daft Punk", album="Discovery",
+                         isrc="GBDUW0000059", file_path=str(path), file_format="flac")
+    track_tags_write(track=track)
+    return track

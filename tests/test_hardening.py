@@ -13,6 +13,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from tests.factories import TrackFactory, UserFactory
+from tests.pages import messages_of
 from tests.services import ROOT, subprocess_env
 from tracks.models import MetadataFetchTask, Track
 
@@ -37,7 +38,7 @@ def test_a_staff_user_without_permissions_is_refused_the_status_page_and_test_jo
         client.post(reverse("admin:system_ping"), follow=True),
     ):
         assert response.status_code == 200 and response.request["PATH_INFO"] == reverse("admin:index")
-        assert [str(m) for m in response.context["messages"]] == [
+        assert messages_of(response) == [
             "Only a superuser may see the system status and send the test job."
         ]
     assert "System status" not in client.get(reverse("admin:index")).content.decode()
@@ -55,7 +56,7 @@ def test_a_view_only_user_cannot_cancel_or_retry_a_job(client):
         reverse("admin:tracks_metadatafetchtask_change", args=[job.pk])).content.decode()
     url = reverse("admin:job_cancel", kwargs={"label": "tracks.metadatafetchtask", "pk": job.pk})
     response = client.post(url, follow=True)
-    assert [str(m) for m in response.context["messages"]] == [
+    assert messages_of(response) == [
         "You may look at this job but not cancel it; nothing was done.",
     ]
     job.refresh_from_db()

@@ -9,11 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from audio import tagging as audio_tagging
 from audio.tags import read_tags
 from downloads.models import Download, DownloadJob
 from tests.api.conftest import error_of
-from tests.audio_factory import make_audio
 from tests.factories import TrackFactory
 from tests.replay import fixture_json
 from tests.slskd_standin import standin_for
@@ -76,16 +74,6 @@ def test_a_tracks_details_carry_an_etag_and_dates_in_iso_8601(api):
     assert again.status_code == 304
     TrackFactory._meta.model.objects.filter(pk=track.pk).update(title="Strobe!")
     assert api.get(f"/api/v1/tracks/{track.pk}/", HTTP_IF_NONE_MATCH=etag).status_code == 200
-
-
-@pytest.fixture
-def filed(settings, tmp_path):
-    settings.MUSIC_ROOT = str(tmp_path / "music")
-    path = make_audio(tmp_path / "music" / "Daft Punk - One More Time.flac", format="flac", seconds=2)
-    track = TrackFactory(title="One More Time", artists=["Daft Punk"], credit_name="Daft Punk", album="Discovery",
-                         isrc="GBDUW0000059", file_path=str(path), file_format="flac")
-    audio_tagging.track_tags_write(track=track)
-    return track
 
 
 def test_a_manual_edit_is_saved_marked_yours_and_written_into_the_file(api, filed):

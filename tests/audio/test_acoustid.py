@@ -21,6 +21,7 @@ from library.models import LibraryTrack
 from providers.acoustid import AcoustID, candidates_from_body, fingerprint_file, fingerprint_parse
 from providers.base import ProviderError
 from tests.audio_factory import make_audio
+from tests.pages import messages_of
 from tests.replay import fixture_json
 from tracks.models import Track
 
@@ -125,7 +126,7 @@ def test_a_close_call_waits_for_a_person_who_picks_a_candidate_on_the_scan_page(
     assert 'id="scan-reviews"' in page and "Nina" in page and "Hocus Pocus" in page
     nina = reverse("admin:audio_scanjob_accept", args=[job.pk, review["item"], 2])
     response = admin_client.post(nina, follow=True)
-    assert [str(m) for m in response.context["messages"]] == [
+    assert messages_of(response) == [
         f"{untagged / 'Track 07.ogg'} is now linked to the recording you chose."
     ]
     track.refresh_from_db()

@@ -21,6 +21,7 @@ from audio.tags import TagValues, read_tags, write_tags
 from core import jobs
 from library.models import LibraryTrack
 from tests.audio_factory import make_audio
+from tests.pages import messages_of
 from tests.services import wait_for
 from tracks.models import Track
 
@@ -346,10 +347,6 @@ def test_a_second_scan_of_a_folder_being_scanned_is_refused(library):
 
 
 # --- The admin ---------------------------------------------------------------------------------------------------
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def test_the_scan_button_starts_a_scan_of_music_root_and_its_page_shows_what_it_found(admin_client, library, settings):

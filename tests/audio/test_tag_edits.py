@@ -10,25 +10,12 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from audio import tagging
 from audio.models import TagWriteJob
 from audio.tags import read_tags
 from core.jobs import job_run_here
-from tests.audio_factory import make_audio
 from tests.factories import TrackFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def filed(settings, tmp_path):
-    """A catalogue track with a FLAC file in the music folder, its tags already written once."""
-    settings.MUSIC_ROOT = str(tmp_path / "music")
-    path = make_audio(tmp_path / "music" / "Daft Punk - One More Time.flac", format="flac", seconds=2)
-    track = TrackFactory(title="One More Time", artists=["Daft Punk"], credit_name="Daft Punk", album="Discovery",
-                         isrc="GBDUW0000059", file_path=str(path), file_format="flac")
-    tagging.track_tags_write(track=track)
-    return track
 
 
 def edit(client, track, **changes):

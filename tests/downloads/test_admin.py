@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from downloads.models import Download, DownloadJob, DownloadState
 from tests.factories import DownloadFactory, LibraryTrackFactory, TrackFactory, UserFactory, WantListFactory
+from tests.pages import messages_of
 from tests.slskd_standin import standin_for
 
 pytestmark = pytest.mark.django_db
@@ -20,10 +20,6 @@ def slskd(settings, tmp_path):
     standin = standin_for(settings, tmp_path)
     yield standin
     standin.close()
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 @pytest.mark.parametrize(("changelist", "make"), [

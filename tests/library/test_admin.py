@@ -12,6 +12,7 @@ from library.models import DiscoveryJob, DiscoveryStatus, LibraryTrack, Tracklis
 from library.review import discovery_accept, discovery_mark_unidentifiable
 from library.tracklists import TRACKLIST_MAX_BYTES, tracklist_create, tracklists_import
 from tests.factories import LibraryTrackFactory, LineToReviewFactory, UserFactory
+from tests.pages import messages_of
 from tests.services import clear_test_cache
 
 pytestmark = pytest.mark.django_db
@@ -23,10 +24,6 @@ def admin_client(client):
     client.force_login(UserFactory())
     clear_test_cache()
     return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def test_a_pasted_tracklist_is_read_at_once_and_its_lines_shown(admin_client):

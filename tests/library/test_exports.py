@@ -30,6 +30,7 @@ from library import exports as library_exports
 from library.admin import LibraryTrackAdmin
 from library.models import LibraryTrack
 from tests.factories import LibraryTrackFactory, TrackFactory, UserFactory
+from tests.pages import messages_of
 from tracks import keys
 from tracks.models import PROVIDER_ID_FIELDS, Track
 from wantlist import exports as wantlist_exports
@@ -327,12 +328,6 @@ def test_a_crash_midway_leaves_the_old_file_and_no_partial_one(library, tmp_path
 
 # --- The admin --------------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory())
-    return client
-
-
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_export_selected_action_answers_with_a_download(admin_client, library, fmt):
     strobe, _ = library
@@ -385,7 +380,7 @@ def test_export_view_refuses_an_unknown_format_and_bad_filters(admin_client, lib
     assert admin_client.get(reverse("admin:library_librarytrack_export", args=["pdf"])).status_code == 404
     response = admin_client.get(reverse("admin:library_librarytrack_export", args=["csv"]), {"nonsense": "1"},
                                 follow=True)
-    assert "Those filters do not fit this list" in " ".join(str(m) for m in response.context["messages"])
+    assert "Those filters do not fit this list" in " ".join(messages_of(response))
 
 
 def test_a_person_who_may_only_view_may_export(client, library):

@@ -25,6 +25,7 @@ from tests.factories import (
     UserFactory,
     WantListFactory,
 )
+from tests.pages import messages_of
 from tests.services import clear_test_cache
 from wantlist.models import WantList
 
@@ -389,12 +390,6 @@ def test_the_command_refuses_a_bad_period_or_date(args, message):
 # --- The page ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory())
-    return client
-
-
 def page(client, **params):
     return client.get(reverse("admin:library_discoverystatistics_changelist"), params)
 
@@ -459,7 +454,7 @@ def test_the_page_switches_period_and_explains_a_wrong_one(admin_client, library
     assert monthly.context["periods"][0]["url"] == "?period=daily&date=2026-03-18"
     wrong = page(admin_client, period="yearly", date="someday")
     assert wrong.status_code == 200 and wrong.context["figures"]["period"] == "weekly"
-    messages = [str(message) for message in wrong.context["messages"]]
+    messages = messages_of(wrong)
     assert "There is no period “yearly”; here is this week." in messages
     assert "“someday” is not a date (YYYY-MM-DD); here is today." in messages
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import TrackFactory, UserFactory
+from tests.pages import messages_of
 from tests.replay import fixture_json
 from tests.tracks.conftest import (
     ALESSIA_CARA,
@@ -21,16 +22,6 @@ def bad_guy(**fields):
     return TrackFactory(**{"title": "bad guy", "credit_name": "Billie Eilish", "artists": ["Billie Eilish"], **fields})
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory())
-    return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def test_fetch_now_shows_which_fields_changed(admin_client, replay, credentials, settings):

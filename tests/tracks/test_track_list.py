@@ -5,19 +5,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import TrackFactory, UserFactory
+from tests.factories import TrackFactory
 from tests.services import clear_test_cache
 from tracks import selectors
 from tracks.admin import TrackAdmin
 
 pytestmark = pytest.mark.django_db
 URL = reverse("admin:tracks_track_changelist")
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory())
-    return client
 
 
 def page_queries(client, params=None):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core.exports import CONTENT_TYPES, FORMATS
 from library.models import LibraryTrack
-from tests.factories import LibraryTrackFactory, TrackFactory, TracklistFactory, UserFactory, WantListFactory
+from tests.factories import LibraryTrackFactory, TrackFactory, TracklistFactory, WantListFactory
 from tests.library.test_exports import (
     LIBRARY_HEADERS,
     assert_flat_memory,
@@ -233,12 +233,6 @@ def test_command_refuses_an_output_in_a_missing_folder(tmp_path):
 
 
 # --- The admin --------------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory())
-    return client
-
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_export_selected_action_answers_with_a_download(admin_client, wants, fmt):

@@ -9,6 +9,7 @@ from core import jobs
 from library import services as library_services
 from library.models import LibraryTrack
 from tests.factories import LibraryTrackFactory, LineToReviewFactory, TrackFactory, UserFactory, WantListFactory
+from tests.pages import messages_of
 from tests.services import clear_test_cache
 from tracks.models import Track
 from wantlist import services
@@ -65,19 +66,13 @@ def test_purchased_records_when_and_a_file_puts_it_in_the_collection(admin_clien
         services.want_status_set(want=want, status="gone")
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory())
-    return client
-
-
 def test_add_from_the_review_queue_then_accepting_keeps_the_want(admin_client):
     line = LineToReviewFactory(candidates=[{
         "source": "musicbrainz", "external_id": "mbid-1", "title": "Title", "artists": ["Artist"], "version": "",
         "label": "", "duration": 300, "score": 0.8, "reasons": [],
     }])
     response = admin_client.post(reverse("admin:wantlist_add_line", args=[line.pk]), follow=True)
-    assert any("1 added" in str(message) for message in response.context["messages"])
+    assert any("1 added" in message for message in messages_of(response))
     want = WantList.objects.get()
     line.refresh_from_db()
     assert want.found_in == line.tracklist and want.library_track.is_provisional and line.status == "needs_review"

@@ -4,19 +4,10 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import TrackFactory, UserFactory
+from tests.pages import messages_of
 from tracks.models import MetadataFetchTask
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory())
-    return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def test_progress_endpoint_reports_every_field(admin_client):

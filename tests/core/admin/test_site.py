@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.pages import messages_of
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def test_status_page_lists_providers_and_why_one_is_disabled(superuser_client, s
 @pytest.mark.django_db
 def test_test_job_with_broker_down_says_so(superuser_client, broker_down):
     response = superuser_client.post(reverse("admin:system_ping"), follow=True)
-    messages = [str(m) for m in response.context["messages"]]
+    messages = messages_of(response)
     assert len(messages) == 1
     assert "task broker at redis://127.0.0.1:1/0 is unreachable" in messages[0]
     assert "nothing was started" in messages[0]
