@@ -5,6 +5,7 @@ from django import forms
 from unfold.widgets import (
     UnfoldAdminDecimalFieldWidget,
     UnfoldAdminIntegerFieldWidget,
+    UnfoldAdminSelectWidget,
     UnfoldAdminTextareaWidget,
     UnfoldAdminTextInputWidget,
     UnfoldAdminURLInputWidget,
@@ -145,6 +146,7 @@ class TrackForm(forms.ModelForm):
     rating = forms.TypedChoiceField(
         required=False, coerce=int, empty_value=None,
         choices=[("", "Not rated"), *((stars, "★" * stars if stars else "No stars") for stars in range(6))],
+        widget=UnfoldAdminSelectWidget,
         help_text="Yours, 0 to 5 stars: read from a Rekordbox collection, written into the Rekordbox and Traktor "
                   "exports.",
     )
