@@ -28,7 +28,7 @@ from PIL import Image
 from audio.probe import probe
 from audio.tags import TagValues, read_tags, write_tags
 
-KILLS = 30
+KILLS = 15  # a fresh seed each run: over runs the kills land everywhere in a write
 SECONDS = 20
 MAX_DELAY_SECONDS = 0.05
 TITLES = ("Alpha", "Beta Gamma Delta")
