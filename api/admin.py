@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 
 from api import services
 from api.models import ApiToken
+from common.text import count_text
 from core.admin import CrateModelAdmin
 
 
@@ -35,6 +36,6 @@ class ApiTokenAdmin(CrateModelAdmin):
     def revoke(self, request, queryset):
         count = services.api_tokens_revoke(tokens=queryset)
         self.message_user(
-            request, f"Revoked {count} token{'s' if count != 1 else ''}; they are refused from now on.",
+            request, f"Revoked {count_text(count, 'token')}; they are refused from now on.",
             messages.SUCCESS if count else messages.INFO,
         )

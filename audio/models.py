@@ -20,7 +20,7 @@ class TagWriteJob(Job):
         verbose_name = "tag write job"
 
     def __str__(self) -> str:
-        return f"Write tags of {self.total} track{'s' if self.total != 1 else ''}"
+        return f"Write tags of {count_text(self.total, 'track')}"
 
 
 class TagWriteJobItem(JobItem):

@@ -15,6 +15,8 @@ from typing import ClassVar
 from django.db import models
 from django.db.models import F, Q
 
+from common.text import count_text
+
 
 class JobStatus(models.TextChoices):
     PENDING = "pending", "Queued"
@@ -100,7 +102,7 @@ class Job(models.Model):
     def status_text(self) -> str:
         """Return the status as a person should read it, e.g. "Completed with 3 failures"."""
         if self.status == JobStatus.COMPLETED and self.failed:
-            return f"Completed with {self.failed} failure{'s' if self.failed != 1 else ''}"
+            return f"Completed with {count_text(self.failed, 'failure')}"
         if self.status == JobStatus.WAITING and self.waiting_reason:
             return self.waiting_reason[:1].upper() + self.waiting_reason[1:]
         if self.status == JobStatus.PENDING and self.waiting_reason:

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from common.text import count_text
 from core.models import Job, JobItem
 
 FOLDER_SEPARATOR = "/"
@@ -189,7 +190,7 @@ class FileMoveJob(Job):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.total} file{'s' if self.total != 1 else ''}"
+        return f"{self.get_kind_display()}: {count_text(self.total, 'file')}"
 
 
 class FileMoveItem(JobItem):
@@ -217,7 +218,7 @@ class FingerprintJob(Job):
         verbose_name = "fingerprint job"
 
     def __str__(self) -> str:
-        return f"Fingerprint {self.total} file{'s' if self.total != 1 else ''}"
+        return f"Fingerprint {count_text(self.total, 'file')}"
 
 
 class FingerprintItem(JobItem):

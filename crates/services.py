@@ -21,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from common.files import write_atomically
+from common.text import count_text
 from core import jobs
 from core.jobs import ItemOutcome
 from crates import selectors
@@ -130,7 +131,7 @@ class Added:
     already: int = 0
 
     def summary(self) -> str:
-        text = f"Added {self.added} track{'s' if self.added != 1 else ''} to “{self.crate}”"
+        text = f"Added {count_text(self.added, 'track')} to “{self.crate}”"
         return text + (f"; {self.already} {'was' if self.already == 1 else 'were'} in it already."
                        if self.already else ".")
 
@@ -262,11 +263,11 @@ class ExportContent:
         return added
 
     def summary(self, fmt: str) -> str:
-        text = f"{FORMATS[fmt]} of {self.name}: {len(self.tracks)} track{'s' if len(self.tracks) != 1 else ''}"
+        text = f"{FORMATS[fmt]} of {self.name}: {count_text(len(self.tracks), 'track')}"
         if fmt != "m3u8" and self.playlists:
-            text += f", {len(self.playlists)} playlist{'s' if len(self.playlists) != 1 else ''}"
+            text += f", {count_text(len(self.playlists), 'playlist')}"
         if self.without_file:
-            text += (f"; {self.without_file} track{'s' if self.without_file != 1 else ''} without a file "
+            text += (f"; {count_text(self.without_file, 'track')} without a file "
                      f"{'was' if self.without_file == 1 else 'were'} left out")
         return text + "."
 

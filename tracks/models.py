@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from common import dates
+from common.text import count_text
 from core.models import Job, JobItem
 from providers.registry import id_fields
 from tracks import keys
@@ -210,7 +211,7 @@ class MetadataFetchTask(Job):
     def __str__(self) -> str:
         # No counts or status here: they would go stale on a page the progress component keeps live.
         started = timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M") if self.created_at else "new"
-        return f"{self.get_kind_display()} of {self.total} track{'s' if self.total != 1 else ''} ({started})"
+        return f"{self.get_kind_display()} of {count_text(self.total, 'track')} ({started})"
 
     @property
     def is_audience(self) -> bool:

@@ -173,7 +173,7 @@ class WantListResource(resources.ModelResource):
         unknown = [header or "(a column with no name)" for header in headers
                    if header not in COLUMNS and header not in exported]
         if unknown:
-            return (f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. A want list has the "
+            return (f"Unknown {'columns' if len(unknown) > 1 else 'column'}: {', '.join(unknown)}. A want list has the "
                     f"columns {', '.join(COLUMNS[:5])}, or isrc alone; rename or remove the others. Nothing was "
                     "imported.")
         if "title" not in headers and "isrc" not in headers:

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from common.text import count_text
 from core.models import Job, JobItem
 
 
@@ -102,7 +103,7 @@ class PurchaseLinksJob(Job):
 
     def __str__(self) -> str:
         started = timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M") if self.created_at else "new"
-        return f"Purchase links for {self.total} wanted track{'s' if self.total != 1 else ''} ({started})"
+        return f"Purchase links for {count_text(self.total, 'wanted track')} ({started})"
 
 
 class PurchaseLinksJobItem(JobItem):

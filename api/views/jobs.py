@@ -22,6 +22,7 @@ from api.serializers.common import JOB_KINDS, JobSerializer, job_kind
 from api.views.base import ApiViewSet, started_by
 from api.views.docs import errors
 from api.views.job_starts import JobStartSerializer, jobs_start, start_permissions
+from common.text import count_text
 from core import jobs
 from core.models import Job, JobStatus
 from core.queue import BrokerUnavailable
@@ -209,4 +210,4 @@ class JobViewSet(ApiViewSet):
         if not count:
             raise Conflict("Nothing failed in this job; there is nothing to retry.")
         return Response({"retried": count, "job": JobSerializer(job).data,
-                         "message": f"Queued again over {count} item{'s' if count != 1 else ''}."}, status=202)
+                         "message": f"Queued again over {count_text(count, 'item')}."}, status=202)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import CommandError
 
+from common.text import count_text
 from core.exports import ExportCommand, parse_day
 from wantlist import exports
 from wantlist.models import WantStatus
@@ -33,7 +34,7 @@ class Command(ExportCommand):
         )
         count = self.export(rows=exports.rows(queryset), columns=exports.columns(), fmt=fmt, target=target)
         if target is not None:  # standard output holds the export itself
-            self.stdout.write(f"Wrote the want list ({count} track{'s' if count != 1 else ''}) as {fmt} to {target}.")
+            self.stdout.write(f"Wrote the want list ({count_text(count, 'track')}) as {fmt} to {target}.")
 
     def _status(self, text: str) -> str | None:
         if not text:
