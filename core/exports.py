@@ -366,6 +366,17 @@ class _Counted:
             yield row
 
 
+def output_target(output: str, *, example: str) -> Path:
+    """Return the file --output names; raise CommandError, suggesting a name like example, when it is a folder or its
+    folder does not exist."""
+    target = Path(output).expanduser()
+    if target.is_dir():
+        raise CommandError(f"--output {output} is a folder; give a file name in it, e.g. {target / example}.")
+    if not target.parent.is_dir():
+        raise CommandError(f"--output {output}: the folder {target.parent} does not exist; create it first.")
+    return target
+
+
 class ExportCommand(BaseCommand):
     """The options and output every export command shares: --format, --output, --genre, --discovered-after."""
 
@@ -392,13 +403,7 @@ class ExportCommand(BaseCommand):
             if fmt == "xlsx" and self._stdout_is_terminal():
                 raise CommandError("XLSX is a binary file: give --output PATH, or redirect standard output to a file.")
             return None
-        target = Path(output).expanduser()
-        if target.is_dir():
-            raise CommandError(f"--output {output} is a folder; give a file name in it, e.g. "
-                               f"{target / 'export'}.{fmt}.")
-        if not target.parent.is_dir():
-            raise CommandError(f"--output {output}: the folder {target.parent} does not exist; create it first.")
-        return target
+        return output_target(output, example=f"export.{fmt}")
 
     def _stdout_is_terminal(self) -> bool:
         isatty = getattr(self.stdout, "isatty", None)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import io
 import uuid
-from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from core.exports import ExportCommand, parse_day
+from common.text import count_text
+from core.exports import ExportCommand, output_target, parse_day
 from crates import selectors as crate_selectors
 from crates import services as crate_services
 from crates.djformats import FORMATS as DJ_FORMATS
@@ -77,7 +77,7 @@ class Command(ExportCommand):
             what = f"the tracklist “{chosen_tracklist}”"
         count = self.export(rows=exports.rows(queryset), columns=exports.columns(), fmt=fmt, target=target)
         if target is not None:  # standard output holds the export itself
-            self.stdout.write(f"Wrote {what} ({count} track{'s' if count != 1 else ''}) as {fmt} to {target}.")
+            self.stdout.write(f"Wrote {what} ({count_text(count, 'track')}) as {fmt} to {target}.")
 
     def _crate(self, name: str) -> Crate:
         folder, _, plain = name.strip().rpartition("/")
@@ -113,11 +113,6 @@ class Command(ExportCommand):
                 self.stdout.write(buffer.getvalue().decode(), ending="")
             self.stderr.write(content.summary(fmt))
             return
-        target = Path(output).expanduser()
-        if target.is_dir():
-            raise CommandError(f"--output {output} is a folder; give a file name in it, e.g. "
-                               f"{target / crate_services.export_filename(content.name, fmt)}.")
-        if not target.parent.is_dir():
-            raise CommandError(f"--output {output}: the folder {target.parent} does not exist; create it first.")
+        target = output_target(output, example=crate_services.export_filename(content.name, fmt))
         crate_services.export_file_write(content=content, fmt=fmt, target=target, relative=relative)
         self.stdout.write(f"Wrote {target}: {content.summary(fmt)}")
