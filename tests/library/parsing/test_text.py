@@ -45,13 +45,9 @@ def test_parse_text_never_raises_and_keeps_positions_unique_and_increasing(text:
     assert all("\x00" not in header for header in tracklist.headers)
 
 
-@settings(max_examples=300)
-@given(anything)
-def test_every_line_that_is_no_header_is_a_track_and_every_header_is_a_line(text: str) -> None:
-    tracklist = parse_text(text)
-
-    # Each source line a person sees is, in order, one header or one or more tracks (a "w/" line is split in
-    # pieces that together are the whole line). Nothing is dropped, and nothing made up.
+def assert_every_line_kept(text: str, tracklist) -> None:
+    """Each source line a person sees is, in order, one header or the raw text of one or more lines (a "w/" line is
+    split in pieces that together are the whole line). Nothing is dropped, and nothing made up."""
     raws = [seen for seen in (visible(line.raw) for line in tracklist.lines) if seen]
     headers = [seen for seen in map(visible, tracklist.headers) if seen]
     read_raws = read_headers = 0
@@ -68,6 +64,12 @@ def test_every_line_that_is_no_header_is_a_track_and_every_header_is_a_line(text
             read_raws += 1
         assert joined == seen, (source, tracklist)
     assert (read_raws, read_headers) == (len(raws), len(headers))
+
+
+@settings(max_examples=300)
+@given(anything)
+def test_every_line_that_is_no_header_is_a_track_and_every_header_is_a_line(text: str) -> None:
+    assert_every_line_kept(text, parse_text(text))
 
 
 @given(tracklist_text)
@@ -83,27 +85,9 @@ def test_parse_text_never_raises_and_numbers_its_lines(text: str) -> None:
 
 @given(tracklist_text)
 def test_no_line_is_lost(text: str) -> None:
-    tracklist = parse_text(text)
-
-    # Each source line a person sees is, in order, either one header or the raw text of one or more lines (a "w/"
-    # line is split in pieces that together are the whole line). Issue 18: a line that is no track (a heading, the
-    # mix's title, a date, a link) is kept among the headers instead of being dropped.
-    raws = [seen for seen in (visible(line.raw) for line in tracklist.lines) if seen]
-    headers = [seen for seen in map(visible, tracklist.headers) if seen]
-    read_raws = read_headers = 0
-    for source in text.splitlines():
-        seen = visible(source)
-        if not seen:
-            continue
-        if read_headers < len(headers) and headers[read_headers] == seen:
-            read_headers += 1
-            continue
-        joined = ""
-        while joined != seen and read_raws < len(raws) and seen.startswith(joined + raws[read_raws]):
-            joined += raws[read_raws]
-            read_raws += 1
-        assert joined == seen, (source, tracklist)
-    assert (read_raws, read_headers) == (len(raws), len(headers))
+    # Issue 18: a line that is no track (a heading, the mix's title, a date, a link) is kept among the headers
+    # instead of being dropped.
+    assert_every_line_kept(text, parse_text(text))
 
 
 def _fields(tracklist: parsing.ParsedTracklist) -> list[tuple]:
