@@ -18,6 +18,13 @@ PROVIDER_URL_SETTINGS = (
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache: nothing an earlier test or an earlier run cached (a list of genres, a
+    provider's answer) answers it."""
+    clear_test_cache()
+
+
+@pytest.fixture(autouse=True)
 def no_external_hosts(settings):
     """Point every provider at a closed local port: no test ever reaches a real host by accident."""
     for name in PROVIDER_URL_SETTINGS:
